@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast lint sandbox sync bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Runs the bot against Discord when DISCORD_TOKEN is set (in .env or the environment);
+# without a token it says so and opens the sandbox: a local Discord in your terminal.
+run: $(STAMP)
+	$(PY) -m bot start
+
+sandbox: $(STAMP)
+	$(PY) -m bot sandbox
+
+# The whole suite, slow reliability tier included. This is what CI runs.
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "slow or not slow"
+
+# The everyday loop: everything but the slow tier.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+sync: $(STAMP)
+	$(PY) -m bot sync
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
