@@ -1,0 +1,1 @@
+"""Claims, verdicts and the rules about them: no SQL, no Discord."""

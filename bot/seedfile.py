@@ -1,0 +1,199 @@
+"""Seed stories on disk (data/stories/*.toml), validated so that a mistake names its file, claim and field."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.domain.claims import NewClaim, RelationKind, Story
+from bot.domain.rules import RuleBroken, check_short, check_statement
+from bot.domain.states import Attribution, Verdict
+from bot.domain.when import parse_when
+
+STORIES_DIR = Path(__file__).resolve().parent.parent / "data" / "stories"
+
+
+class SeedError(Exception):
+    """A seed file is unreadable or invalid; the message names the file, the claim and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class StoryModel(_Strict):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")
+    title: str = Field(min_length=1, max_length=256)
+    publisher: str = Field(min_length=1, max_length=200)
+    url: str = ""
+    published: date
+
+    @field_validator("url")
+    @classmethod
+    def _http_or_empty(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be empty or an http(s) URL")
+        return value
+
+
+class SpeakerModel(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    variants: list[str] = []
+
+
+class ClaimModel(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")
+    speaker: str = Field(min_length=1)
+    role: str = ""
+    verbatim: bool
+    statement: str
+    venue: str = ""
+    when: str = ""
+    attribution: Attribution
+    verdict: Verdict
+    rationale: str = Field(min_length=1, max_length=1_000)
+
+    @field_validator("statement")
+    @classmethod
+    def _statement(cls, value: str) -> str:
+        try:
+            return check_statement(value)
+        except RuleBroken as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("role", "venue")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        try:
+            return check_short("text", value)
+        except RuleBroken as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("when")
+    @classmethod
+    def _when(cls, value: str) -> str:
+        return parse_when(value).text if value else ""
+
+
+class RelationModel(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    source: str = Field(alias="from")
+    kind: RelationKind
+    target: str = Field(alias="to")
+    note: str = ""
+
+
+class StoryFileModel(_Strict):
+    story: StoryModel
+    speakers: list[SpeakerModel] = []
+    claims: list[ClaimModel] = Field(min_length=1)
+    relations: list[RelationModel] = []
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> StoryFileModel:
+        known_speakers = {s.name for s in self.speakers}
+        keys: set[str] = set()
+        for index, claim in enumerate(self.claims):
+            if claim.key in keys:
+                raise ValueError(f"claims[{index}] ({claim.key}).key: used twice")
+            keys.add(claim.key)
+            if self.speakers and claim.speaker not in known_speakers:
+                raise ValueError(f"claims[{index}] ({claim.key}).speaker: {claim.speaker!r} is not in [[speakers]]")
+        for index, relation in enumerate(self.relations):
+            for side in ("source", "target"):
+                key = getattr(relation, side)
+                if key not in keys:
+                    label = "from" if side == "source" else "to"
+                    raise ValueError(f"relations[{index}].{label}: no claim has key {key!r}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SeedClaim:
+    key: str
+    claim: NewClaim
+    fingerprint: str  # changes when the seed file's text for this claim changes
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRelation:
+    source: str
+    kind: RelationKind
+    target: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeedStory:
+    story: Story
+    claims: tuple[SeedClaim, ...]
+    relations: tuple[SeedRelation, ...]
+    path: Path
+
+
+def _describe(error: dict, data: dict) -> str:
+    loc = list(error["loc"])
+    where = ".".join(str(part) for part in loc) or "file"
+    if len(loc) >= 2 and loc[0] == "claims" and isinstance(loc[1], int):
+        try:
+            key = data["claims"][loc[1]].get("key", "?")
+        except (IndexError, AttributeError, KeyError):
+            key = "?"
+        rest = ".".join(str(part) for part in loc[2:]) or "claim"
+        where = f"claim {loc[1] + 1} ({key}), field {rest}"
+    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+def load_story(path: Path) -> SeedStory:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SeedError(f"{path}: cannot read: {exc}") from None
+    try:
+        model = StoryFileModel.model_validate(data)
+    except ValidationError as exc:
+        raise SeedError(f"{path}: {_describe(exc.errors()[0], data)}") from None
+
+    variants = {s.name: tuple(s.variants) for s in model.speakers}
+    story = Story(
+        slug=model.story.slug,
+        title=model.story.title,
+        publisher=model.story.publisher,
+        url=model.story.url,
+        published=model.story.published,
+    )
+    claims = tuple(
+        SeedClaim(
+            key=c.key,
+            claim=NewClaim(
+                statement=c.statement,
+                verbatim=c.verbatim,
+                speaker=c.speaker,
+                role=c.role,
+                venue=c.venue,
+                said_when=c.when,
+                story=story,
+                attribution=c.attribution,
+                verdict=c.verdict,
+                rationale=c.rationale,
+                speaker_variants=variants.get(c.speaker, ()),
+            ),
+            fingerprint=hashlib.sha256(
+                json.dumps(c.model_dump(mode="json"), sort_keys=True).encode()
+                + json.dumps(model.story.model_dump(mode="json"), sort_keys=True).encode()
+            ).hexdigest()[:16],
+        )
+        for c in model.claims
+    )
+    relations = tuple(SeedRelation(r.source, r.kind, r.target, r.note) for r in model.relations)
+    return SeedStory(story=story, claims=claims, relations=relations, path=path)
+
+
+def load_stories(directory: Path = STORIES_DIR) -> list[SeedStory]:
+    return [load_story(path) for path in sorted(directory.glob("*.toml"))]

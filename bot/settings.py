@@ -1,0 +1,98 @@
+"""Configuration, read from the environment and `.env` (every setting is documented in `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line fit to show a person."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment, validated once at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_file_encoding="utf-8")
+
+    discord_token: SecretStr | None = Field(default=None, description="The bot token")
+    discord_api_base: str = Field(default=DEFAULT_API_BASE, description="REST base including /api/vN")
+    database_url: str = Field(default="sqlite:///data/claims.db")
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _check_api_base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http(s) URL such as https://discord.com/api/v10")
+        if not parts.path.rstrip("/").split("/")[-1].startswith("v"):
+            raise ValueError("must end with the API version, e.g. /api/v10")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        sqlite_path(value)  # raises ValueError with a readable message
+        return value
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _blank_guild_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @property
+    def database_path(self) -> Path:
+        return sqlite_path(self.database_url)
+
+    def require_token(self) -> str:
+        if self.discord_token is None:
+            raise SettingsError(
+                "DISCORD_TOKEN: not set. Put your bot token in .env, or try the bot without one: python -m bot sandbox"
+            )
+        return self.discord_token.get_secret_value()
+
+
+def sqlite_path(url: str) -> Path:
+    """Turn SQLAlchemy's `sqlite:///relative.db` / `sqlite:////absolute.db` into a path."""
+    prefix = "sqlite:///"
+    if url.startswith(("postgres://", "postgresql://")):
+        raise ValueError("PostgreSQL is not supported yet; use sqlite:///path/to/claims.db")
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise ValueError("must look like sqlite:///relative/path.db or sqlite:////absolute/path.db")
+    return Path(url[len(prefix) :])
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning pydantic's multi-line report into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None

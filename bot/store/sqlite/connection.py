@@ -1,0 +1,107 @@
+"""Opening the SQLite file the way claimbot needs it: WAL, foreign keys, a busy timeout, migrations."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store.errors import StoreLocked
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5_000
+_MIGRATION_NAME = re.compile(r"^V(\d+)__[\w-]+\.sql$")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    """One connection, in autocommit mode: transactions are begun explicitly and kept short."""
+    if read_only:
+        conn = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    else:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: a change acknowledged to a moderator survives power loss too, not only a crash.
+    await conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        match = _MIGRATION_NAME.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Apply every migration newer than the recorded version, each in its own transaction."""
+    await conn.execute("PRAGMA journal_mode = WAL")
+    current = await schema_version(conn)
+    for version, path in migrations():
+        if version <= current:
+            continue
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            + path.read_text(encoding="utf-8")
+            + f"\nINSERT INTO schema_version (version, applied_at) VALUES ({version}, '{now()}');\nCOMMIT;\n"
+        )
+        try:
+            await conn.executescript(script)
+        except sqlite3.Error:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise
+        log.info("Applied migration %s", path.name)
+        current = version
+    return current
+
+
+class ProcessLock:
+    """Keeps a second bot process off the same database file (SQLite would let both write)."""
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLocked(
+                f"another claimbot process is already using {self.path.with_suffix('')}; stop it first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
