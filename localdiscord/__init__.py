@@ -1,0 +1,29 @@
+"""A small, faithful fake of Discord on loopback for testing an unmodified discord.py bot.
+
+See localdiscord/README.md. The pieces: :class:`LocalDiscord` (the server), :class:`Driver` (the test's
+hands), :class:`InteractionResult` (what one interaction led to) and :mod:`localdiscord.client` (the
+two assignments that point discord.py at the server).
+"""
+
+from __future__ import annotations
+
+from localdiscord.driver import Driver
+from localdiscord.interactions import InteractionResult
+from localdiscord.problems import LateInteraction, UnknownRoute, Violation
+from localdiscord.server import LocalDiscord
+from localdiscord.world import Channel, Guild, Member, Message, Role, User
+
+__all__ = [
+    "Channel",
+    "Driver",
+    "Guild",
+    "InteractionResult",
+    "LateInteraction",
+    "LocalDiscord",
+    "Member",
+    "Message",
+    "Role",
+    "UnknownRoute",
+    "User",
+    "Violation",
+]

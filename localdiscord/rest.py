@@ -1,0 +1,393 @@
+"""The REST API under ``/api/v10``: the routes discord.py calls for a bot that answers interactions.
+
+Answers carry ``Content-Type: application/json`` exactly (discord.py only decodes JSON when the header
+is that string) and no ``X-RateLimit-*`` headers, so discord.py never waits on a bucket.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from localdiscord import limits
+from localdiscord import permissions as perms
+from localdiscord.problems import UnknownRoute
+from localdiscord.world import Channel, Guild
+
+if TYPE_CHECKING:
+    from localdiscord.server import LocalDiscord
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+PREFIX = "/api/v10"
+UNAUTHORIZED: Json = {"message": "401: Unauthorized", "code": 0}
+NOT_FOUND: Json = {"message": "404: Not Found", "code": 0}
+UNKNOWN_CHANNEL: Json = {"code": 10003, "message": "Unknown Channel"}
+UNKNOWN_GUILD: Json = {"code": 10004, "message": "Unknown Guild"}
+UNKNOWN_MEMBER: Json = {"code": 10007, "message": "Unknown Member"}
+UNKNOWN_MESSAGE: Json = {"code": 10008, "message": "Unknown Message"}
+UNKNOWN_APPLICATION: Json = {"code": 10002, "message": "Unknown Application"}
+MISSING_ACCESS: Json = {"code": 50001, "message": "Missing Access"}
+MISSING_PERMISSIONS: Json = {"code": 50013, "message": "Missing Permissions"}
+NOT_AUTHOR: Json = {"code": 50005, "message": "Cannot edit a message authored by another user"}
+INVALID_JSON: Json = {"code": 50109, "message": "The request body contains invalid JSON."}
+
+
+class BadBody(Exception):
+    """The request body could not be read as JSON or multipart."""
+
+
+def respond(status: int, body: Json | list[Json] | None) -> web.Response:
+    if body is None:
+        return web.Response(status=status)
+    data = json.dumps(body, separators=(",", ":")).encode()
+    return web.Response(status=status, body=data, headers={"Content-Type": "application/json"})
+
+
+class Rest:
+    def __init__(self, server: LocalDiscord) -> None:
+        self._server = server
+        self.requests: list[tuple[str, str]] = []
+
+    @property
+    def _world(self):  # type: ignore[no-untyped-def]
+        return self._server.world
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        p = PREFIX
+        return [
+            web.get(f"{p}/users/@me", self.get_me),
+            web.get(f"{p}/gateway", self.get_gateway),
+            web.get(f"{p}/gateway/bot", self.get_gateway_bot),
+            web.get(f"{p}/oauth2/applications/@me", self.get_application),
+            web.get(f"{p}/applications/@me", self.get_application),
+            web.get(f"{p}/applications/{{app_id}}/commands", self.list_commands),
+            web.put(f"{p}/applications/{{app_id}}/commands", self.put_commands),
+            web.post(f"{p}/applications/{{app_id}}/commands", self.create_command),
+            web.get(f"{p}/applications/{{app_id}}/commands/{{command_id}}", self.get_command),
+            web.patch(f"{p}/applications/{{app_id}}/commands/{{command_id}}", self.edit_command),
+            web.delete(f"{p}/applications/{{app_id}}/commands/{{command_id}}", self.delete_command),
+            web.get(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands", self.list_commands),
+            web.put(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands", self.put_commands),
+            web.post(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands", self.create_command),
+            web.get(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands/{{command_id}}", self.get_command),
+            web.patch(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands/{{command_id}}", self.edit_command),
+            web.delete(f"{p}/applications/{{app_id}}/guilds/{{guild_id}}/commands/{{command_id}}", self.delete_command),
+            web.post(f"{p}/interactions/{{interaction_id}}/{{token}}/callback", self.interaction_callback),
+            web.post(f"{p}/webhooks/{{app_id}}/{{token}}", self.create_followup),
+            web.get(f"{p}/webhooks/{{app_id}}/{{token}}/messages/{{message_id}}", self.get_webhook_message),
+            web.patch(f"{p}/webhooks/{{app_id}}/{{token}}/messages/{{message_id}}", self.edit_webhook_message),
+            web.delete(f"{p}/webhooks/{{app_id}}/{{token}}/messages/{{message_id}}", self.delete_webhook_message),
+            web.get(f"{p}/channels/{{channel_id}}", self.get_channel),
+            web.get(f"{p}/channels/{{channel_id}}/messages", self.list_messages),
+            web.post(f"{p}/channels/{{channel_id}}/messages", self.create_message),
+            web.get(f"{p}/channels/{{channel_id}}/messages/{{message_id}}", self.get_message),
+            web.patch(f"{p}/channels/{{channel_id}}/messages/{{message_id}}", self.edit_message),
+            web.delete(f"{p}/channels/{{channel_id}}/messages/{{message_id}}", self.delete_message),
+            web.post(f"{p}/channels/{{channel_id}}/typing", self.typing),
+            web.get(f"{p}/guilds/{{guild_id}}", self.get_guild),
+            web.get(f"{p}/guilds/{{guild_id}}/channels", self.get_guild_channels),
+            web.get(f"{p}/guilds/{{guild_id}}/roles", self.get_guild_roles),
+            web.get(f"{p}/guilds/{{guild_id}}/members/{{user_id}}", self.get_member),
+            web.route("*", "/{tail:.*}", self.unknown),
+        ]
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.requests.append((request.method, request.path))
+        if handler == self.unknown or request.path == "/gateway":
+            return await handler(request)
+        public = request.path.startswith((f"{PREFIX}/interactions/", f"{PREFIX}/webhooks/"))
+        if not public and request.headers.get("Authorization") != f"Bot {self._server.token}":
+            return respond(401, UNAUTHORIZED)
+        try:
+            return await handler(request)
+        except BadBody:
+            return respond(400, INVALID_JSON)
+
+    def _route(self, request: web.Request) -> str:
+        resource = request.match_info.route.resource
+        canonical = resource.canonical if resource is not None else request.path
+        return f"{request.method} {canonical.removeprefix(PREFIX)}"
+
+    async def _body(self, request: web.Request) -> tuple[Json, list[Json]]:
+        """The JSON body and any uploaded files (as attachment objects) of a request."""
+        if request.content_type == "multipart/form-data":
+            body: Json = {}
+            files: list[Json] = []
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())  # type: ignore[union-attr]
+                elif getattr(part, "filename", None):
+                    data = await part.read()  # type: ignore[union-attr]
+                    attachment_id = self._world.ids.next()
+                    url = f"{self._server.base_url}/attachments/{attachment_id}/{part.filename}"  # type: ignore[union-attr]
+                    files.append({
+                        "id": str(attachment_id),
+                        "filename": part.filename,  # type: ignore[union-attr]
+                        "size": len(data),
+                        "url": url,
+                        "proxy_url": url,
+                        "content_type": part.headers.get("Content-Type", "application/octet-stream"),
+                    })
+            return body, files
+        raw = await request.read()
+        if not raw:
+            return {}, []
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise BadBody from exc
+        return body, []
+
+    async def unknown(self, request: web.Request) -> web.Response:
+        self._server.unknown_routes.append(UnknownRoute(request.method, request.path))
+        log.warning("unknown route %s %s", request.method, request.path)
+        return respond(404, NOT_FOUND)
+
+    # --- identity ---------------------------------------------------------------------------------
+
+    async def get_me(self, request: web.Request) -> web.Response:
+        me = self._world.bot_user.to_payload()
+        me.update(verified=True, mfa_enabled=False, locale="en-US", email=None, bio="")
+        return respond(200, me)
+
+    async def get_gateway(self, request: web.Request) -> web.Response:
+        return respond(200, {"url": self._server.gateway_url})
+
+    async def get_gateway_bot(self, request: web.Request) -> web.Response:
+        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
+        return respond(200, {"url": self._server.gateway_url, "shards": 1, "session_start_limit": limit})
+
+    async def get_application(self, request: web.Request) -> web.Response:
+        return respond(200, self._server.application_payload())
+
+    # --- application commands ---------------------------------------------------------------------
+
+    def _command_scope(self, request: web.Request) -> tuple[int | None, web.Response | None]:
+        if int(request.match_info["app_id"]) != self._server.application_id:
+            return None, respond(404, UNKNOWN_APPLICATION)
+        raw = request.match_info.get("guild_id")
+        if raw is None:
+            return None, None
+        if int(raw) not in self._world.guilds:
+            return None, respond(404, UNKNOWN_GUILD)
+        return int(raw), None
+
+    async def list_commands(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        return error or respond(200, self._server.commands.list(scope))
+
+    async def put_commands(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        if error:
+            return error
+        body, _ = await self._body(request)
+        if not isinstance(body, list):
+            return respond(400, INVALID_JSON)
+        return respond(*self._server.commands.bulk_overwrite(scope, body, route=self._route(request)))
+
+    async def create_command(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        if error:
+            return error
+        body, _ = await self._body(request)
+        return respond(*self._server.commands.create(scope, body, route=self._route(request)))
+
+    async def get_command(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        return error or respond(*self._server.commands.get(scope, int(request.match_info["command_id"])))
+
+    async def edit_command(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        if error:
+            return error
+        body, _ = await self._body(request)
+        command_id = int(request.match_info["command_id"])
+        return respond(*self._server.commands.edit(scope, command_id, body, route=self._route(request)))
+
+    async def delete_command(self, request: web.Request) -> web.Response:
+        scope, error = self._command_scope(request)
+        return error or respond(*self._server.commands.delete(scope, int(request.match_info["command_id"])))
+
+    # --- interactions and their webhooks ----------------------------------------------------------
+
+    async def interaction_callback(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        with_response = request.query.get("with_response", "").lower() in ("1", "true")
+        reply = self._server.interactions.callback(
+            int(request.match_info["interaction_id"]),
+            request.match_info["token"],
+            body,
+            with_response=with_response,
+            files=files,
+            route=self._route(request),
+        )
+        return respond(*reply)
+
+    async def create_followup(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        app_id, token = int(request.match_info["app_id"]), request.match_info["token"]
+        return respond(*self._server.interactions.followup(app_id, token, body, files=files, route=self._route(request)))
+
+    async def get_webhook_message(self, request: web.Request) -> web.Response:
+        m = request.match_info
+        return respond(*self._server.interactions.get(int(m["app_id"]), m["token"], m["message_id"]))
+
+    async def edit_webhook_message(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        m = request.match_info
+        reply = self._server.interactions.edit(
+            int(m["app_id"]), m["token"], m["message_id"], body, files=files, route=self._route(request)
+        )
+        return respond(*reply)
+
+    async def delete_webhook_message(self, request: web.Request) -> web.Response:
+        m = request.match_info
+        return respond(*self._server.interactions.delete(int(m["app_id"]), m["token"], m["message_id"]))
+
+    # --- channels and messages --------------------------------------------------------------------
+
+    def _channel(self, request: web.Request) -> tuple[Channel | None, web.Response | None]:
+        channel = self._world.channels.get(int(request.match_info["channel_id"]))
+        if channel is None:
+            return None, respond(404, UNKNOWN_CHANNEL)
+        if not self._server.bot_permissions(channel) & perms.VIEW_CHANNEL:
+            return None, respond(403, MISSING_ACCESS)
+        return channel, None
+
+    async def get_channel(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        return error or respond(200, channel.to_payload())  # type: ignore[union-attr]
+
+    async def list_messages(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        if error:
+            return error
+        assert channel is not None
+        messages = [m for m in self._world.channel_messages(channel.id) if not m.ephemeral]
+        if "before" in request.query:
+            messages = [m for m in messages if m.id < int(request.query["before"])]
+        if "after" in request.query:
+            messages = [m for m in messages if m.id > int(request.query["after"])]
+        limit = int(request.query.get("limit", 50))
+        newest_first = sorted(messages, key=lambda m: m.id, reverse=True)[:limit]
+        return respond(200, [m.snapshot() for m in newest_first])
+
+    async def create_message(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        if error:
+            return error
+        assert channel is not None
+        if not self._server.bot_permissions(channel) & perms.SEND_MESSAGES:
+            return respond(403, MISSING_PERMISSIONS)
+        body, files = await self._body(request)
+        findings = limits.check_message(body, default_parse=limits.PARSE_ALL, has_files=bool(files))
+        if findings:
+            return respond(400, self._server.record_violations(self._route(request), findings))
+        flags = int(body.get("flags") or 0) & ((1 << 2) | (1 << 12) | (1 << 15))
+        message = self._world.create_message(channel, body, author=self._world.bot_user, flags=flags, attachments=files)
+        self._server.announce_message(message)
+        return respond(200, message.snapshot())
+
+    def _message(self, request: web.Request, channel: Channel) -> tuple[Any, web.Response | None]:
+        message = self._world.messages.get(int(request.match_info["message_id"]))
+        if message is None or message.deleted or message.channel_id != channel.id or message.ephemeral:
+            return None, respond(404, UNKNOWN_MESSAGE)
+        return message, None
+
+    async def get_message(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        if error:
+            return error
+        assert channel is not None
+        message, error = self._message(request, channel)
+        return error or respond(200, message.snapshot())
+
+    async def edit_message(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        if error:
+            return error
+        assert channel is not None
+        message, error = self._message(request, channel)
+        if error:
+            return error
+        body, files = await self._body(request)
+        if message.author_id != self._world.bot_user.id:
+            editable = {"flags"}  # others' messages: only SUPPRESS_EMBEDS, with MANAGE_MESSAGES
+            if set(body) - editable:
+                return respond(403, NOT_AUTHOR)
+        findings = limits.check_message(body, creating=False, check_pings=False)
+        if findings:
+            return respond(400, self._server.record_violations(self._route(request), findings))
+        self._world.edit_message(message, body, attachments=files or None)
+        self._server.announce_edit(message)
+        return respond(200, message.snapshot())
+
+    async def delete_message(self, request: web.Request) -> web.Response:
+        channel, error = self._channel(request)
+        if error:
+            return error
+        assert channel is not None
+        message, error = self._message(request, channel)
+        if error:
+            return error
+        mine = message.author_id == self._world.bot_user.id
+        if not mine and not self._server.bot_permissions(channel) & perms.MANAGE_MESSAGES:
+            return respond(403, MISSING_PERMISSIONS)
+        message.deleted = True
+        self._server.announce_delete(message)
+        return respond(204, None)
+
+    async def typing(self, request: web.Request) -> web.Response:
+        _, error = self._channel(request)
+        return error or respond(204, None)
+
+    # --- guilds -----------------------------------------------------------------------------------
+
+    def _guild(self, request: web.Request) -> tuple[Guild | None, web.Response | None]:
+        guild = self._world.guilds.get(int(request.match_info["guild_id"]))
+        if guild is None:
+            return None, respond(404, UNKNOWN_GUILD)
+        return guild, None
+
+    async def get_guild(self, request: web.Request) -> web.Response:
+        guild, error = self._guild(request)
+        if error:
+            return error
+        assert guild is not None
+        payload = guild.to_payload(with_members=False)
+        for key in ("channels", "members", "threads", "voice_states", "presences", "joined_at", "large", "member_count"):
+            payload.pop(key, None)
+        if request.query.get("with_counts", "").lower() in ("1", "true"):
+            payload.update(approximate_member_count=len(guild.members), approximate_presence_count=0)
+        return respond(200, payload)
+
+    async def get_guild_channels(self, request: web.Request) -> web.Response:
+        guild, error = self._guild(request)
+        return error or respond(200, [c.to_payload() for c in guild.channels.values()])  # type: ignore[union-attr]
+
+    async def get_guild_roles(self, request: web.Request) -> web.Response:
+        guild, error = self._guild(request)
+        return error or respond(200, [r.to_payload() for r in guild.roles.values()])  # type: ignore[union-attr]
+
+    async def get_member(self, request: web.Request) -> web.Response:
+        guild, error = self._guild(request)
+        if error:
+            return error
+        assert guild is not None
+        member = guild.members.get(int(request.match_info["user_id"]))
+        if member is None:
+            return respond(404, UNKNOWN_MEMBER)
+        return respond(200, member.to_payload())
+

@@ -1,0 +1,208 @@
+"""LocalDiscord: the fake Discord server on loopback, tying the world, REST, gateway and records together.
+
+Start it with ``api_base = await LocalDiscord().start()`` (or ``async with LocalDiscord() as server``),
+point discord.py at ``api_base`` (see :mod:`localdiscord.client`), and drive it with
+:class:`localdiscord.driver.Driver`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from localdiscord.commands import CommandStore
+from localdiscord.gateway import GUILD_MEMBERS, GUILD_MESSAGES, GUILDS, Gateway
+from localdiscord.interactions import Interactions
+from localdiscord.limits import Finding
+from localdiscord.problems import UnknownRoute, Violation, invalid_form_body
+from localdiscord.rest import Rest
+from localdiscord.snowflake import SnowflakeGenerator
+from localdiscord.world import Channel, Guild, Message, User, World
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+
+EMPTY_MESSAGE: Json = {"code": 50006, "message": "Cannot send an empty message"}
+
+
+class LocalDiscord:
+    """A faithful-enough Discord for one bot, listening on 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "local-discord-token",
+        bot_name: str = "claimbot",
+        application_id: int | None = None,
+        application_flags: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        interaction_deadline: float = 3.0,
+        heartbeat_interval_ms: int = 41_250,
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port = port
+        self.interaction_deadline = interaction_deadline
+        self.application_flags = application_flags
+        ids = SnowflakeGenerator()
+        self.application_id = application_id or ids.next()
+        self.world = World(bot_user=User(id=self.application_id, username=bot_name, bot=True), ids=ids)
+        self.gateway = Gateway(self, heartbeat_interval_ms=heartbeat_interval_ms)
+        self.rest = Rest(self)
+        self.interactions = Interactions(self)
+        self.commands = CommandStore(self)
+        self.violations: list[Violation] = []
+        self.unknown_routes: list[UnknownRoute] = []
+        self.warnings: list[str] = []
+        self._runner: web.AppRunner | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    def make_app(self) -> web.Application:
+        app = web.Application(middlewares=[self.rest.middleware], client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.add_routes(self.rest.routes())
+        return app
+
+    async def start(self) -> str:
+        """Listen on ``host:port`` (port 0 picks a free one) and return the API base URL."""
+        self._runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        log.info("local Discord listening on %s", self.api_base)
+        return self.api_base
+
+    async def stop(self) -> None:
+        await self.gateway.drop_connections(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> LocalDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- records ----------------------------------------------------------------------------------
+
+    def record_violations(self, route: str, findings: list[Finding]) -> Json:
+        """Remember every broken limit and return the error body Discord would answer with."""
+        found = [Violation(route, f.path, f.detail, f.code) for f in findings]
+        for violation in found:
+            log.warning("limit violated: %s", violation)
+        self.violations.extend(found)
+        if all(f.code == "EMPTY_MESSAGE" for f in findings):
+            return dict(EMPTY_MESSAGE)
+        return invalid_form_body(found)
+
+    def problems(self) -> list[str]:
+        """Everything that should fail the test: violations, unknown routes, late or unanswered interactions."""
+        found = [str(v) for v in self.violations]
+        found += [str(r) for r in self.unknown_routes]
+        found += [str(late) for late in self.interactions.overdue()]
+        return found
+
+    def clear_problems(self) -> None:
+        self.violations.clear()
+        self.unknown_routes.clear()
+        self.interactions.overdue()
+        self.interactions.late.clear()
+
+    # --- payloads the gateway and REST share -------------------------------------------------------
+
+    def application_payload(self) -> Json:
+        owner = User(id=self.world.ids.next(), username="owner")
+        return {
+            "id": str(self.application_id),
+            "name": self.world.bot_user.username,
+            "icon": None,
+            "description": "",
+            "summary": "",
+            "type": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "verify_key": "0" * 64,
+            "flags": self.application_flags,
+            "owner": owner.to_payload(),
+            "team": None,
+            "bot": self.world.bot_user.to_payload(),
+            "interactions_endpoint_url": None,
+            "redirect_uris": [],
+            "tags": [],
+        }
+
+    def ready_payload(self, session_id: str, shard: list[int] | None) -> Json:
+        user = self.world.bot_user.to_payload()
+        user.update(verified=True, mfa_enabled=False)
+        ready: Json = {
+            "v": 10,
+            "user": user,
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "session_id": session_id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.application_id), "flags": self.application_flags},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "user_settings": {},
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "session_type": "normal",
+            "auth": {},
+        }
+        if shard is not None:
+            ready["shard"] = shard
+        return ready
+
+    def guild_create_payload(self, guild: Guild, intents: int) -> Json:
+        """Without GUILD_MEMBERS the member list holds only the bot itself, as on Discord."""
+        if intents & GUILD_MEMBERS:
+            return guild.to_payload()
+        return guild.to_payload(members=[self.world.bot_member(guild)])
+
+    def bot_permissions(self, channel: Channel) -> int:
+        guild = self.world.guild_of(channel)
+        return guild.permissions_in(self.world.bot_member(guild), channel)
+
+    # --- telling the bot what changed --------------------------------------------------------------
+
+    def announce_message(self, message: Message) -> None:
+        if not message.ephemeral:
+            self.gateway.dispatch("MESSAGE_CREATE", message.snapshot(), intent=GUILD_MESSAGES)
+
+    def announce_edit(self, message: Message) -> None:
+        if not message.ephemeral:
+            self.gateway.dispatch("MESSAGE_UPDATE", message.snapshot(), intent=GUILD_MESSAGES)
+
+    def announce_delete(self, message: Message) -> None:
+        if not message.ephemeral:
+            data = {"id": str(message.id), "channel_id": str(message.channel_id), "guild_id": message.payload.get("guild_id")}
+            self.gateway.dispatch("MESSAGE_DELETE", data, intent=GUILD_MESSAGES)
+
+    def announce_guild(self, guild: Guild) -> None:
+        for session in self.gateway.sessions.values():
+            self.gateway.dispatch_to(session, "GUILD_CREATE", self.guild_create_payload(guild, session.intents))
+
+    def announce(self, event: str, data: Json, *, intent: int | None = GUILDS) -> None:
+        self.gateway.dispatch(event, data, intent=intent)
+

@@ -1,0 +1,415 @@
+"""The fake Discord's data: users, guilds, channels, roles, members and messages.
+
+Everything is kept as small dataclasses and turned into Discord's JSON shapes on demand, so a change the
+driver makes shows up in every later payload (GUILD_CREATE, interactions, REST answers) consistently.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from localdiscord import permissions as perms
+from localdiscord.snowflake import SnowflakeGenerator, iso_now
+
+Json = dict[str, Any]
+
+TEXT_CHANNEL = 0
+CATEGORY_CHANNEL = 4
+
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+IS_COMPONENTS_V2 = 1 << 15
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    bot: bool = False
+    global_name: str | None = None
+
+    def to_payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": self.global_name,
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+            "flags": 0,
+        }
+
+
+@dataclass
+class Role:
+    id: int
+    guild_id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+    mentionable: bool = False
+    color: int = 0
+
+    def to_payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "color": self.color,
+            "colors": {"primary_color": self.color, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "icon": None,
+            "unicode_emoji": None,
+            "position": self.position,
+            "permissions": str(self.permissions),
+            "managed": False,
+            "mentionable": self.mentionable,
+            "flags": 0,
+        }
+
+
+@dataclass
+class Channel:
+    id: int
+    guild_id: int
+    name: str
+    type: int = TEXT_CHANNEL
+    position: int = 0
+    topic: str | None = None
+    parent_id: int | None = None
+    overwrites: list[perms.Overwrite] = field(default_factory=list)
+    last_message_id: int | None = None
+
+    def to_payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "name": self.name,
+            "position": self.position,
+            "topic": self.topic,
+            "nsfw": False,
+            "parent_id": str(self.parent_id) if self.parent_id else None,
+            "last_message_id": str(self.last_message_id) if self.last_message_id else None,
+            "rate_limit_per_user": 0,
+            "permission_overwrites": [o.to_payload() for o in self.overwrites],
+            "flags": 0,
+        }
+
+
+@dataclass
+class Member:
+    user: User
+    guild_id: int
+    role_ids: list[int] = field(default_factory=list)
+    nick: str | None = None
+    joined_at: str = field(default_factory=iso_now)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def to_payload(self) -> Json:
+        return {
+            "user": self.user.to_payload(),
+            "nick": self.nick,
+            "avatar": None,
+            "banner": None,
+            "roles": [str(r) for r in self.role_ids],
+            "joined_at": self.joined_at,
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "communication_disabled_until": None,
+        }
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def base_permissions(self, member: Member) -> int:
+        return perms.base_permissions(
+            everyone=self.everyone.permissions,
+            role_permissions=(self.roles[r].permissions for r in member.role_ids if r in self.roles),
+            is_owner=member.id == self.owner_id,
+        )
+
+    def permissions_in(self, member: Member, channel: Channel) -> int:
+        return perms.channel_permissions(
+            self.base_permissions(member),
+            guild_id=self.id,
+            member_id=member.id,
+            member_role_ids=member.role_ids,
+            overwrites=channel.overwrites,
+        )
+
+    def to_payload(self, *, with_members: bool = True, members: list[Member] | None = None) -> Json:
+        shown = list(self.members.values()) if members is None else members
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "roles": [r.to_payload() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "safety_alerts_channel_id": None,
+            "vanity_url_code": None,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "member_count": len(self.members),
+            "large": False,
+            "unavailable": False,
+            "joined_at": iso_now(),
+            "channels": [c.to_payload() for c in self.channels.values()],
+            "threads": [],
+            "members": [m.to_payload() for m in shown] if with_members else [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+        }
+
+
+@dataclass
+class Message:
+    """A message as the fake keeps it: Discord's payload plus who may see it."""
+
+    payload: Json
+    visible_to: int | None = None  # the only user who sees an ephemeral message
+    interaction_id: int | None = None
+    deleted: bool = False
+    history: list[Json] = field(default_factory=list)  # earlier versions, oldest first
+
+    @property
+    def id(self) -> int:
+        return int(self.payload["id"])
+
+    @property
+    def channel_id(self) -> int:
+        return int(self.payload["channel_id"])
+
+    @property
+    def flags(self) -> int:
+        return int(self.payload.get("flags") or 0)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    @property
+    def loading(self) -> bool:
+        return bool(self.flags & LOADING)
+
+    @property
+    def author_id(self) -> int:
+        return int(self.payload["author"]["id"])
+
+    @property
+    def content(self) -> str:
+        return str(self.payload.get("content") or "")
+
+    @property
+    def embeds(self) -> list[Json]:
+        return list(self.payload.get("embeds") or [])
+
+    @property
+    def components(self) -> list[Json]:
+        return list(self.payload.get("components") or [])
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.history)
+
+    def find_component(self, custom_id: str) -> Json | None:
+        """The component (button, select, ...) with ``custom_id`` anywhere in the message."""
+        stack = list(self.components)
+        while stack:
+            item = stack.pop(0)
+            if item.get("custom_id") == custom_id:
+                return item
+            stack.extend(item.get("components") or [])
+            for key in ("accessory", "component"):
+                if isinstance(item.get(key), dict):
+                    stack.append(item[key])
+        return None
+
+    @property
+    def custom_ids(self) -> list[str]:
+        found: list[str] = []
+        stack = list(self.components)
+        while stack:
+            item = stack.pop(0)
+            if item.get("custom_id"):
+                found.append(item["custom_id"])
+            stack.extend(item.get("components") or [])
+            for key in ("accessory", "component"):
+                if isinstance(item.get(key), dict):
+                    stack.append(item[key])
+        return found
+
+    @property
+    def text(self) -> str:
+        """Everything a person reads in the message, one piece a line: content, then each embed."""
+        parts = [self.content] if self.content else []
+        for embed in self.embeds:
+            for key in ("title", "description"):
+                if embed.get(key):
+                    parts.append(str(embed[key]))
+            for fld in embed.get("fields") or []:
+                parts.append(f"{fld.get('name', '')}: {fld.get('value', '')}")
+            if (embed.get("footer") or {}).get("text"):
+                parts.append(str(embed["footer"]["text"]))
+        return "\n".join(parts)
+
+    def snapshot(self) -> Json:
+        return copy.deepcopy(self.payload)
+
+    def __repr__(self) -> str:
+        kind = "ephemeral " if self.ephemeral else ""
+        return f"<{kind}Message {self.id} in {self.channel_id}: {self.text[:60]!r}>"
+
+
+class World:
+    """Every object the fake knows, indexed for the REST routes and the driver."""
+
+    def __init__(self, *, bot_user: User, ids: SnowflakeGenerator) -> None:
+        self.ids = ids
+        self.bot_user = bot_user
+        self.users: dict[int, User] = {bot_user.id: bot_user}
+        self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}
+        self.messages: dict[int, Message] = {}
+
+    def guild_of(self, channel: Channel) -> Guild:
+        return self.guilds[channel.guild_id]
+
+    def bot_member(self, guild: Guild) -> Member:
+        return guild.members[self.bot_user.id]
+
+    def channel_messages(self, channel_id: int) -> list[Message]:
+        return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    def create_message(
+        self,
+        channel: Channel,
+        body: Json,
+        *,
+        author: User,
+        flags: int = 0,
+        message_type: int = 0,
+        visible_to: int | None = None,
+        interaction: Json | None = None,
+        attachments: list[Json] | None = None,
+    ) -> Message:
+        """Store a new message the way Discord would return it."""
+        message_id = self.ids.next()
+        payload: Json = {
+            "id": str(message_id),
+            "channel_id": str(channel.id),
+            "guild_id": str(channel.guild_id),
+            "author": author.to_payload(),
+            "content": "",
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "mention_channels": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "reactions": [],
+            "pinned": False,
+            "type": message_type,
+            "flags": flags,
+        }
+        guild = self.guilds.get(channel.guild_id)
+        if guild is not None and author.id in guild.members:
+            member = guild.members[author.id].to_payload()
+            member.pop("user")
+            payload["member"] = member
+        _apply_body(payload, body)
+        payload["flags"] = flags
+        if attachments:
+            payload["attachments"] = attachments
+        if interaction is not None:
+            payload["application_id"] = str(self.bot_user.id)
+            payload["webhook_id"] = str(self.bot_user.id)
+            payload["interaction"] = interaction
+            payload["interaction_metadata"] = {
+                "id": interaction["id"],
+                "type": interaction["type"],
+                "user": interaction["user"],
+                "authorizing_integration_owners": {"0": str(channel.guild_id)},
+            }
+        if body.get("message_reference"):
+            payload["message_reference"] = body["message_reference"]
+            payload["type"] = 19
+        message = Message(payload=payload, visible_to=visible_to)
+        self.messages[message_id] = message
+        if visible_to is None:
+            channel.last_message_id = message_id
+        return message
+
+    def edit_message(self, message: Message, body: Json, *, attachments: list[Json] | None = None) -> None:
+        """Apply an edit body; only the fields present change, as with Discord's PATCH."""
+        message.history.append(message.snapshot())
+        _apply_body(message.payload, body)
+        if attachments is not None:
+            message.payload["attachments"] = attachments
+        if "flags" in body and body["flags"] is not None:
+            # Only SUPPRESS_EMBEDS (1 << 2) and IS_COMPONENTS_V2 may change on edit; keep EPHEMERAL.
+            kept = message.flags & EPHEMERAL
+            message.payload["flags"] = kept | (int(body["flags"]) & ((1 << 2) | IS_COMPONENTS_V2))
+        message.payload["flags"] = message.flags & ~LOADING
+        message.payload["edited_timestamp"] = iso_now()
+
+
+def _apply_body(payload: Json, body: Json) -> None:
+    if "content" in body:
+        payload["content"] = body["content"] or ""
+    if "embeds" in body:
+        payload["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
+    if "components" in body:
+        payload["components"] = body["components"] or []
+    if "tts" in body:
+        payload["tts"] = bool(body["tts"])
+    if "poll" in body and body["poll"]:
+        payload["poll"] = body["poll"]
