@@ -423,24 +423,24 @@ class Driver:
 
     async def submit_modal(
         self,
-        custom_id: str,
+        modal: str | InteractionResult,
         values: dict[str, Any],
         member: Member | None = None,
         *,
         deadline: float | None = None,
     ) -> InteractionResult:
-        """Fill in and submit the modal ``custom_id`` the bot opened most recently."""
-        opener = next(
-            (r for r in reversed(self.server.interactions.by_id.values()) if r.callback_type == MODAL and (r.callback_data or {}).get("custom_id") == custom_id),
-            None,
-        )
-        if opener is None:
-            raise LookupError(f"the bot never opened a modal {custom_id!r}")
+        """Fill in and submit a modal the bot opened: the interaction that opened it, or the modal's custom_id.
+
+        ``values`` maps each input's custom_id to what the member typed (or, for a select, the values).
+        """
+        opener = modal if isinstance(modal, InteractionResult) else self._modal_opener(modal)
+        if opener.modal is None:
+            raise LookupError(f"interaction {opener.name!r} did not answer with a modal")
+        custom_id = opener.modal.get("custom_id", "")
         member = member or opener.member
-        modal = opener.callback_data or {}
         unused = dict(values)
         components: list[Json] = []
-        for top in modal.get("components") or []:
+        for top in opener.modal.get("components") or []:
             if top.get("type") == 1:
                 children = [_submitted(child, unused) for child in top.get("components") or []]
                 components.append({"type": 1, "components": children})
@@ -452,6 +452,12 @@ class Driver:
         source = self.world.messages.get(opener.source_message_id) if opener.source_message_id else None
         guild = self.world.guild_of(opener.channel)
         return await self._dispatch(MODAL_SUBMIT, custom_id, guild, opener.channel, member, data, deadline, message=source)
+
+    def _modal_opener(self, custom_id: str) -> InteractionResult:
+        for result in reversed(self.server.interactions.by_id.values()):
+            if result.modal is not None and result.modal.get("custom_id") == custom_id:
+                return result
+        raise LookupError(f"the bot never opened a modal {custom_id!r}")
 
     # --- dispatching ------------------------------------------------------------------------------
 

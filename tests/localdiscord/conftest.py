@@ -37,3 +37,10 @@ async def start_bot(local_discord: Driver) -> AsyncIterator[StartBot]:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
     restore_discord_py()
+
+
+async def eventually(predicate: Callable[[], object], timeout: float = 2.0) -> None:
+    """Poll ``predicate`` until it holds; for state on the bot's side, which the fake cannot see."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import discord
+import pytest
+
+from localdiscord.driver import Driver
+from tests.localdiscord.bots import make_bot, sync_to
+from tests.localdiscord.conftest import StartBot, eventually
+
+
+@pytest.fixture
+async def ready(local_discord: Driver, start_bot: StartBot):  # type: ignore[no-untyped-def]
+    """A guild with alice, a bot connected to it and its commands synced there."""
+    guild = local_discord.create_guild("News")
+    alice = local_discord.create_member(guild, "alice")
+    bot = await start_bot(make_bot())
+    await sync_to(bot, guild.id)
+    return guild, alice, bot
+
+
+async def test_slash_command_answer_is_what_the_member_sees(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+    mods = local_discord.create_role(guild, "Mods")
+    bob = local_discord.create_member(guild, "bob")
+
+    result = await local_discord.slash(guild, alice, "ping", {"who": bob, "role": mods})
+    await result
+
+    assert result.callback_type == 4
+    assert result.ephemeral
+    assert result.text == "pong bob Mods"
+    assert result.latency is not None and result.latency < 1
+    assert result.payload["data"]["id"] == next(c["id"] for c in local_discord.commands(guild) if c["name"] == "ping")
+    assert result.payload["member"]["permissions"] and result.payload["app_permissions"]
+    assert local_discord.warnings == []
+
+
+async def test_deferred_followup_replaces_the_thinking_message(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+
+    result = await local_discord.slash(guild, alice, "slow")
+    await result.wait_answered()
+    assert result.callback_type == 5
+    await result.wait_until(lambda r: len(r.followup_bodies) == 2)
+    await result
+
+    assert [m.content for m in result.messages] == ["done thinking", "and one more"]
+    assert result.original is not None and result.original.edited and not result.original.loading
+    assert len(result.followups) == 1  # the first follow-up edited the thinking message instead
+    # The deferral decided the thinking message was ephemeral; the later follow-up did not ask to be.
+    assert [m.ephemeral for m in result.messages] == [True, False]
+
+
+async def test_oversized_embed_field_is_refused_and_named(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, bot = ready
+
+    result = await local_discord.slash(guild, alice, "huge")
+    await result.wait_until(lambda r: bool(r.errors))
+
+    assert result.errors[0]["code"] == 50035
+    assert result.errors[0]["errors"]["data"]["embeds"]["0"]["fields"]["3"]["value"]["_errors"]
+    violations = local_discord.take_violations()
+    assert [f"{v.path}: {v.detail}" for v in violations] == ["data.embeds[0].fields[3].value: 1,300 > 1,024"]
+    await eventually(lambda: bot.seen_errors)
+    assert isinstance(bot.seen_errors[0].original, discord.HTTPException)
+    local_discord.take_late_interactions()  # the bot never answered: expected here
+
+
+async def test_pinging_message_is_refused_and_named(local_discord: Driver, start_bot: StartBot) -> None:
+    guild = local_discord.create_guild("News")
+    alice = local_discord.create_member(guild, "alice")
+    bot = await start_bot(make_bot(allowed_mentions=discord.AllowedMentions.all()))
+    await sync_to(bot, guild.id)
+
+    result = await local_discord.slash(guild, alice, "shout", {"text": "hey @everyone"})
+    await result.wait_until(lambda r: len(r.followups) == 1)
+
+    assert result.followups[0].content == "failed: 50035"
+    (violation,) = local_discord.take_violations()
+    assert violation.route == "POST /channels/{channel_id}/messages"
+    assert violation.path == "content" and "would ping @everyone" in violation.detail
+    assert [m.content for m in local_discord.messages(local_discord.default_channel(guild), ephemeral=False)] == []
+
+
+async def test_channel_messages_are_readable_by_the_test(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+
+    result = await local_discord.slash(guild, alice, "shout", {"text": "hello newsroom"})
+    await result
+
+    posted = local_discord.messages(local_discord.default_channel(guild), ephemeral=False)
+    assert [m.content for m in posted] == ["hello newsroom"]
+    assert posted[0].author_id == local_discord.bot_user.id
+
+
+async def test_missing_send_permission_is_refused(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+    channel = local_discord.default_channel(guild)
+    local_discord.set_bot_permissions(channel, deny=discord.Permissions(send_messages=True).value)
+
+    result = await local_discord.slash(guild, alice, "shout", {"text": "hello"})
+    await result.wait_until(lambda r: len(r.followups) == 1)
+
+    assert result.followups[0].content == "failed: 50013"
+
+
+async def test_late_answer_is_flagged(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, bot = ready
+
+    result = await local_discord.slash(guild, alice, "late", {"seconds": 0.3}, deadline=0.2)
+    await result.wait_until(lambda r: bool(r.errors))
+
+    assert result.late and result.errors == [{"code": 10062, "message": "Unknown interaction"}]
+    (late,) = local_discord.take_late_interactions()
+    assert late.name == "late" and late.latency is not None and late.latency > 0.2
+    await eventually(lambda: bot.seen_errors)
+    assert isinstance(bot.seen_errors[0].original, discord.NotFound)
+
+
+async def test_button_updates_its_message(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+    status = await local_discord.slash(guild, alice, "mod", {"story": "flood"}, subcommand="status")
+    await status
+    message = status.original
+    assert message is not None and message.custom_ids == ["vote:agree", "vote:explain", "vote:pick"]
+
+    pressed = await local_discord.press(message, "vote:agree", alice)
+    await pressed
+
+    assert pressed.callback_type == 7
+    assert message.content == "agreed" and message.components == []
+
+
+async def test_select_and_modal_round_trip(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+    status = await local_discord.slash(guild, alice, "mod", {"story": "flood"}, subcommand=("status",))
+    await status
+    assert status.original is not None
+
+    picked = await local_discord.select(status.original, "vote:pick", ["b"], alice)
+    await picked
+    assert picked.text == "picked b"
+
+    opened = await local_discord.press(status.original, "vote:explain", alice)
+    await opened
+    assert opened.modal is not None and opened.modal["title"] == "Why?"
+    submitted = await local_discord.submit_modal(opened, {"reason": "sources agree"})
+    await submitted
+    assert submitted.text == "because sources agree"
+
+
+async def test_autocomplete_offers_choices(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+
+    result = await local_discord.autocomplete(guild, alice, "mod", "story", "fl", subcommand="status")
+    await result
+
+    assert result.callback_type == 8
+    assert len(result.choices) == 25 and result.choices[0] == {"name": "fl-0", "value": "fl-0"}
+
+
+async def test_message_command_gets_the_target_message(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
+    guild, alice, _ = ready
+    said = local_discord.post_message(local_discord.default_channel(guild), alice, "the river rose 2m")
+
+    result = await local_discord.message_command(guild, alice, "Check claims", said)
+    await result
+
+    assert result.text == "checked 17 characters"
