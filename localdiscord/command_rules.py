@@ -80,7 +80,9 @@ def check_command_list(commands: list[Json]) -> list[Finding]:
         findings += check_command(command, prefix=str(i))
         key = (command.get("type", CHAT_INPUT), str(command.get("name")))
         if key in seen:
-            findings.append(Finding(f"{i}.name", f"duplicate command name {key[1]!r}", "APPLICATION_COMMANDS_DUPLICATE_NAME"))
+            findings.append(
+                Finding(f"{i}.name", f"duplicate command name {key[1]!r}", "APPLICATION_COMMANDS_DUPLICATE_NAME")
+            )
         seen.add(key)
     return findings
 
@@ -111,11 +113,15 @@ def _options(options: list[Json], path: str, *, depth: int) -> list[Finding]:
         if why:
             findings.append(Finding(f"{at}.name", why, "APPLICATION_COMMAND_INVALID_NAME"))
         if name in names:
-            findings.append(Finding(f"{at}.name", f"duplicate option name {name!r}", "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS"))
+            findings.append(
+                Finding(
+                    f"{at}.name", f"duplicate option name {name!r}", "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS"
+                )
+            )
         names.add(str(name))
         findings += _description(option.get("description"), f"{at}.description")
         if kind in (SUB_COMMAND, SUB_COMMAND_GROUP):
-            if kind == SUB_COMMAND_GROUP and depth > 0 or kind == SUB_COMMAND and depth > 1:
+            if (kind == SUB_COMMAND_GROUP and depth > 0) or (kind == SUB_COMMAND and depth > 1):
                 findings.append(Finding(f"{at}.type", "subcommands nest at most group > subcommand"))
             children = option.get("options") or []
             if kind == SUB_COMMAND_GROUP and any(c.get("type") != SUB_COMMAND for c in children):
@@ -124,7 +130,13 @@ def _options(options: list[Json], path: str, *, depth: int) -> list[Finding]:
             continue
         if option.get("required"):
             if seen_optional:
-                findings.append(Finding(f"{at}.required", "required options must come before optional ones", "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"))
+                findings.append(
+                    Finding(
+                        f"{at}.required",
+                        "required options must come before optional ones",
+                        "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    )
+                )
         else:
             seen_optional = True
         choices = option.get("choices") or []

@@ -125,4 +125,3 @@ class CommandStore:
             return 404, UNKNOWN_COMMAND
         self.scopes[guild_id].remove(command)
         return 204, None
-

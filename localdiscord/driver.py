@@ -23,7 +23,6 @@ from localdiscord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
-    MODAL,
     MODAL_SUBMIT,
     InteractionResult,
 )
@@ -69,7 +68,13 @@ class Driver:
         owner_user = self.create_user(owner)
         guild = Guild(id=self.world.ids.next(), name=name, owner_id=owner_user.id)
         guild.roles[guild.id] = Role(id=guild.id, guild_id=guild.id, name="@everyone", permissions=everyone_permissions)
-        bot_role = Role(id=self.world.ids.next(), guild_id=guild.id, name=self.bot_user.username, permissions=bot_permissions, position=1)
+        bot_role = Role(
+            id=self.world.ids.next(),
+            guild_id=guild.id,
+            name=self.bot_user.username,
+            permissions=bot_permissions,
+            position=1,
+        )
         guild.roles[bot_role.id] = bot_role
         guild.members[owner_user.id] = Member(user=owner_user, guild_id=guild.id)
         guild.members[self.bot_user.id] = Member(user=self.bot_user, guild_id=guild.id, role_ids=[bot_role.id])
@@ -80,12 +85,16 @@ class Driver:
         return guild
 
     def _add_channel(self, guild: Guild, name: str, **fields: Any) -> Channel:
-        channel = Channel(id=self.world.ids.next(), guild_id=guild.id, name=name, position=len(guild.channels), **fields)
+        channel = Channel(
+            id=self.world.ids.next(), guild_id=guild.id, name=name, position=len(guild.channels), **fields
+        )
         guild.channels[channel.id] = channel
         self.world.channels[channel.id] = channel
         return channel
 
-    def create_text_channel(self, guild: Guild, name: str, *, topic: str | None = None, overwrites: Iterable[perms.Overwrite] = ()) -> Channel:
+    def create_text_channel(
+        self, guild: Guild, name: str, *, topic: str | None = None, overwrites: Iterable[perms.Overwrite] = ()
+    ) -> Channel:
         channel = self._add_channel(guild, name, topic=topic, overwrites=list(overwrites))
         self.server.announce("CHANNEL_CREATE", channel.to_payload())
         return channel
@@ -94,7 +103,14 @@ class Driver:
         return next(c for c in guild.channels.values() if c.type == 0)
 
     def create_role(self, guild: Guild, name: str, *, permissions: int = 0, mentionable: bool = False) -> Role:
-        role = Role(id=self.world.ids.next(), guild_id=guild.id, name=name, permissions=permissions, position=len(guild.roles), mentionable=mentionable)
+        role = Role(
+            id=self.world.ids.next(),
+            guild_id=guild.id,
+            name=name,
+            permissions=permissions,
+            position=len(guild.roles),
+            mentionable=mentionable,
+        )
         guild.roles[role.id] = role
         self.server.announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_payload()})
         return role
@@ -110,7 +126,9 @@ class Driver:
     def create_member(self, guild: Guild, name: str, *, roles: Iterable[Role] = ()) -> Member:
         member = Member(user=self.create_user(name), guild_id=guild.id, role_ids=[r.id for r in roles])
         guild.members[member.id] = member
-        self.server.announce("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.to_payload()}, intent=GUILD_MEMBERS)
+        self.server.announce(
+            "GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.to_payload()}, intent=GUILD_MEMBERS
+        )
         return member
 
     def add_roles(self, member: Member, *roles: Role) -> None:
@@ -122,7 +140,9 @@ class Driver:
         self._member_updated(member)
 
     def _member_updated(self, member: Member) -> None:
-        self.server.announce("GUILD_MEMBER_UPDATE", {"guild_id": str(member.guild_id), **member.to_payload()}, intent=GUILD_MEMBERS)
+        self.server.announce(
+            "GUILD_MEMBER_UPDATE", {"guild_id": str(member.guild_id), **member.to_payload()}, intent=GUILD_MEMBERS
+        )
 
     def set_permissions(self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0) -> None:
         """Set (replace) ``target``'s overwrite in ``channel``."""
@@ -198,9 +218,9 @@ class Driver:
 
     # --- the connection ---------------------------------------------------------------------------
 
-    async def wait_for_bot(self, timeout: float = 5.0) -> None:
+    async def wait_for_bot(self, within: float = 5.0) -> None:
         """Until a bot has identified and is connected."""
-        await self.server.gateway.wait_for(lambda: bool(self.server.gateway.live_sessions), timeout)
+        await self.server.gateway.wait_for(lambda: bool(self.server.gateway.live_sessions), within)
 
     async def drop_connection(self, code: int = 4000) -> int:
         """Drop the bot's gateway connection; returns the resume count to pass to :meth:`wait_resumed`."""
@@ -208,9 +228,9 @@ class Driver:
         await self.server.gateway.drop_connections(code)
         return before
 
-    async def wait_resumed(self, before: int, timeout: float = 10.0) -> None:
+    async def wait_resumed(self, before: int, within: float = 10.0) -> None:
         gateway = self.server.gateway
-        await gateway.wait_for(lambda: gateway.resume_count > before and bool(gateway.live_sessions), timeout)
+        await gateway.wait_for(lambda: gateway.resume_count > before and bool(gateway.live_sessions), within)
 
     # --- acting as a member: application commands -------------------------------------------------
 
@@ -231,7 +251,9 @@ class Driver:
         channel = channel or self.default_channel(guild)
         built, resolved = self._options(command, name, path, options or {}, guild, channel, member, focused=None)
         data = self._command_data(command, guild, name, CHAT_INPUT, built, resolved)
-        return await self._dispatch(APPLICATION_COMMAND, " ".join((name, *path)), guild, channel, member, data, deadline)
+        return await self._dispatch(
+            APPLICATION_COMMAND, " ".join((name, *path)), guild, channel, member, data, deadline
+        )
 
     async def autocomplete(
         self,
@@ -255,7 +277,16 @@ class Driver:
         data = self._command_data(command, guild, name, CHAT_INPUT, built, resolved)
         return await self._dispatch(AUTOCOMPLETE, " ".join((name, *path)), guild, channel, member, data, deadline)
 
-    async def user_command(self, guild: Guild, member: Member, name: str, target: Member, *, channel: Channel | None = None, deadline: float | None = None) -> InteractionResult:
+    async def user_command(
+        self,
+        guild: Guild,
+        member: Member,
+        name: str,
+        target: Member,
+        *,
+        channel: Channel | None = None,
+        deadline: float | None = None,
+    ) -> InteractionResult:
         command = self._command(guild, name, USER_COMMAND)
         channel = channel or self.default_channel(guild)
         resolved: Json = {}
@@ -264,7 +295,9 @@ class Driver:
         data["target_id"] = str(target.id)
         return await self._dispatch(APPLICATION_COMMAND, name, guild, channel, member, data, deadline)
 
-    async def message_command(self, guild: Guild, member: Member, name: str, target: Message, *, deadline: float | None = None) -> InteractionResult:
+    async def message_command(
+        self, guild: Guild, member: Member, name: str, target: Message, *, deadline: float | None = None
+    ) -> InteractionResult:
         command = self._command(guild, name, MESSAGE_COMMAND)
         channel = self.world.channels[target.channel_id]
         resolved = {"messages": {str(target.id): target.snapshot()}}
@@ -276,11 +309,14 @@ class Driver:
         command = self.server.commands.find(name, guild_id=guild.id, kind=kind)
         if command is None:
             self.server.warnings.append(
-                f"command {name!r} (type {kind}) was never synced to guild {guild.id} or globally; dispatched with a made-up id"
+                f"command {name!r} (type {kind}) was never synced to guild {guild.id} or globally;"
+                " dispatched with a made-up id"
             )
         return command
 
-    def _command_data(self, command: Json | None, guild: Guild, name: str, kind: int, options: list[Json] | None, resolved: Json) -> Json:
+    def _command_data(
+        self, command: Json | None, guild: Guild, name: str, kind: int, options: list[Json] | None, resolved: Json
+    ) -> Json:
         data: Json = {"id": command["id"] if command else str(self.world.ids.next()), "name": name, "type": kind}
         if command is not None and command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
@@ -347,8 +383,13 @@ class Driver:
         if kind == CHANNEL and isinstance(value, Channel):
             payload = value.to_payload()
             resolved.setdefault("channels", {})[str(value.id)] = {
-                key: payload[key] for key in ("id", "name", "type", "parent_id", "topic", "position", "nsfw", "guild_id", "flags")
-            } | {"permissions": str(self.world.guild_of(value).base_permissions(self.world.bot_member(self.world.guild_of(value))))}
+                key: payload[key]
+                for key in ("id", "name", "type", "parent_id", "topic", "position", "nsfw", "guild_id", "flags")
+            } | {
+                "permissions": str(
+                    self.world.guild_of(value).base_permissions(self.world.bot_member(self.world.guild_of(value)))
+                )
+            }
             return str(value.id)
         if kind == INTEGER:
             return int(value)
@@ -367,7 +408,9 @@ class Driver:
 
     # --- acting as a member: components and modals ------------------------------------------------
 
-    async def press(self, message: Message, custom_id: str, member: Member, *, deadline: float | None = None) -> InteractionResult:
+    async def press(
+        self, message: Message, custom_id: str, member: Member, *, deadline: float | None = None
+    ) -> InteractionResult:
         """Click the button ``custom_id`` on ``message`` (a message the bot sent)."""
         component = self._clickable(message, custom_id, member)
         if component.get("type") != 2:
@@ -375,7 +418,9 @@ class Driver:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._component(message, member, data, deadline)
 
-    async def select(self, message: Message, custom_id: str, values: Sequence[Any], member: Member, *, deadline: float | None = None) -> InteractionResult:
+    async def select(
+        self, message: Message, custom_id: str, values: Sequence[Any], member: Member, *, deadline: float | None = None
+    ) -> InteractionResult:
         """Pick ``values`` in the select menu ``custom_id`` (strings, or Members/Roles/Channels for entity selects)."""
         component = self._clickable(message, custom_id, member)
         kind = component.get("type")
@@ -394,7 +439,17 @@ class Driver:
                     raise ValueError(f"{value!r} is not an option of {custom_id!r} ({allowed})")
                 encoded.append(str(value))
             else:
-                encoded.append(str(self._encode(MENTIONABLE if kind == 7 else {5: USER, 6: ROLE, 8: CHANNEL}[kind], value, resolved, self.world.guild_of(channel), channel)))
+                encoded.append(
+                    str(
+                        self._encode(
+                            MENTIONABLE if kind == 7 else {5: USER, 6: ROLE, 8: CHANNEL}[kind],
+                            value,
+                            resolved,
+                            self.world.guild_of(channel),
+                            channel,
+                        )
+                    )
+                )
         data: Json = {"custom_id": custom_id, "component_type": kind, "values": encoded}
         if resolved:
             data["resolved"] = resolved
@@ -413,7 +468,9 @@ class Driver:
             raise ValueError(f"component {custom_id!r} is disabled")
         return component
 
-    async def _component(self, message: Message, member: Member, data: Json, deadline: float | None) -> InteractionResult:
+    async def _component(
+        self, message: Message, member: Member, data: Json, deadline: float | None
+    ) -> InteractionResult:
         channel = self.world.channels[message.channel_id]
         guild = self.world.guild_of(channel)
         current = self.world.messages[message.id]
@@ -451,7 +508,9 @@ class Driver:
         data = {"custom_id": custom_id, "components": components}
         source = self.world.messages.get(opener.source_message_id) if opener.source_message_id else None
         guild = self.world.guild_of(opener.channel)
-        return await self._dispatch(MODAL_SUBMIT, custom_id, guild, opener.channel, member, data, deadline, message=source)
+        return await self._dispatch(
+            MODAL_SUBMIT, custom_id, guild, opener.channel, member, data, deadline, message=source
+        )
 
     def _modal_opener(self, custom_id: str) -> InteractionResult:
         for result in reversed(self.server.interactions.by_id.values()):
@@ -549,6 +608,3 @@ def _submitted(component: Json, values: dict[str, Any]) -> Json:
         return {"type": 4, "custom_id": custom_id, "value": value, "id": component.get("id")}
     chosen = values.pop(custom_id, [])
     return {"type": kind, "custom_id": custom_id, "values": [str(v) for v in chosen], "id": component.get("id")}
-
-
-

@@ -114,8 +114,8 @@ class Gateway:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> None:
-        async with asyncio.timeout(timeout):
+    async def wait_for(self, predicate: Callable[[], bool], within: float) -> None:
+        async with asyncio.timeout(within):
             while True:
                 event = self._changed
                 if predicate():

@@ -134,25 +134,27 @@ class InteractionResult:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[InteractionResult], bool], timeout: float = 5.0) -> InteractionResult:
+    async def wait_until(
+        self, predicate: Callable[[InteractionResult], bool], within: float = 5.0
+    ) -> InteractionResult:
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while True:
                     event = self._changed
                     if predicate(self):
                         return self
                     await event.wait()
         except TimeoutError:
-            raise TimeoutError(f"interaction {self.name!r} did not get there within {timeout}s: {self!r}") from None
+            raise TimeoutError(f"interaction {self.name!r} did not get there within {within}s: {self!r}") from None
 
-    async def wait_answered(self, timeout: float = 5.0) -> InteractionResult:
-        return await self.wait_until(lambda r: r.answered or r.late, timeout)
+    async def wait_answered(self, within: float = 5.0) -> InteractionResult:
+        return await self.wait_until(lambda r: r.answered or r.late, within)
 
-    async def finished(self, timeout: float = 5.0, idle: float = 0.1) -> InteractionResult:
+    async def finished(self, within: float = 5.0, idle: float = 0.1) -> InteractionResult:
         """Wait for the answer, for any "thinking" state to end, then for ``idle`` seconds of quiet."""
         loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
-        await self.wait_until(lambda r: (r.answered and not r.thinking) or r.late, timeout)
+        end = loop.time() + within
+        await self.wait_until(lambda r: (r.answered and not r.thinking) or r.late, within)
         while True:
             event = self._changed
             remaining = end - loop.time()
@@ -217,7 +219,9 @@ class Interactions:
 
     # --- POST /interactions/{id}/{token}/callback -------------------------------------------------
 
-    def callback(self, interaction_id: int, token: str, body: Json, *, with_response: bool, files: list[Json], route: str) -> Reply:
+    def callback(
+        self, interaction_id: int, token: str, body: Json, *, with_response: bool, files: list[Json], route: str
+    ) -> Reply:
         result = self.by_id.get(interaction_id)
         if result is None or result.token != token:
             return 404, UNKNOWN_INTERACTION
@@ -231,15 +235,29 @@ class Interactions:
         data = body.get("data") or {}
         findings: list[limits.Finding] = []
         if kind not in ALLOWED_CALLBACKS.get(result.type, frozenset()):
-            findings.append(limits.Finding("type", f"callback type {kind} is not valid for interaction type {result.type}", "INTERACTION_CALLBACK_TYPE_INVALID"))
+            findings.append(
+                limits.Finding(
+                    "type",
+                    f"callback type {kind} is not valid for interaction type {result.type}",
+                    "INTERACTION_CALLBACK_TYPE_INVALID",
+                )
+            )
         elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE) and result.source_message_id is None:
-            findings.append(limits.Finding("type", "there is no message to update", "INTERACTION_CALLBACK_TYPE_INVALID"))
+            findings.append(
+                limits.Finding("type", "there is no message to update", "INTERACTION_CALLBACK_TYPE_INVALID")
+            )
         elif kind == MESSAGE:
-            findings += limits.check_message(data, prefix="data", default_parse=limits.PARSE_INTERACTION, has_files=bool(files))
+            findings += limits.check_message(
+                data, prefix="data", default_parse=limits.PARSE_INTERACTION, has_files=bool(files)
+            )
         elif kind == UPDATE_MESSAGE:
             findings += limits.check_message(data, prefix="data", creating=False, check_pings=False)
         elif kind == DEFERRED_MESSAGE and int(data.get("flags") or 0) & ~EPHEMERAL:
-            findings.append(limits.Finding("data.flags", "only EPHEMERAL may be set on a deferred response", "INTERACTION_FLAGS_INVALID"))
+            findings.append(
+                limits.Finding(
+                    "data.flags", "only EPHEMERAL may be set on a deferred response", "INTERACTION_FLAGS_INVALID"
+                )
+            )
         elif kind == AUTOCOMPLETE_RESULT:
             findings += limits.check_autocomplete(data)
         elif kind == MODAL:
@@ -352,7 +370,9 @@ class Interactions:
             return None
         return self._server.world.messages.get(wanted)
 
-    def edit(self, application_id: int, token: str, message_id: str, body: Json, *, files: list[Json], route: str) -> Reply:
+    def edit(
+        self, application_id: int, token: str, message_id: str, body: Json, *, files: list[Json], route: str
+    ) -> Reply:
         result = self._webhook_target(application_id, token)
         if result is None:
             return self._fail(self.by_token.get(token), 404, UNKNOWN_WEBHOOK)

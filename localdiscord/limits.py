@@ -235,7 +235,9 @@ def _check_item(path: str, item: Json, seen: dict[str, str]) -> list[Finding]:
     custom_id = item.get("custom_id")
     if isinstance(custom_id, str):
         if custom_id in seen:
-            findings.append(Finding(f"{path}.custom_id", f"duplicate of {seen[custom_id]}", "COMPONENT_CUSTOM_ID_DUPLICATED"))
+            findings.append(
+                Finding(f"{path}.custom_id", f"duplicate of {seen[custom_id]}", "COMPONENT_CUSTOM_ID_DUPLICATED")
+            )
         seen.setdefault(custom_id, path)
     if kind == 1:
         children = item.get("components") or []
@@ -244,7 +246,9 @@ def _check_item(path: str, item: Json, seen: dict[str, str]) -> list[Finding]:
         if not children:
             findings.append(Finding(f"{path}.components", "an action row must not be empty", "BASE_TYPE_REQUIRED"))
         if selects and len(children) > 1:
-            findings.append(Finding(f"{path}.components", "a select must be alone in its action row", "COMPONENT_LAYOUT_INVALID"))
+            findings.append(
+                Finding(f"{path}.components", "a select must be alone in its action row", "COMPONENT_LAYOUT_INVALID")
+            )
         if len(buttons) > BUTTONS_PER_ROW_MAX:
             findings.append(Finding(f"{path}.components", f"{len(buttons)} buttons > {BUTTONS_PER_ROW_MAX}"))
     elif kind == 2:
@@ -266,7 +270,9 @@ def _check_item(path: str, item: Json, seen: dict[str, str]) -> list[Finding]:
         if kind == 3:
             options = item.get("options") or []
             if not options:
-                findings.append(Finding(f"{path}.options", "a string select needs at least one option", "BASE_TYPE_REQUIRED"))
+                findings.append(
+                    Finding(f"{path}.options", "a string select needs at least one option", "BASE_TYPE_REQUIRED")
+                )
             if len(options) > SELECT_OPTIONS_MAX:
                 findings.append(Finding(f"{path}.options", f"{len(options)} options > {SELECT_OPTIONS_MAX}"))
             for j, option in enumerate(options):
@@ -316,7 +322,9 @@ def check_modal(data: Json, *, prefix: str = "data") -> list[Finding]:
     findings += _length_between(f"{prefix}.title", data.get("title"), 1, MODAL_TITLE_MAX)
     components = data.get("components") or []
     if not 1 <= len(components) <= MODAL_COMPONENTS_MAX:
-        findings.append(Finding(f"{prefix}.components", f"{len(components)} components not in 1..{MODAL_COMPONENTS_MAX}"))
+        findings.append(
+            Finding(f"{prefix}.components", f"{len(components)} components not in 1..{MODAL_COMPONENTS_MAX}")
+        )
     seen: dict[str, str] = {}
     for i, component in enumerate(components):
         for path, item in _walk(component, f"{prefix}.components[{i}]"):

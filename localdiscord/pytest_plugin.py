@@ -33,5 +33,10 @@ async def local_discord(local_discord_options: dict[str, Any]) -> AsyncIterator[
         problems = server.problems()
     finally:
         await server.stop()
+    fail_on(problems)
+
+
+def fail_on(problems: list[str]) -> None:
+    """Fail the current test with one line per problem, each naming the field, route or interaction."""
     if problems:
         pytest.fail("the local Discord caught:\n  " + "\n  ".join(problems), pytrace=False)

@@ -132,14 +132,16 @@ class Rest:
                     data = await part.read()  # type: ignore[union-attr]
                     attachment_id = self._world.ids.next()
                     url = f"{self._server.base_url}/attachments/{attachment_id}/{part.filename}"  # type: ignore[union-attr]
-                    files.append({
-                        "id": str(attachment_id),
-                        "filename": part.filename,  # type: ignore[union-attr]
-                        "size": len(data),
-                        "url": url,
-                        "proxy_url": url,
-                        "content_type": part.headers.get("Content-Type", "application/octet-stream"),
-                    })
+                    files.append(
+                        {
+                            "id": str(attachment_id),
+                            "filename": part.filename,  # type: ignore[union-attr]
+                            "size": len(data),
+                            "url": url,
+                            "proxy_url": url,
+                            "content_type": part.headers.get("Content-Type", "application/octet-stream"),
+                        }
+                    )
             return body, files
         raw = await request.read()
         if not raw:
@@ -238,7 +240,9 @@ class Rest:
     async def create_followup(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
         app_id, token = int(request.match_info["app_id"]), request.match_info["token"]
-        return respond(*self._server.interactions.followup(app_id, token, body, files=files, route=self._route(request)))
+        return respond(
+            *self._server.interactions.followup(app_id, token, body, files=files, route=self._route(request))
+        )
 
     async def get_webhook_message(self, request: web.Request) -> web.Response:
         m = request.match_info
@@ -367,7 +371,16 @@ class Rest:
             return error
         assert guild is not None
         payload = guild.to_payload(with_members=False)
-        for key in ("channels", "members", "threads", "voice_states", "presences", "joined_at", "large", "member_count"):
+        for key in (
+            "channels",
+            "members",
+            "threads",
+            "voice_states",
+            "presences",
+            "joined_at",
+            "large",
+            "member_count",
+        ):
             payload.pop(key, None)
         if request.query.get("with_counts", "").lower() in ("1", "true"):
             payload.update(approximate_member_count=len(guild.members), approximate_presence_count=0)
@@ -390,4 +403,3 @@ class Rest:
         if member is None:
             return respond(404, UNKNOWN_MEMBER)
         return respond(200, member.to_payload())
-

@@ -196,7 +196,11 @@ class LocalDiscord:
 
     def announce_delete(self, message: Message) -> None:
         if not message.ephemeral:
-            data = {"id": str(message.id), "channel_id": str(message.channel_id), "guild_id": message.payload.get("guild_id")}
+            data = {
+                "id": str(message.id),
+                "channel_id": str(message.channel_id),
+                "guild_id": message.payload.get("guild_id"),
+            }
             self.gateway.dispatch("MESSAGE_DELETE", data, intent=GUILD_MESSAGES)
 
     def announce_guild(self, guild: Guild) -> None:
@@ -205,4 +209,3 @@ class LocalDiscord:
 
     def announce(self, event: str, data: Json, *, intent: int | None = GUILDS) -> None:
         self.gateway.dispatch(event, data, intent=intent)
-

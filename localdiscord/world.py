@@ -411,5 +411,5 @@ def _apply_body(payload: Json, body: Json) -> None:
         payload["components"] = body["components"] or []
     if "tts" in body:
         payload["tts"] = bool(body["tts"])
-    if "poll" in body and body["poll"]:
+    if body.get("poll"):
         payload["poll"] = body["poll"]

@@ -25,7 +25,9 @@ def make_bot(*, allowed_mentions: discord.AllowedMentions | None = None) -> comm
 
     @bot.tree.command(description="Answer with pong")
     @app_commands.describe(who="Someone to greet", role="A role to name")
-    async def ping(interaction: discord.Interaction, who: discord.Member | None = None, role: discord.Role | None = None) -> None:
+    async def ping(
+        interaction: discord.Interaction, who: discord.Member | None = None, role: discord.Role | None = None
+    ) -> None:
         text = "pong"
         if who is not None:
             text += f" {who.display_name}"

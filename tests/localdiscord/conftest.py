@@ -39,8 +39,11 @@ async def start_bot(local_discord: Driver) -> AsyncIterator[StartBot]:
     restore_discord_py()
 
 
-async def eventually(predicate: Callable[[], object], timeout: float = 2.0) -> None:
+async def eventually(predicate: Callable[[], object], within: float = 2.0) -> None:
     """Poll ``predicate`` until it holds; for state on the bot's side, which the fake cannot see."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)
+    steps = max(1, int(within / 0.01))
+    for _ in range(steps):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"condition still false after {within}s")

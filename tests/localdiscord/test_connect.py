@@ -27,10 +27,12 @@ async def test_bot_gets_ready_with_the_guild_and_syncs_commands(local_discord: D
     bot = await start_bot(make_bot())
 
     seen = bot.get_guild(guild.id)
-    assert seen is not None and seen.name == "News"
+    assert seen is not None
+    assert seen.name == "News"
     assert [c.name for c in seen.text_channels] == ["general"]
     assert {r.name for r in seen.roles} >= {"@everyone", "Mods"}
-    assert seen.me is not None and seen.owner_id == guild.owner_id
+    assert seen.me is not None
+    assert seen.owner_id == guild.owner_id
 
     synced = await sync_to(bot, guild.id)
     assert {c.name for c in synced} == {"ping", "slow", "late", "huge", "shout", "mod", "Check claims"}

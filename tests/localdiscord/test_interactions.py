@@ -29,9 +29,11 @@ async def test_slash_command_answer_is_what_the_member_sees(local_discord: Drive
     assert result.callback_type == 4
     assert result.ephemeral
     assert result.text == "pong bob Mods"
-    assert result.latency is not None and result.latency < 1
+    assert result.latency is not None
+    assert result.latency < 1
     assert result.payload["data"]["id"] == next(c["id"] for c in local_discord.commands(guild) if c["name"] == "ping")
-    assert result.payload["member"]["permissions"] and result.payload["app_permissions"]
+    assert result.payload["member"]["permissions"]
+    assert result.payload["app_permissions"]
     assert local_discord.warnings == []
 
 
@@ -45,7 +47,9 @@ async def test_deferred_followup_replaces_the_thinking_message(local_discord: Dr
     await result
 
     assert [m.content for m in result.messages] == ["done thinking", "and one more"]
-    assert result.original is not None and result.original.edited and not result.original.loading
+    assert result.original is not None
+    assert result.original.edited
+    assert not result.original.loading
     assert len(result.followups) == 1  # the first follow-up edited the thinking message instead
     # The deferral decided the thinking message was ephemeral; the later follow-up did not ask to be.
     assert [m.ephemeral for m in result.messages] == [True, False]
@@ -78,7 +82,8 @@ async def test_pinging_message_is_refused_and_named(local_discord: Driver, start
     assert result.followups[0].content == "failed: 50035"
     (violation,) = local_discord.take_violations()
     assert violation.route == "POST /channels/{channel_id}/messages"
-    assert violation.path == "content" and "would ping @everyone" in violation.detail
+    assert violation.path == "content"
+    assert "would ping @everyone" in violation.detail
     assert [m.content for m in local_discord.messages(local_discord.default_channel(guild), ephemeral=False)] == []
 
 
@@ -110,9 +115,12 @@ async def test_late_answer_is_flagged(local_discord: Driver, ready) -> None:  # 
     result = await local_discord.slash(guild, alice, "late", {"seconds": 0.3}, deadline=0.2)
     await result.wait_until(lambda r: bool(r.errors))
 
-    assert result.late and result.errors == [{"code": 10062, "message": "Unknown interaction"}]
+    assert result.late
+    assert result.errors == [{"code": 10062, "message": "Unknown interaction"}]
     (late,) = local_discord.take_late_interactions()
-    assert late.name == "late" and late.latency is not None and late.latency > 0.2
+    assert late.name == "late"
+    assert late.latency is not None
+    assert late.latency > 0.2
     await eventually(lambda: bot.seen_errors)
     assert isinstance(bot.seen_errors[0].original, discord.NotFound)
 
@@ -122,13 +130,15 @@ async def test_button_updates_its_message(local_discord: Driver, ready) -> None:
     status = await local_discord.slash(guild, alice, "mod", {"story": "flood"}, subcommand="status")
     await status
     message = status.original
-    assert message is not None and message.custom_ids == ["vote:agree", "vote:explain", "vote:pick"]
+    assert message is not None
+    assert message.custom_ids == ["vote:agree", "vote:explain", "vote:pick"]
 
     pressed = await local_discord.press(message, "vote:agree", alice)
     await pressed
 
     assert pressed.callback_type == 7
-    assert message.content == "agreed" and message.components == []
+    assert message.content == "agreed"
+    assert message.components == []
 
 
 async def test_select_and_modal_round_trip(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +153,8 @@ async def test_select_and_modal_round_trip(local_discord: Driver, ready) -> None
 
     opened = await local_discord.press(status.original, "vote:explain", alice)
     await opened
-    assert opened.modal is not None and opened.modal["title"] == "Why?"
+    assert opened.modal is not None
+    assert opened.modal["title"] == "Why?"
     submitted = await local_discord.submit_modal(opened, {"reason": "sources agree"})
     await submitted
     assert submitted.text == "because sources agree"
@@ -156,7 +167,8 @@ async def test_autocomplete_offers_choices(local_discord: Driver, ready) -> None
     await result
 
     assert result.callback_type == 8
-    assert len(result.choices) == 25 and result.choices[0] == {"name": "fl-0", "value": "fl-0"}
+    assert len(result.choices) == 25
+    assert result.choices[0] == {"name": "fl-0", "value": "fl-0"}
 
 
 async def test_message_command_gets_the_target_message(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
