@@ -14,13 +14,17 @@ class StoreError(Exception):
 
 class ClaimNotFound(StoreError):
     def __init__(self, number: int | str) -> None:
-        super().__init__(f"No claim {number} in this server.")
+        if isinstance(number, int) or str(number).startswith("#"):
+            text = f"There is no claim #{str(number).lstrip('#')} in this server."
+        else:
+            text = f"No claim matches “{number}”. Try /search, or pick one of the suggestions."
+        super().__init__(text)
         self.number = number
 
 
 class SpeakerNotFound(StoreError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"No speaker matches {name!r} in this server.")
+        super().__init__(f"No speaker matches “{name}” in this server.")
         self.name = name
 
 

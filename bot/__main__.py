@@ -1,0 +1,179 @@
+"""`python -m bot`: run the bot, or one of its chores (sync, invite, seed, backup, sandbox).
+
+Start-up failures are one readable line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import binascii
+import logging
+import signal
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import discord
+
+from bot.bot import ClaimBot
+from bot.seedfile import SeedError, load_stories, load_story
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store.errors import StoreLocked
+from bot.store.sqlite import SqliteClaimStore
+
+log = logging.getLogger("claimbot")
+
+# What the bot needs in a server: to see and post in the announce channel, with embeds.
+INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+
+
+class StartupError(Exception):
+    """Ends the process with one line and this exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def open_store(settings: Settings, *, single_instance: bool = False) -> SqliteClaimStore:
+    return SqliteClaimStore(settings.database_path, load_stories(), single_instance=single_instance)
+
+
+async def run_bot(settings: Settings) -> None:
+    token = settings.require_token()
+    async with open_store(settings, single_instance=True) as store:
+        bot = ClaimBot(settings=settings, store=store)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        async with bot:
+            runner = asyncio.create_task(bot.start(token))
+            stopper = asyncio.create_task(stopping.wait())
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                log.info("Stopping: finishing what is in flight")
+                await bot.close()
+            await runner
+        log.info("Stopped; the database is checkpointed and closed")
+
+
+async def sync_commands(settings: Settings, guild_id: int | None) -> None:
+    token = settings.require_token()
+    async with open_store(settings) as store:
+        bot = ClaimBot(settings=settings, store=store, sync_dev_guild=False)
+        async with bot:
+            await bot.login(token)
+            if guild_id:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                print(f"Synced {len(synced)} commands to guild {guild_id}.")
+            else:
+                synced = await bot.tree.sync()
+                print(f"Synced {len(synced)} global commands (Discord may take a while to show them).")
+
+
+def client_id_from_token(token: str) -> int:
+    """A bot token starts with the bot's user id in base64, which is its application's id."""
+    head = token.split(".", 1)[0]
+    try:
+        return int(base64.b64decode(head + "=" * (-len(head) % 4)).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise StartupError("cannot read the application id from DISCORD_TOKEN; pass --client-id", 2) from None
+
+
+def invite_url(client_id: int) -> str:
+    return discord.utils.oauth_url(client_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands"))
+
+
+async def seed(settings: Settings, file: Path | None) -> None:
+    stories = [load_story(file)] if file else load_stories()
+    async with open_store(settings) as store:
+        for story in stories:
+            report = await store.apply_seed(story)
+            print(
+                f"{story.story.slug}: {report.guilds} guilds, {report.added} claims added, "
+                f"{report.updated} updated, {report.kept} kept as moderators left them"
+            )
+
+
+async def backup(settings: Settings, target: Path) -> None:
+    async with open_store(settings) as store:
+        await store.backup(target)
+    print(f"Backed up {settings.database_path} to {target}.")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="claimbot: who claimed what, and does it hold up"
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default; needs DISCORD_TOKEN)")
+    sub.add_parser("start", help="run the bot if DISCORD_TOKEN is set, otherwise open the sandbox")
+    sub.add_parser("sandbox", help="try the bot in a local Discord in this terminal, no account needed")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="sync to this server only (instant)")
+    invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
+    invite.add_argument("--client-id", type=int, help="the application id (read from the token if omitted)")
+    seed_cmd = sub.add_parser("seed", help="load a story file into every known server")
+    seed_cmd.add_argument("file", nargs="?", type=Path, help="a story file (default: every file in data/stories)")
+    backup_cmd = sub.add_parser("backup", help="copy the database while the bot runs")
+    backup_cmd.add_argument("path", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+        discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+        if command == "start" and settings.discord_token is None:
+            print("No DISCORD_TOKEN is configured, so here is the sandbox: a local Discord in this terminal.")
+            command = "sandbox"
+        if command in ("run", "start"):
+            asyncio.run(run_bot(settings))
+        elif command == "sandbox":
+            from bot.sandbox import run_sandbox
+
+            asyncio.run(run_sandbox(settings))
+        elif command == "sync":
+            asyncio.run(sync_commands(settings, args.guild))
+        elif command == "invite":
+            client_id = args.client_id or client_id_from_token(settings.require_token())
+            print(invite_url(client_id))
+        elif command == "seed":
+            asyncio.run(seed(settings, args.file))
+        elif command == "backup":
+            if args.path.exists():
+                raise StartupError(f"{args.path} exists already; choose a new file name", 2)
+            asyncio.run(backup(settings, args.path))
+    except SettingsError as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return 2
+    except (SeedError, StoreLocked) as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return 2
+    except StartupError as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return exc.code
+    except discord.LoginFailure:
+        print("claimbot: DISCORD_TOKEN was refused by Discord; check it in the developer portal", file=sys.stderr)
+        return 2
+    except PermissionError as exc:
+        print(f"claimbot: cannot write the database: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        print(f"claimbot: the database cannot be used: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The Bot subclass: given its settings and store, it loads the cogs and talks to Discord."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.commands.tree import ClaimTree, answer_error, log_outcome
+from bot.endpoint import use_api_base, use_gateway_from_api
+from bot.settings import Settings
+from bot.store.base import ClaimStore
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.claims",
+    "cogs.speakers",
+    "cogs.board",
+    "cogs.search",
+    "cogs.check",
+    "cogs.moderation",
+)
+
+
+class ClaimBot(commands.Bot):
+    def __init__(self, *, settings: Settings, store: ClaimStore, sync_dev_guild: bool = True) -> None:
+        # Interactions carry the member, so the bot needs no privileged intents and no member chunking;
+        # guilds alone gives it channels and roles (for the moderator role and the announce channel).
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            tree_cls=ClaimTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+        )
+        self.settings = settings
+        self.store = store
+        self.sync_dev_guild = sync_dev_guild
+
+    async def login(self, token: str) -> None:
+        use_api_base(self.settings.discord_api_base)
+        await super().login(token)
+        await use_gateway_from_api(self)
+
+    async def setup_hook(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+        guild_id = self.settings.dev_guild_id
+        if guild_id and self.sync_dev_guild:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to the development guild %s", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        # May fire again after a reconnect: only report here.
+        log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
+        log_outcome(interaction, "ok")
+
+    async def on_error(self, event: str, /, *args: object, **kwargs: object) -> None:
+        log.exception("Unhandled error in event %s", event)
+
+    async def answer_component_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        """Buttons and modals are outside the tree: route their errors through the same handler."""
+        await answer_error(interaction, error)

@@ -1,0 +1,1 @@
+"""What every cog shares: the moderator check, claim and speaker options, replies and error handling."""

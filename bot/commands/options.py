@@ -1,0 +1,65 @@
+"""Claim and speaker options: autocomplete from the store, and the typed value checked again on submit.
+
+Autocomplete runs no parent checks and a member may submit text it never offered, so `transform`
+resolves whatever arrives, inside the interaction's own guild only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.domain.claims import ClaimSummary, Speaker
+from bot.render.choices import claim_choice, parse_speaker_value, speaker_choice
+from bot.store.errors import ClaimNotFound, SpeakerNotFound
+
+if TYPE_CHECKING:
+    from bot.store.base import ClaimStore
+
+
+def store_of(interaction: discord.Interaction) -> ClaimStore:
+    return interaction.client.store  # type: ignore[attr-defined]
+
+
+class ClaimTransformer(app_commands.Transformer):
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await store_of(interaction).suggest_claims(interaction.guild_id, value[:200])
+        return [claim_choice(summary) for summary in found]
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> ClaimSummary:
+        assert interaction.guild_id is not None  # the tree refuses interactions outside servers
+        found = await store_of(interaction).resolve_claim(interaction.guild_id, value[:200])
+        if found is None:
+            raise ClaimNotFound(value[:80])
+        return found
+
+
+class SpeakerTransformer(app_commands.Transformer):
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await store_of(interaction).suggest_speakers(interaction.guild_id, value[:200])
+        return [speaker_choice(speaker) for speaker in found]
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Speaker:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        speaker_id = parse_speaker_value(value)
+        if speaker_id is not None:
+            try:
+                return await store.speaker_by_id(interaction.guild_id, speaker_id)
+            except SpeakerNotFound:
+                raise SpeakerNotFound(value[:80]) from None
+        return await store.find_speaker(interaction.guild_id, value[:200])
+
+
+ClaimOption = app_commands.Transform[ClaimSummary, ClaimTransformer]
+SpeakerOption = app_commands.Transform[Speaker, SpeakerTransformer]
