@@ -34,6 +34,9 @@ async def test_bot_gets_ready_with_the_guild_and_syncs_commands(local_discord: D
     assert seen.me is not None
     assert seen.owner_id == guild.owner_id
 
+    # discord.py asked for zlib-stream (or zstd-stream) and got compressed frames back.
+    assert {c.encoder.kind for c in local_discord.server.gateway.connections} <= {"zlib", "zstd"}
+
     synced = await sync_to(bot, guild.id)
     assert {c.name for c in synced} == {"ping", "slow", "late", "huge", "shout", "mod", "Check claims"}
     assert {c["name"] for c in local_discord.commands(guild)} == {c.name for c in synced}

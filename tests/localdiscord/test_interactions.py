@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import discord
 import pytest
 
@@ -179,3 +181,35 @@ async def test_message_command_gets_the_target_message(local_discord: Driver, re
     await result
 
     assert result.text == "checked 17 characters"
+
+
+async def test_files_arrive_as_attachments(local_discord: Driver, start_bot: StartBot) -> None:
+    guild = local_discord.create_guild("News")
+    alice = local_discord.create_member(guild, "alice")
+    bot = make_bot()
+
+    @bot.tree.command(description="Send a file")
+    async def report(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("report", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), "claims.csv"))
+
+    await start_bot(bot)
+    await sync_to(bot, guild.id)
+
+    result = await local_discord.slash(guild, alice, "report")
+    await result
+
+    assert result.original is not None
+    (attachment,) = result.original.payload["attachments"]
+    assert (attachment["filename"], attachment["size"]) == ("claims.csv", 8)
+
+
+async def test_guild_created_after_connecting_reaches_the_bot(local_discord: Driver, start_bot: StartBot) -> None:
+    local_discord.create_guild("First")
+    bot = await start_bot(make_bot())
+
+    later = local_discord.create_guild("Later")
+    await eventually(lambda: bot.get_guild(later.id) is not None)
+
+    seen = bot.get_guild(later.id)
+    assert seen is not None
+    assert seen.name == "Later"
