@@ -25,7 +25,14 @@ EXTENSIONS = (
 
 
 class ClaimBot(commands.Bot):
-    def __init__(self, *, settings: Settings, store: ClaimStore, sync_dev_guild: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        store: ClaimStore,
+        sync_dev_guild: bool = True,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
         # Interactions carry the member, so the bot needs no privileged intents and no member chunking;
         # guilds alone gives it channels and roles (for the moderator role and the announce channel).
         intents = discord.Intents.none()
@@ -38,6 +45,7 @@ class ClaimBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.store = store

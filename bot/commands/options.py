@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.claims import ClaimSummary, Speaker
-from bot.render.choices import claim_choice, parse_speaker_value, speaker_choice
+from bot.render.choices import claim_choice, speaker_choice, speaker_id_from_value
 from bot.store.errors import ClaimNotFound, SpeakerNotFound
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class SpeakerTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction, value: str) -> Speaker:
         assert interaction.guild_id is not None
         store = store_of(interaction)
-        speaker_id = parse_speaker_value(value)
+        speaker_id = speaker_id_from_value(value)
         if speaker_id is not None:
             try:
                 return await store.speaker_by_id(interaction.guild_id, speaker_id)

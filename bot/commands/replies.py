@@ -1,0 +1,34 @@
+"""Answering button presses: errors through the same handler as commands, pages shown to the right person."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.commands.tree import answer_error, log_outcome
+
+
+class Guarded:
+    """Mixed into every DynamicItem: the tree's error handler and log line do not see components."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            await answer_error(interaction, error)
+        else:
+            log_outcome(interaction, "ok")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+async def show_page(interaction: discord.Interaction, *, embed: discord.Embed, view: discord.ui.View) -> None:
+    """Turn the page in place for whoever asked for the list; anyone else gets their own private copy,
+    so one member's paging never moves the message under another's eyes."""
+    message = interaction.message
+    metadata = message.interaction_metadata if message is not None else None
+    asked_by = metadata.user.id if metadata is not None else None
+    if message is None or message.flags.ephemeral or asked_by == interaction.user.id:
+        await interaction.response.edit_message(embed=embed, view=view)
+    else:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

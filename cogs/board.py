@@ -1,0 +1,44 @@
+"""/status: the board of the server's claims by verdict, or one claim's timeline of changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.options import ClaimOption
+from bot.domain.claims import ClaimSummary
+from bot.render.lists import board, timeline, timeline_pager
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+TIMELINE_PAGE = 8  # the same page size as the card's History button, so paging lines up
+
+
+class Board(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+
+    @app_commands.command(name="status", description="The board of claims by verdict, or one claim's timeline")
+    @app_commands.describe(claim="A claim to show the timeline of (leave empty for the board)")
+    @app_commands.guild_only()
+    async def status(self, interaction: discord.Interaction, claim: ClaimOption | None = None) -> None:
+        assert interaction.guild_id is not None
+        if claim is None:
+            await interaction.response.send_message(embed=board(await self.store.board(interaction.guild_id)))
+            return
+        await self._timeline(interaction, claim)
+
+    async def _timeline(self, interaction: discord.Interaction, claim: ClaimSummary) -> None:
+        assert interaction.guild_id is not None
+        full = await self.store.claim(interaction.guild_id, claim.number)
+        page = await self.store.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
+        await interaction.response.send_message(embed=timeline(full, page), view=timeline_pager(full.number, page))
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Board(bot))

@@ -1,0 +1,43 @@
+"""Apps → "Check claims": match a message against the server's claims, as a fact-check desk would."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render.lists import matches
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+TEXT_MAX = 4_000  # a message's content is at most 4,000 characters even with Nitro
+SHOWN = 5
+
+
+class Check(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+        # Context menus cannot live inside a Cog class in discord.py; the cog owns it all the same.
+        self.menu = app_commands.ContextMenu(name="Check claims", callback=self.check_claims)
+        self.menu.guild_only = True
+        app_commands.checks.cooldown(3, 10.0, key=lambda i: (i.guild_id, i.user.id))(self.menu)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    async def check_claims(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        assert interaction.guild_id is not None
+        text = " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
+        found = await self.store.match_text(interaction.guild_id, text, limit=SHOWN)
+        await interaction.response.send_message(embed=matches(text, found), ephemeral=True)
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Check(bot))

@@ -1,0 +1,125 @@
+"""/claim: a claim's card, with buttons for its history, its speaker's other claims and related claims.
+
+The buttons are DynamicItems: their custom_ids carry the claim number, so they keep working after a
+restart, and each press is resolved inside the guild it was pressed in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Self
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.options import ClaimOption, store_of
+from bot.commands.replies import Guarded, show_page
+from bot.render import custom_ids
+from bot.render.cards import claim_buttons, claim_card
+from bot.render.lists import related, speaker_page, speaker_pager, timeline, timeline_pager
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+HISTORY_PAGE = 8
+SPEAKER_PAGE = 10
+
+
+class _ClaimAction(Guarded):
+    """A card button: the claim number is all it carries."""
+
+    number: int
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["number"]))  # type: ignore[call-arg]
+
+
+class HistoryButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_HISTORY):
+    def __init__(self, number: int) -> None:
+        super().__init__(discord.ui.Button(label="History", custom_id=custom_ids.claim_history(number)))
+        self.number = number
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        claim = await store.claim(interaction.guild_id, self.number)
+        page = await store.history(interaction.guild_id, self.number, limit=HISTORY_PAGE)
+        await interaction.response.send_message(
+            embed=timeline(claim, page), view=timeline_pager(claim.number, page), ephemeral=True
+        )
+
+
+class SpeakerButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_SPEAKER):
+    def __init__(self, number: int) -> None:
+        super().__init__(discord.ui.Button(label="More from this speaker", custom_id=custom_ids.claim_speaker(number)))
+        self.number = number
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        claim = await store.claim(interaction.guild_id, self.number)
+        speaker = await store.speaker_by_id(interaction.guild_id, claim.speaker.id)
+        page = await store.speaker_claims(interaction.guild_id, speaker.id, limit=SPEAKER_PAGE)
+        await interaction.response.send_message(
+            embed=speaker_page(speaker, page), view=speaker_pager(speaker, page), ephemeral=True
+        )
+
+
+class RelatedButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_RELATED):
+    def __init__(self, number: int) -> None:
+        super().__init__(discord.ui.Button(label="Related claims", custom_id=custom_ids.claim_related(number)))
+        self.number = number
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        claim = await store.claim(interaction.guild_id, self.number)
+        relations = await store.relations(interaction.guild_id, self.number)
+        await interaction.response.send_message(embed=related(claim, relations), ephemeral=True)
+
+
+class HistoryPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.HISTORY_PAGE):
+    def __init__(self, number: int, offset: int) -> None:
+        super().__init__(discord.ui.Button(label="Page", custom_id=custom_ids.history_page(number, offset)))
+        self.number, self.offset = number, offset
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> HistoryPager:
+        return cls(int(match["number"]), int(match["offset"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        claim = await store.claim(interaction.guild_id, self.number)
+        page = await store.history(interaction.guild_id, self.number, offset=self.offset, limit=HISTORY_PAGE)
+        await show_page(interaction, embed=timeline(claim, page), view=timeline_pager(claim.number, page))
+
+
+class Claims(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(HistoryButton, SpeakerButton, RelatedButton, HistoryPager)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(HistoryButton, SpeakerButton, RelatedButton, HistoryPager)
+
+    @app_commands.command(name="claim", description="Show a claim: who said it, when, and how well it stands up")
+    @app_commands.describe(claim="Its number (#7), or words from the statement or the speaker's name")
+    @app_commands.guild_only()
+    async def claim(self, interaction: discord.Interaction, claim: ClaimOption) -> None:
+        assert interaction.guild_id is not None
+        card = await self.store.claim_card(interaction.guild_id, claim.number)
+        await interaction.response.send_message(embed=claim_card(card), view=claim_buttons(card.claim.number))
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Claims(bot))

@@ -1,0 +1,410 @@
+"""/mod: moderators change verdicts and attribution, add, edit and link claims, and set the server up.
+
+Every subcommand checks rights itself: default_member_permissions is only a hint to Discord's client
+and does not apply to subcommands at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.checks import Refused, can_manage_server, is_moderator
+from bot.commands.options import ClaimOption
+from bot.commands.tree import answer_error, log_outcome
+from bot.domain.claims import Actor, Change, Claim, GuildSettings, NewClaim, RelationKind
+from bot.domain.rules import (
+    RuleBroken,
+    check_note,
+    check_short,
+    check_source,
+    check_statement,
+    parse_verdict,
+)
+from bot.domain.states import Attribution, Verdict
+from bot.domain.when import parse_when
+from bot.render.messages import settings_summary, verdict_announcement
+from bot.store.base import ClaimEdit
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+log = logging.getLogger(__name__)
+
+VERDICT_CHOICES = [app_commands.Choice(name=v.look.label, value=v.value) for v in Verdict]
+ATTRIBUTION_CHOICES = [app_commands.Choice(name=a.look.label, value=a.value) for a in Attribution]
+RELATION_CHOICES = [app_commands.Choice(name=k.phrase(outgoing=True), value=k.value) for k in RelationKind]
+KIND_CHOICES = [
+    app_commands.Choice(name="verbatim quote", value="quote"),
+    app_commands.Choice(name="paraphrase", value="paraphrase"),
+]
+NOT_A_MODERATOR = (
+    "Only moderators can do that: Administrator, Manage Server or Manage Messages, "
+    "or the moderator role set with /mod config."
+)
+
+
+def saved_note(text: str) -> str:
+    return f"✅ {text}"
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    return Actor(interaction.user.id, interaction.user.display_name[:100])
+
+
+def parse_choice(value: str, enum: type[Attribution] | type[RelationKind], what: str) -> Attribution | RelationKind:
+    try:
+        return enum(value)
+    except ValueError:
+        raise RuleBroken(f"Unknown {what} {value[:40]!r}; pick one of the choices.") from None
+
+
+class ClaimModal(discord.ui.Modal):
+    """The claim's text fields. Used to add a claim, and prefilled to edit one."""
+
+    def __init__(self, title: str, claim: Claim | None = None) -> None:
+        super().__init__(title=title, timeout=900)
+        self.statement = discord.ui.TextInput(
+            label="Statement",
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
+            default=claim.statement if claim else None,
+        )
+        self.speaker = discord.ui.TextInput(
+            label="Speaker (a person or a body)", max_length=200, default=claim.speaker.name if claim else None
+        )
+        self.role = discord.ui.TextInput(
+            label="Role or affiliation", max_length=200, required=False, default=claim.role if claim else None
+        )
+        self.when = discord.ui.TextInput(
+            label="When (2024-10-17, week of 2024-10-14, 2024-10)",
+            max_length=40,
+            required=False,
+            default=claim.said_when if claim else None,
+        )
+        for item in (self.statement, self.speaker, self.role, self.when):
+            self.add_item(item)
+
+    def fields(self) -> dict[str, str]:
+        when = self.when.value.strip()
+        return {
+            "statement": check_statement(self.statement.value),
+            "speaker": check_short("speaker", self.speaker.value, required=True),
+            "role": check_short("role", self.role.value),
+            "said_when": parse_when(when).text if when else "",
+        }
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        await answer_error(interaction, error)
+
+
+class AddClaimModal(ClaimModal):
+    def __init__(self, cog: Moderation, *, verbatim: bool) -> None:
+        super().__init__("Add a claim")
+        self.cog, self.verbatim = cog, verbatim
+        self.source = discord.ui.TextInput(label="Source (a link)", max_length=512, required=False)
+        self.add_item(self.source)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        assert interaction.guild_id is not None
+        await self.cog.require_moderator(interaction)
+        try:
+            fields = self.fields()
+        except ValueError as exc:  # parse_when's message lists the accepted forms
+            raise RuleBroken(str(exc)) from None
+        source = check_source(self.source.value)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        new = NewClaim(
+            statement=fields["statement"],
+            verbatim=self.verbatim,
+            speaker=fields["speaker"],
+            role=fields["role"],
+            said_when=fields["said_when"],
+            evidence=(),
+        )
+        claim = await self.cog.store.add_claim(
+            interaction.guild_id, new, note="Added by a moderator.", actor=actor_of(interaction)
+        )
+        if source:
+            claim = await self.cog.store.add_evidence(
+                interaction.guild_id,
+                claim.number,
+                source,
+                note="Source given when the claim was added.",
+                actor=actor_of(interaction),
+            )
+        await interaction.followup.send(saved_note(f"Added claim #{claim.number}."), ephemeral=True)
+        log_outcome(interaction, "ok")
+
+
+class EditClaimModal(ClaimModal):
+    def __init__(self, cog: Moderation, claim: Claim, *, note: str, verbatim: bool | None) -> None:
+        super().__init__(f"Edit claim #{claim.number}", claim)
+        self.cog, self.claim, self.note, self.verbatim = cog, claim, note, verbatim
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        assert interaction.guild_id is not None
+        await self.cog.require_moderator(interaction)
+        try:
+            fields = self.fields()
+        except ValueError as exc:
+            raise RuleBroken(str(exc)) from None
+        edit = ClaimEdit(verbatim=self.verbatim, **fields)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # The revision read when the form opened: a change made meanwhile is refused, not overwritten.
+        claim, changes = await self.cog.store.edit_claim(
+            interaction.guild_id,
+            self.claim.number,
+            edit,
+            note=self.note,
+            actor=actor_of(interaction),
+            expected_revision=self.claim.revision,
+        )
+        names = ", ".join(change.field.replace("_", " ") for change in changes)
+        await interaction.followup.send(saved_note(f"#{claim.number}: changed {names}."), ephemeral=True)
+        log_outcome(interaction, "ok")
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+        super().__init__()
+
+    async def require_moderator(self, interaction: discord.Interaction) -> GuildSettings:
+        assert interaction.guild_id is not None
+        settings = await self.store.guild_settings(interaction.guild_id)
+        if not is_moderator(interaction, settings):
+            raise Refused(NOT_A_MODERATOR)
+        return settings
+
+    async def announce(self, interaction: discord.Interaction, settings: GuildSettings, text: str) -> str | None:
+        """Post to the announce channel if one is set; say why not when the bot may not post there."""
+        channel_id = settings.announce_channel_id
+        if channel_id is None or channel_id == interaction.channel_id or interaction.guild is None:
+            return None
+        channel = interaction.guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return "The announce channel no longer exists; set another with /mod config."
+        try:
+            await channel.send(text)
+        except discord.Forbidden:
+            return f"I may not post in {channel.mention}; give me Send Messages there or change /mod config."
+        except discord.HTTPException as exc:
+            log.warning("Announcement to %s failed: %s", channel_id, exc)
+            return f"Posting to {channel.mention} failed; the change itself is saved."
+        return None
+
+    async def publish(
+        self, interaction: discord.Interaction, settings: GuildSettings, claim: Claim, change: Change
+    ) -> None:
+        """The moderator hears it privately; the channel and the announce channel see the change."""
+        text = verdict_announcement(claim, change)
+        problem = await self.announce(interaction, settings, text)
+        private = saved_note(f"#{claim.number} is now {claim.verdict.look.label.lower()}.")
+        if problem:
+            private += f"\n{problem}"
+        await interaction.followup.send(private, ephemeral=True)
+        await interaction.followup.send(text)
+
+    @app_commands.command(name="status", description="Change a claim's verdict, with a note and a source")
+    @app_commands.describe(
+        claim="The claim: its number (#7) or words from it",
+        verdict="The new verdict",
+        note="Why it changes (shown to everyone, kept in the history)",
+        source="A link that supports the change (http or https)",
+    )
+    @app_commands.choices(verdict=VERDICT_CHOICES)
+    async def status(
+        self,
+        interaction: discord.Interaction,
+        claim: ClaimOption,
+        verdict: str,
+        note: app_commands.Range[str, 1, 1000],
+        source: app_commands.Range[str, 1, 512] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        settings = await self.require_moderator(interaction)
+        target = parse_verdict(verdict)
+        checked_note, checked_source = check_note(note), check_source(source)
+        current = await self.store.claim(interaction.guild_id, claim.number)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        updated, change = await self.store.set_verdict(
+            interaction.guild_id,
+            claim.number,
+            target,
+            note=checked_note,
+            source_url=checked_source,
+            actor=actor_of(interaction),
+            expected_revision=current.revision,
+        )
+        await self.publish(interaction, settings, updated, change)
+
+    @app_commands.command(name="attribution", description="Set whether and how the speaker said it")
+    @app_commands.describe(claim="The claim", status="How it is attributed", note="Why", source="A supporting link")
+    @app_commands.choices(status=ATTRIBUTION_CHOICES)
+    async def attribution(
+        self,
+        interaction: discord.Interaction,
+        claim: ClaimOption,
+        status: str,
+        note: app_commands.Range[str, 1, 1000],
+        source: app_commands.Range[str, 1, 512] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.require_moderator(interaction)
+        target = parse_choice(status, Attribution, "attribution")
+        checked_note, checked_source = check_note(note), check_source(source)
+        current = await self.store.claim(interaction.guild_id, claim.number)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        updated, _change = await self.store.set_attribution(
+            interaction.guild_id,
+            claim.number,
+            target,  # type: ignore[arg-type]
+            note=checked_note,
+            source_url=checked_source,
+            actor=actor_of(interaction),
+            expected_revision=current.revision,
+        )
+        label = updated.attribution.look.label.lower()
+        await interaction.followup.send(saved_note(f"#{updated.number} is now: {label}."), ephemeral=True)
+
+    @app_commands.command(name="add", description="Add a claim (opens a form)")
+    @app_commands.describe(kind="Is the statement the speaker's exact words, or a paraphrase?")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def add(self, interaction: discord.Interaction, kind: str) -> None:
+        await self.require_moderator(interaction)
+        if kind not in ("quote", "paraphrase"):
+            raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
+        await interaction.response.send_modal(AddClaimModal(self, verbatim=kind == "quote"))
+
+    @app_commands.command(name="edit", description="Edit a claim's statement, speaker, role or date (opens a form)")
+    @app_commands.describe(claim="The claim", note="Why it changes (kept in the history)", kind="Quote or paraphrase")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        claim: ClaimOption,
+        note: app_commands.Range[str, 1, 1000],
+        kind: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.require_moderator(interaction)
+        checked_note = check_note(note)
+        if kind is not None and kind not in ("quote", "paraphrase"):
+            raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
+        current = await self.store.claim(interaction.guild_id, claim.number)
+        verbatim = None if kind is None else kind == "quote"
+        await interaction.response.send_modal(EditClaimModal(self, current, note=checked_note, verbatim=verbatim))
+
+    @app_commands.command(name="link", description="Record how two claims relate (contradicts, supports, ...)")
+    @app_commands.describe(claim="The first claim", relation="How it relates", other="The second claim", note="Why")
+    @app_commands.choices(relation=RELATION_CHOICES)
+    async def link(
+        self,
+        interaction: discord.Interaction,
+        claim: ClaimOption,
+        relation: str,
+        other: ClaimOption,
+        note: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.require_moderator(interaction)
+        kind = parse_choice(relation, RelationKind, "relation")
+        checked_note = check_note(note) if note else ""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.store.link_claims(
+            interaction.guild_id,
+            claim.number,
+            kind,  # type: ignore[arg-type]
+            other.number,
+            note=checked_note,
+            actor=actor_of(interaction),
+        )
+        phrase = kind.phrase(outgoing=True)  # type: ignore[union-attr]
+        await interaction.followup.send(saved_note(f"#{claim.number} {phrase} #{other.number}."), ephemeral=True)
+
+    @app_commands.command(name="evidence", description="Add an evidence link to a claim")
+    @app_commands.describe(claim="The claim", url="The link (http or https)", note="What it shows")
+    async def evidence(
+        self,
+        interaction: discord.Interaction,
+        claim: ClaimOption,
+        url: app_commands.Range[str, 1, 512],
+        note: app_commands.Range[str, 1, 1000],
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.require_moderator(interaction)
+        link = check_source(url)
+        if link is None:
+            raise RuleBroken("The evidence needs a link starting with http:// or https://.")
+        checked_note = check_note(note)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        updated = await self.store.add_evidence(
+            interaction.guild_id, claim.number, link, note=checked_note, actor=actor_of(interaction)
+        )
+        count = len(updated.evidence)
+        await interaction.followup.send(
+            saved_note(f"#{updated.number} now lists {count} evidence links."), ephemeral=True
+        )
+
+    @app_commands.command(name="config", description="Set the moderator role and announce channel (Manage Server)")
+    @app_commands.describe(
+        moderator_role="Members with this role may change verdicts",
+        announce_channel="Where verdict changes are also posted",
+        reset="Clear a setting",
+    )
+    @app_commands.choices(
+        reset=[
+            app_commands.Choice(name="moderator role", value="moderator_role"),
+            app_commands.Choice(name="announce channel", value="announce_channel"),
+        ]
+    )
+    async def config(
+        self,
+        interaction: discord.Interaction,
+        moderator_role: discord.Role | None = None,
+        announce_channel: discord.TextChannel | None = None,
+        reset: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        assert interaction.guild is not None
+        if not can_manage_server(interaction):
+            raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
+        if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
+            raise RuleBroken("That role is not in this server.")
+        changes: dict[str, object] = {}
+        if moderator_role is not None:
+            changes["moderator_role_id"] = moderator_role.id
+        if announce_channel is not None:
+            changes["announce_channel_id"] = announce_channel.id
+        if reset == "moderator_role":
+            changes["moderator_role_id"] = None
+        elif reset == "announce_channel":
+            changes["announce_channel_id"] = None
+        elif reset is not None:
+            raise RuleBroken("Pick a setting to reset from the choices.")
+        settings = (
+            await self.store.update_guild_settings(interaction.guild_id, **changes)
+            if changes
+            else await self.store.guild_settings(interaction.guild_id)
+        )
+        channel = interaction.guild.get_channel(settings.announce_channel_id or 0)
+        warnings = []
+        if settings.announce_channel_id and not isinstance(channel, discord.TextChannel):
+            warnings.append("The announce channel no longer exists; choose another.")
+        elif isinstance(channel, discord.TextChannel):
+            perms = channel.permissions_for(interaction.guild.me)
+            if not (perms.view_channel and perms.send_messages):
+                warnings.append(f"I may not post in {channel.mention}: give me View Channel and Send Messages there.")
+        await interaction.response.send_message(settings_summary(settings, warnings=warnings), ephemeral=True)
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Moderation(bot))

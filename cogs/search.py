@@ -1,0 +1,101 @@
+"""/search: ranked full-text search over statements, speakers and roles, with filters and pages."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.options import SpeakerOption, store_of
+from bot.commands.replies import Guarded, show_page
+from bot.domain.claims import Speaker
+from bot.domain.rules import RuleBroken, parse_verdict
+from bot.domain.states import Verdict
+from bot.render import custom_ids
+from bot.render.lists import search_page, search_pager, search_query
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+PAGE_SIZE = 5
+QUERY_MAX = 200
+VERDICT_CHOICES = [app_commands.Choice(name=v.look.label, value=v.value) for v in Verdict]
+
+
+class SearchPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.SEARCH_PAGE):
+    def __init__(self, offset: int, verdict: Verdict | None, speaker_id: int | None) -> None:
+        custom_id = custom_ids.search_page(offset, verdict, speaker_id)
+        super().__init__(discord.ui.Button(label="Page", custom_id=custom_id))
+        self.offset, self.verdict, self.speaker_id = offset, verdict, speaker_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SearchPager:
+        return cls(*custom_ids.search_filters(match))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        message = interaction.message
+        query = search_query(message.embeds[0]) if message and message.embeds else None
+        if not query:
+            raise RuleBroken("This search can no longer be paged; run /search again.")
+        store = store_of(interaction)
+        speaker = await store.speaker_by_id(interaction.guild_id, self.speaker_id) if self.speaker_id else None
+        page = await store.search(
+            interaction.guild_id,
+            query,
+            verdict=self.verdict,
+            speaker_id=self.speaker_id,
+            offset=self.offset,
+            limit=PAGE_SIZE,
+        )
+        embed = search_page(query, page, self.verdict, speaker)
+        await show_page(interaction, embed=embed, view=search_pager(page, self.verdict, speaker))
+
+
+class Search(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SearchPager)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SearchPager)
+
+    @app_commands.command(name="search", description="Search the claims: statements, speakers and roles")
+    @app_commands.describe(
+        query="Words to look for", status="Only claims with this verdict", speaker="Only claims by this speaker"
+    )
+    @app_commands.choices(status=VERDICT_CHOICES)
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, QUERY_MAX],
+        status: str | None = None,
+        speaker: SpeakerOption | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        verdict = parse_verdict(status) if status else None
+        chosen: Speaker | None = speaker
+        page = await self.store.search(
+            interaction.guild_id,
+            query[:QUERY_MAX],
+            verdict=verdict,
+            speaker_id=chosen.id if chosen else None,
+            limit=PAGE_SIZE,
+        )
+        await interaction.response.send_message(
+            embed=search_page(query[:QUERY_MAX], page, verdict, chosen), view=search_pager(page, verdict, chosen)
+        )
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Search(bot))

@@ -1,0 +1,64 @@
+"""/who-said: a speaker's claims with their verdicts, found by any spelling of the name."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands.options import SpeakerOption, store_of
+from bot.commands.replies import Guarded, show_page
+from bot.render import custom_ids
+from bot.render.lists import speaker_page, speaker_pager
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
+
+PAGE_SIZE = 10
+
+
+class SpeakerPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.SPEAKER_PAGE):
+    def __init__(self, speaker_id: int, offset: int) -> None:
+        super().__init__(discord.ui.Button(label="Page", custom_id=custom_ids.speaker_page(speaker_id, offset)))
+        self.speaker_id, self.offset = speaker_id, offset
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SpeakerPager:
+        return cls(int(match["speaker_id"]), int(match["offset"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = store_of(interaction)
+        # speaker_by_id is scoped to this guild: an id copied from another server finds nothing.
+        speaker = await store.speaker_by_id(interaction.guild_id, self.speaker_id)
+        page = await store.speaker_claims(interaction.guild_id, speaker.id, offset=self.offset, limit=PAGE_SIZE)
+        await show_page(interaction, embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))
+
+
+class Speakers(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SpeakerPager)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SpeakerPager)
+
+    @app_commands.command(name="who-said", description="A speaker's claims and how each stands up")
+    @app_commands.describe(speaker="A person or a body; any spelling of the name works")
+    @app_commands.guild_only()
+    async def who_said(self, interaction: discord.Interaction, speaker: SpeakerOption) -> None:
+        assert interaction.guild_id is not None
+        page = await self.store.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
+        await interaction.response.send_message(embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Speakers(bot))

@@ -1,0 +1,104 @@
+"""Bot-level fixtures: the real ClaimBot, over real HTTP and websockets, against the local Discord.
+
+`newsroom` is a server as a fact-checking community would have it: a reader, a moderator (Manage
+Messages), an admin, a member with only the configured moderator role, and an announce channel; plus
+a second server with its own moderator, to prove nothing crosses between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.bot import ClaimBot
+from bot.seedfile import load_stories
+from bot.settings import Settings
+from bot.store.sqlite import SqliteClaimStore
+from localdiscord import permissions as perms
+from localdiscord.client import restore_discord_py
+from localdiscord.driver import Driver
+from localdiscord.pytest_plugin import local_discord, local_discord_options  # noqa: F401
+from localdiscord.world import Channel, Guild, Member, Role
+
+
+@dataclass
+class Newsroom:
+    driver: Driver
+    guild: Guild
+    general: Channel
+    announce: Channel
+    reader: Member
+    moderator: Member
+    admin: Member
+    checker_role: Role
+    checker: Member
+    other_guild: Guild
+    other_moderator: Member
+
+
+@pytest.fixture
+def newsroom(local_discord: Driver) -> Newsroom:  # noqa: F811
+    d = local_discord
+    guild = d.create_guild("Newsroom", bot_permissions=perms.VIEW_CHANNEL | perms.SEND_MESSAGES | perms.EMBED_LINKS)
+    general = d.default_channel(guild)
+    announce = d.create_text_channel(guild, "fact-checks")
+    mods = d.create_role(guild, "Mods", permissions=perms.MANAGE_MESSAGES)
+    admins = d.create_role(guild, "Admins", permissions=perms.ADMINISTRATOR)
+    checker_role = d.create_role(guild, "Fact-checkers")
+    other = d.create_guild("Elsewhere")
+    other_mods = d.create_role(other, "Mods", permissions=perms.MANAGE_MESSAGES)
+    return Newsroom(
+        driver=d,
+        guild=guild,
+        general=general,
+        announce=announce,
+        reader=d.create_member(guild, "reader"),
+        moderator=d.create_member(guild, "mod", roles=[mods]),
+        admin=d.create_member(guild, "admin", roles=[admins]),
+        checker_role=checker_role,
+        checker=d.create_member(guild, "checker", roles=[checker_role]),
+        other_guild=other,
+        other_moderator=d.create_member(other, "other-mod", roles=[other_mods]),
+    )
+
+
+def bot_settings(driver: Driver, database: Path) -> Settings:
+    server = driver.server
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token=server.token,
+        discord_api_base=server.api_base,
+        database_url=f"sqlite:///{database}",
+    )
+
+
+async def start_bot(settings: Settings) -> tuple[ClaimBot, SqliteClaimStore, asyncio.Task[None]]:
+    store = SqliteClaimStore(settings.database_path, load_stories(), single_instance=True)
+    await store.open()
+    # discord.py waits up to 2 s for guilds to stream in before on_ready; the local Discord sends them at once.
+    bot = ClaimBot(settings=settings, store=store, guild_ready_timeout=0.05)
+    await bot.login(settings.require_token())
+    task = asyncio.create_task(bot.connect())
+    await asyncio.wait_for(bot.wait_until_ready(), 10)
+    await bot.tree.sync()
+    return bot, store, task
+
+
+async def stop_bot(bot: ClaimBot, store: SqliteClaimStore, task: asyncio.Task[None]) -> None:
+    await bot.close()
+    await asyncio.wait_for(task, 10)
+    await store.close()
+
+
+@pytest.fixture
+async def claimbot(newsroom: Newsroom, tmp_path: Path) -> AsyncIterator[ClaimBot]:
+    bot, store, task = await start_bot(bot_settings(newsroom.driver, tmp_path / "claims.db"))
+    try:
+        yield bot
+    finally:
+        await stop_bot(bot, store, task)
+        restore_discord_py()
