@@ -101,16 +101,18 @@ class StoryFileModel(_Strict):
         keys: set[str] = set()
         for index, claim in enumerate(self.claims):
             if claim.key in keys:
-                raise ValueError(f"claims[{index}] ({claim.key}).key: used twice")
+                raise ValueError(f"claim {index + 1} ({claim.key}), field key: used twice")
             keys.add(claim.key)
             if self.speakers and claim.speaker not in known_speakers:
-                raise ValueError(f"claims[{index}] ({claim.key}).speaker: {claim.speaker!r} is not in [[speakers]]")
+                raise ValueError(
+                    f"claim {index + 1} ({claim.key}), field speaker: {claim.speaker!r} is not in [[speakers]]"
+                )
         for index, relation in enumerate(self.relations):
             for side in ("source", "target"):
                 key = getattr(relation, side)
                 if key not in keys:
                     label = "from" if side == "source" else "to"
-                    raise ValueError(f"relations[{index}].{label}: no claim has key {key!r}")
+                    raise ValueError(f"relation {index + 1}, field {label}: no claim has key {key!r}")
         return self
 
 
@@ -138,8 +140,16 @@ class SeedStory:
 
 
 def _describe(error: dict, data: dict) -> str:
+    """Where the error is, counted from 1 the way a person counts [[claims]] blocks, then what is wrong.
+
+    Cross-reference errors (duplicate keys, unknown keys) come from the model validator with an empty
+    location and already say where they are, in the same words.
+    """
     loc = list(error["loc"])
-    where = ".".join(str(part) for part in loc) or "file"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not loc:
+        return message
+    where = ".".join(str(part) for part in loc)
     if len(loc) >= 2 and loc[0] == "claims" and isinstance(loc[1], int):
         try:
             key = data["claims"][loc[1]].get("key", "?")
@@ -147,7 +157,9 @@ def _describe(error: dict, data: dict) -> str:
             key = "?"
         rest = ".".join(str(part) for part in loc[2:]) or "claim"
         where = f"claim {loc[1] + 1} ({key}), field {rest}"
-    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    elif len(loc) >= 2 and loc[0] == "relations" and isinstance(loc[1], int):
+        where = f"relation {loc[1] + 1}, field {'.'.join(str(part) for part in loc[2:]) or 'relation'}"
+    return f"{where}: {message}"
 
 
 def load_story(path: Path) -> SeedStory:

@@ -11,5 +11,6 @@ _SPACES = re.compile(r"\s+")
 def normalise_name(name: str) -> str:
     """The key a speaker's name variant is stored and looked up by."""
     decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Lone surrogates (JSON can carry "\ud800") cannot be encoded for SQLite; they name nobody anyway.
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not "\ud800" <= ch <= "\udfff")
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -362,18 +362,19 @@ class SqliteClaimStore:
             counts = await self._all(
                 db, "SELECT verdict, count FROM verdict_counts WHERE guild_id = ? AND count > 0", (guild_id,)
             )
+            # Each claim's latest verdict change only, newest first: a claim flipped twenty times must
+            # not crowd the others off the board. Walks history_guild backwards, stops at `recent`.
             changes = await self._all(
                 db,
                 f"SELECT {rows.HISTORY_COLUMNS}, {rows.SUMMARY_COLUMNS} FROM history h "
                 "JOIN claims c ON c.id = h.claim_id JOIN speakers s ON s.id = c.speaker_id "
-                "WHERE h.guild_id = ? AND h.field = 'verdict' ORDER BY h.id DESC LIMIT ?",
-                (guild_id, recent * 4),
+                "WHERE h.guild_id = ? AND h.field = 'verdict' AND NOT EXISTS (SELECT 1 FROM history later "
+                "WHERE later.claim_id = h.claim_id AND later.id > h.id AND later.field = 'verdict') "
+                "ORDER BY h.id DESC LIMIT ?",
+                (guild_id, recent),
             )
-        latest: dict[int, tuple[ClaimSummary, Change]] = {}
-        for row in changes:
-            if row["number"] not in latest and len(latest) < recent:
-                latest[row["number"]] = (rows.summary(row), rows.change(row))
-        return Board({Verdict(r["verdict"]): r["count"] for r in counts}, tuple(latest.values()))
+        latest = tuple((rows.summary(row), rows.change(row)) for row in changes)
+        return Board({Verdict(r["verdict"]): r["count"] for r in counts}, latest)
 
     # ----------------------------------------------------------------------------- speakers
 

@@ -1,0 +1,80 @@
+"""A real SQLite file in tmp_path, migrated and seeded with the shipped story, for every store test."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.domain.claims import Actor, NewClaim
+from bot.seedfile import STORIES_DIR, SeedStory, load_story
+from bot.store.sqlite import SqliteClaimStore
+
+# Realistic Discord snowflakes; one is not a prefix of the other's FTS guild token.
+GUILD_A = 811111111111111111
+GUILD_B = 822222222222222222
+ALICE = Actor(1001, "alice")
+BOB = Actor(1002, "bob")
+SHIPPED_STORY = STORIES_DIR / "north-korea-troops-2024-10-17.toml"
+SEEDED_CLAIMS = 16
+SEEDED_RELATIONS = 11
+
+
+@pytest.fixture
+def seed() -> SeedStory:
+    return load_story(SHIPPED_STORY)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "claims.db"
+
+
+@pytest.fixture
+async def store(db_path: Path, seed: SeedStory) -> AsyncIterator[SqliteClaimStore]:
+    """Guild A already seeded with the shipped story; guild B is not created yet."""
+    async with SqliteClaimStore(db_path, [seed]) as opened:
+        await opened.ensure_guild(GUILD_A)
+        yield opened
+
+
+def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    """Read the file behind the store's back, the way an auditor would."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def scalar(path: Path, sql: str, params: tuple[object, ...] = ()) -> object:
+    return query(path, sql, params)[0][0]
+
+
+def number_of(path: Path, guild_id: int, seed_key: str) -> int:
+    """The claim number a seeded claim got in a guild."""
+    return int(
+        scalar(path, "SELECT number FROM claims WHERE guild_id = ? AND seed_key = ?", (guild_id, seed_key))  # type: ignore[arg-type]
+    )
+
+
+def new_claim(statement: str, speaker: str = "Ada Quillfeather", **fields: object) -> NewClaim:
+    return NewClaim(statement=statement, verbatim=False, speaker=speaker, **fields)  # type: ignore[arg-type]
+
+
+def rewrite_claim(text: str, key: str, old: str, new: str) -> str:
+    """Replace `old` with `new` inside one [[claims]] block of a seed file's text, and only there."""
+    start = text.index(f'key = "{key}"')
+    end = text.find("[[", start)
+    end = len(text) if end == -1 else end
+    block = text[start:end]
+    assert old in block, f"{old!r} is not in the block of {key}"
+    return text[:start] + block.replace(old, new, 1) + text[end:]
+
+
+def write_seed(directory: Path, text: str, name: str = "story.toml") -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,157 @@
+"""One guild's claims, speakers, history and relations are out of every other guild's reach.
+
+Claim numbers restart at 1 in every guild, so these tests use claim #17 and its new speaker, which
+exist only in guild A (both guilds hold the 16 seeded claims).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.domain.claims import Claim, RelationKind
+from bot.domain.states import Attribution, Verdict
+from bot.store import ClaimEdit, ClaimNotFound, SpeakerNotFound
+from bot.store.sqlite import SqliteClaimStore
+from tests.store.conftest import ALICE, BOB, GUILD_A, GUILD_B, SEEDED_CLAIMS, new_claim, scalar
+
+ONLY_IN_A = SEEDED_CLAIMS + 1
+UNIQUE_WORD = "quokkagate"
+
+
+@dataclass(frozen=True)
+class TwoGuilds:
+    store: SqliteClaimStore
+    a_claim: Claim
+
+
+@pytest.fixture
+async def guilds(store: SqliteClaimStore) -> TwoGuilds:
+    await store.ensure_guild(GUILD_B)
+    added = await store.add_claim(
+        GUILD_A,
+        new_claim(f"The {UNIQUE_WORD} memo was leaked by a ministry aide.", speaker="Ada Quillfeather"),
+        note="Reported on the desk.",
+        actor=ALICE,
+    )
+    await store.link_claims(GUILD_A, ONLY_IN_A, RelationKind.SUPPORTS, 1, note="same story", actor=ALICE)
+    return TwoGuilds(store, added)
+
+
+def test_the_claim_only_guild_a_has_is_numbered_after_the_seed(guilds: TwoGuilds) -> None:
+    assert guilds.a_claim.number == ONLY_IN_A
+    assert guilds.a_claim.guild_id == GUILD_A
+
+
+async def test_guild_b_cannot_read_guild_a_claim_by_number(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    with pytest.raises(ClaimNotFound):
+        await store.claim(GUILD_B, ONLY_IN_A)
+    with pytest.raises(ClaimNotFound):
+        await store.claim_card(GUILD_B, ONLY_IN_A)
+    with pytest.raises(ClaimNotFound):
+        await store.history(GUILD_B, ONLY_IN_A)
+    with pytest.raises(ClaimNotFound):
+        await store.relations(GUILD_B, ONLY_IN_A)
+    assert await store.resolve_claim(GUILD_B, f"#{ONLY_IN_A}") is None
+
+
+async def test_guild_b_cannot_change_guild_a_claim_by_number(guilds: TwoGuilds, db_path: Path) -> None:
+    store = guilds.store
+    history_rows = scalar(db_path, "SELECT count(*) FROM history")
+    with pytest.raises(ClaimNotFound):
+        await store.set_verdict(GUILD_B, ONLY_IN_A, Verdict.FALSE, note="n", source_url=None, actor=BOB)
+    with pytest.raises(ClaimNotFound):
+        await store.set_attribution(GUILD_B, ONLY_IN_A, Attribution.RETRACTED, note="n", source_url=None, actor=BOB)
+    with pytest.raises(ClaimNotFound):
+        await store.edit_claim(GUILD_B, ONLY_IN_A, ClaimEdit(statement="Hijacked."), note="n", actor=BOB)
+    with pytest.raises(ClaimNotFound):
+        await store.add_evidence(GUILD_B, ONLY_IN_A, "https://example.org/x", note="n", actor=BOB)
+
+    assert await store.claim(GUILD_A, ONLY_IN_A) == guilds.a_claim
+    assert scalar(db_path, "SELECT count(*) FROM history") == history_rows
+
+
+async def test_same_number_in_each_guild_is_a_different_claim(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    await store.set_verdict(GUILD_B, 1, Verdict.FALSE, note="B decided", source_url=None, actor=BOB)
+    a_one, b_one = await store.claim(GUILD_A, 1), await store.claim(GUILD_B, 1)
+    assert a_one.id != b_one.id
+    assert (a_one.verdict, b_one.verdict) == (Verdict.DISPUTED, Verdict.FALSE)
+    assert BOB not in [c.actor for c in (await store.history(GUILD_A, 1)).items]
+
+
+async def test_guild_b_cannot_reach_guild_a_speaker_by_id(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    speaker_id = guilds.a_claim.speaker.id
+    assert (await store.speaker_by_id(GUILD_A, speaker_id)).name == "Ada Quillfeather"
+    with pytest.raises(SpeakerNotFound):
+        await store.speaker_by_id(GUILD_B, speaker_id)
+    with pytest.raises(SpeakerNotFound):
+        await store.speaker_claims(GUILD_B, speaker_id)
+    with pytest.raises(SpeakerNotFound):
+        await store.find_speaker(GUILD_B, "Ada Quillfeather")
+    assert await store.suggest_speakers(GUILD_B, "Ada") == []
+
+
+async def test_seeded_speaker_ids_are_per_guild(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    a_zelensky = await store.find_speaker(GUILD_A, "Zelensky")
+    b_zelensky = await store.find_speaker(GUILD_B, "Zelensky")
+    assert a_zelensky.id != b_zelensky.id
+    with pytest.raises(SpeakerNotFound):
+        await store.speaker_claims(GUILD_B, a_zelensky.id)
+    page = await store.search(GUILD_B, "North Korea", speaker_id=a_zelensky.id)
+    assert page.total == 0
+    assert page.items == ()
+
+
+async def test_guild_b_search_and_autocomplete_never_return_guild_a_claims(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    assert [s.number for s in await store.suggest_claims(GUILD_A, UNIQUE_WORD)] == [ONLY_IN_A]
+    assert (await store.search(GUILD_A, UNIQUE_WORD)).total == 1
+
+    assert await store.suggest_claims(GUILD_B, UNIQUE_WORD) == []
+    assert await store.suggest_claims(GUILD_B, f"#{ONLY_IN_A}") == []
+    assert (await store.search(GUILD_B, UNIQUE_WORD)).total == 0
+    assert (await store.search(GUILD_B, f"{UNIQUE_WORD} memo leaked aide")).total == 0
+    assert await store.match_text(GUILD_B, f"Did you see the {UNIQUE_WORD} memo leak?") == []
+    recent_b = await store.suggest_claims(GUILD_B, "")
+    assert UNIQUE_WORD not in " ".join(s.statement for s in recent_b)
+
+
+async def test_claims_cannot_be_linked_across_guilds(guilds: TwoGuilds, db_path: Path) -> None:
+    store = guilds.store
+    relations_before = scalar(db_path, "SELECT count(*) FROM relations")
+    with pytest.raises(ClaimNotFound):
+        await store.link_claims(GUILD_B, 1, RelationKind.CONTRADICTS, ONLY_IN_A, note="n", actor=BOB)
+    with pytest.raises(ClaimNotFound):
+        await store.link_claims(GUILD_B, ONLY_IN_A, RelationKind.CONTRADICTS, 1, note="n", actor=BOB)
+    assert scalar(db_path, "SELECT count(*) FROM relations") == relations_before
+    crossing = scalar(
+        db_path,
+        "SELECT count(*) FROM relations r JOIN claims s ON s.id = r.source_id JOIN claims t ON t.id = r.target_id "
+        "WHERE s.guild_id <> t.guild_id OR s.guild_id <> r.guild_id",
+    )
+    assert crossing == 0
+
+
+async def test_guild_b_relations_and_history_show_nothing_of_guild_a(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    a_relations = await store.relations(GUILD_A, 1)
+    assert ONLY_IN_A in [r.other.number for r in a_relations]
+    b_relations = await store.relations(GUILD_B, 1)
+    assert ONLY_IN_A not in [r.other.number for r in b_relations]
+    assert len(b_relations) == len(a_relations) - 1
+    b_history = await store.history(GUILD_B, 1, limit=50)
+    assert ALICE not in [change.actor for change in b_history.items]
+
+
+async def test_guild_b_board_counts_only_its_own_claims(guilds: TwoGuilds) -> None:
+    store = guilds.store
+    board_a, board_b = await store.board(GUILD_A), await store.board(GUILD_B)
+    assert board_a.total == SEEDED_CLAIMS + 1
+    assert board_b.total == SEEDED_CLAIMS
+    assert ONLY_IN_A not in [summary.number for summary, _ in board_b.recent]

@@ -1,0 +1,80 @@
+"""Migrations: applied forward from an empty file, recorded, and never re-applied on the next start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.seedfile import SeedStory
+from bot.store.sqlite import SqliteClaimStore
+from bot.store.sqlite.connection import connect, migrate, migrations
+from tests.store.conftest import GUILD_A, SEEDED_CLAIMS, query, scalar
+
+LATEST = migrations()[-1][0]
+TABLES = {
+    "guilds",
+    "stories",
+    "speakers",
+    "speaker_names",
+    "claims",
+    "evidence",
+    "relations",
+    "history",
+    "verdict_counts",
+    "claim_fts",
+    "schema_version",
+}
+
+
+def test_migration_files_are_numbered_from_one_without_gaps() -> None:
+    assert [version for version, _ in migrations()] == list(range(1, LATEST + 1))
+
+
+async def test_opening_an_empty_file_applies_every_migration_and_records_it(db_path: Path) -> None:
+    async with SqliteClaimStore(db_path):
+        pass
+    versions = [row[0] for row in query(db_path, "SELECT version FROM schema_version ORDER BY version")]
+    assert versions == list(range(1, LATEST + 1))
+    names = {row[0] for row in query(db_path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert names >= TABLES
+    assert scalar(db_path, "PRAGMA journal_mode") == "wal"
+
+
+async def test_reopening_keeps_schema_version_and_data(db_path: Path, seed: SeedStory) -> None:
+    async with SqliteClaimStore(db_path, [seed]) as store:
+        await store.ensure_guild(GUILD_A)
+        before = await store.claim(GUILD_A, 2)
+    recorded = query(db_path, "SELECT version, applied_at FROM schema_version ORDER BY version")
+
+    async with SqliteClaimStore(db_path, [seed]) as store:
+        after = await store.claim(GUILD_A, 2)
+        await store.ensure_guild(GUILD_A)  # a restart sees the guild again: nothing is seeded twice
+    async with SqliteClaimStore(db_path, [seed]):
+        pass
+
+    assert query(db_path, "SELECT version, applied_at FROM schema_version ORDER BY version") == recorded
+    assert after == before
+    assert scalar(db_path, "SELECT count(*) FROM claims") == SEEDED_CLAIMS
+
+
+async def test_migrate_on_an_up_to_date_database_is_a_no_op(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        assert await migrate(conn) == LATEST
+        assert await migrate(conn) == LATEST
+        async with conn.execute("SELECT count(*) FROM schema_version") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        assert row[0] == LATEST
+    finally:
+        await conn.close()
+
+
+async def test_connections_enforce_foreign_keys_and_wait_when_busy(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("PRAGMA foreign_keys") as cursor:
+            assert (await cursor.fetchone())[0] == 1  # type: ignore[index]
+        async with conn.execute("PRAGMA busy_timeout") as cursor:
+            assert (await cursor.fetchone())[0] >= 1000  # type: ignore[index]
+    finally:
+        await conn.close()
