@@ -30,6 +30,9 @@ log = logging.getLogger("claimbot")
 INVITE_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 
 
+SHUTDOWN_GRACE = 7.0  # seconds in-flight interactions get after SIGTERM; the whole stop stays under 10 s
+
+
 class StartupError(Exception):
     """Ends the process with one line and this exit code."""
 
@@ -55,7 +58,8 @@ async def run_bot(settings: Settings) -> None:
             stopper = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stopper in done:
-                log.info("Stopping: finishing what is in flight")
+                log.info("Stopping: finishing the interactions under way")
+                await bot.drain(SHUTDOWN_GRACE)
                 await bot.close()
             await runner
         log.info("Stopped; the database is checkpointed and closed")

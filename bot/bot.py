@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -13,6 +14,14 @@ from bot.settings import Settings
 from bot.store.base import ClaimStore
 
 log = logging.getLogger(__name__)
+
+# discord.py names the tasks it runs interactions in; these prefixes are the ones that answer members.
+INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-dynamic-item-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-view-dispatch-",
+)
 
 EXTENSIONS = (
     "cogs.claims",
@@ -50,6 +59,7 @@ class ClaimBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.sync_dev_guild = sync_dev_guild
+        self.draining = False
 
     async def login(self, token: str) -> None:
         use_api_base(self.settings.discord_api_base)
@@ -65,6 +75,22 @@ class ClaimBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild_id)
+
+    async def drain(self, grace: float) -> int:
+        """Refuse new interactions and let the ones under way finish; returns how many were waited for."""
+        self.draining = True
+        current = asyncio.current_task()
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and task.get_name().startswith(INTERACTION_TASKS)
+        ]
+        if running:
+            log.info("Waiting for %d interactions to finish", len(running))
+            _done, pending = await asyncio.wait(running, timeout=grace)
+            if pending:
+                log.warning("%d interactions did not finish within %.0f s", len(pending), grace)
+        return len(running)
 
     async def on_ready(self) -> None:
         # May fire again after a reconnect: only report here.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.commands.tree import answer_error, log_outcome
+from bot.commands.tree import ShuttingDown, answer_error, log_outcome
 
 
 class Guarded:
@@ -12,6 +12,8 @@ class Guarded:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            if getattr(interaction.client, "draining", False):
+                raise ShuttingDown()
             await self.run(interaction)
         except Exception as error:
             await answer_error(interaction, error)

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("claimbot.interactions")
 
 
+class ShuttingDown(app_commands.AppCommandError):
+    def __str__(self) -> str:
+        return "claimbot is restarting; try again in a few seconds."
+
+
 def command_name(interaction: discord.Interaction) -> str:
     if interaction.command is not None:
         return interaction.command.qualified_name
@@ -51,7 +56,7 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, VerdictConflict):
         when = discord.utils.format_dt(error.at, "R")
         return f"{error} {error.by.name} changed it {when}; look at the claim again before changing it."
-    if isinstance(error, StoreError | RuleBroken | Refused):
+    if isinstance(error, StoreError | RuleBroken | Refused | ShuttingDown):
         return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
@@ -113,6 +118,8 @@ class ClaimTree(app_commands.CommandTree):
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         bot: ClaimBot = self.client  # type: ignore[assignment]
+        if bot.draining:
+            raise ShuttingDown()
         await bot.store.ensure_guild(interaction.guild_id)
         return True
 
