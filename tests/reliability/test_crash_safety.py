@@ -1,0 +1,98 @@
+"""SIGKILL at random moments while moderators change verdicts: nothing acknowledged is ever lost.
+
+After every restart: each claim's verdict equals the new value of its last history row, every change
+a moderator was told was saved is in the history, and SQLite's integrity check passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.domain.states import Verdict
+from localdiscord.driver import Driver
+from tests.bot.conftest import Newsroom
+from tests.reliability.conftest import BotProcess
+
+VERDICTS = [v.value for v in Verdict]
+CLAIMS = range(1, 17)
+
+
+def check_database(path: Path, acknowledged: list[str]) -> None:
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute(
+            """
+            SELECT c.number, c.verdict,
+                   (SELECT h.new_value FROM history h WHERE h.claim_id = c.id AND h.field = 'verdict'
+                     ORDER BY h.id DESC LIMIT 1)
+              FROM claims c
+            """
+        ).fetchall()
+        notes = {row[0] for row in db.execute("SELECT note FROM history")}
+    for number, verdict, last in rows:
+        assert verdict == last, f"claim #{number} is {verdict} but its history ends at {last}"
+    missing = [note for note in acknowledged if note not in notes]
+    assert not missing, f"acknowledged changes lost: {missing}"
+
+
+async def change_stream(driver: Driver, room: Newsroom, tag: str, rng: random.Random, acknowledged: list[str]) -> None:
+    """Moderator changes, a few at a time, until cancelled; records the ones the moderator saw saved."""
+    k = 0
+    while True:
+        batch = []
+        for _ in range(3):
+            k += 1
+            note = f"{tag}-{k}"
+            options = {"claim": str(rng.choice(CLAIMS)), "verdict": rng.choice(VERDICTS), "note": note}
+            batch.append((note, await driver.slash(room.guild, room.moderator, "mod", options, subcommand="status")))
+        for note, result in batch:
+            try:
+                await result.wait_until(lambda r: "is now" in r.text or "already" in r.text or r.late, within=2)
+            except TimeoutError:
+                return
+            if any("✅" in m.text and "is now" in m.text for m in result.messages if m.ephemeral):
+                acknowledged.append(note)
+
+
+async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) -> tuple[int, int]:
+    rng = random.Random(seed)
+    acknowledged: list[str] = []
+    for round_ in range(rounds):
+        await proc.start()
+        stream = asyncio.create_task(change_stream(room.driver, room, f"r{round_}", rng, acknowledged))
+        await asyncio.sleep(rng.uniform(0.05, 0.8))
+        await proc.kill()
+        stream.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await stream
+        check_database(proc.database, acknowledged)
+    # Interactions in flight at the moment of each kill were never answered, as on Discord.
+    room.driver.take_late_interactions()
+    await proc.start()
+    result = await room.driver.slash(room.guild, room.reader, "status")
+    await result
+    assert "Claims board" in result.text
+    await proc.terminate()
+    check_database(proc.database, acknowledged)
+    print(f"crash safety: {rounds} kills survived, {len(acknowledged)} acknowledged changes all kept")
+    return rounds, len(acknowledged)
+
+
+async def test_kills_during_verdict_changes_lose_nothing_acknowledged(
+    newsroom: Newsroom, bot_process: BotProcess
+) -> None:
+    _rounds, acknowledged = await kill_rounds(newsroom, bot_process, rounds=3, seed=7)
+    assert acknowledged > 0, "no change was acknowledged: the test proved nothing"
+
+
+@pytest.mark.slow
+async def test_fifty_kills_during_verdict_changes_lose_nothing_acknowledged(
+    newsroom: Newsroom, bot_process: BotProcess
+) -> None:
+    _rounds, acknowledged = await kill_rounds(newsroom, bot_process, rounds=50, seed=2024)
+    assert acknowledged > 50
