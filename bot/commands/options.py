@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.claims import ClaimSummary, Speaker
+from bot.domain.rules import parse_claim_number
 from bot.render.choices import claim_choice, speaker_choice, speaker_id_from_value
 from bot.store.errors import ClaimNotFound, SpeakerNotFound
 
@@ -36,7 +37,9 @@ class ClaimTransformer(app_commands.Transformer):
         assert interaction.guild_id is not None  # the tree refuses interactions outside servers
         found = await store_of(interaction).resolve_claim(interaction.guild_id, value[:200])
         if found is None:
-            raise ClaimNotFound(value[:80])
+            # A number gets "there is no claim #N in this server", words get "no claim matches".
+            number = parse_claim_number(value)
+            raise ClaimNotFound(number if number is not None else value[:80])
         return found
 
 

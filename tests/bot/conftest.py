@@ -8,7 +8,7 @@ a second server with its own moderator, to prove nothing crosses between them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pytest
 from bot.bot import ClaimBot
 from bot.seedfile import load_stories
 from bot.settings import Settings
+from bot.store.base import ClaimStore
 from bot.store.sqlite import SqliteClaimStore
 from localdiscord import permissions as perms
 from localdiscord.client import restore_discord_py
@@ -41,7 +42,9 @@ class Newsroom:
 
 
 @pytest.fixture
-def newsroom(local_discord: Driver) -> Newsroom:  # noqa: F811
+def newsroom(local_discord: Driver) -> Iterator[Newsroom]:  # noqa: F811
+    """The server, and at the end no driver warnings: a warning means the test itself sent something a
+    Discord client could not (an option the command lacks, a value outside its choices)."""
     d = local_discord
     guild = d.create_guild("Newsroom", bot_permissions=perms.VIEW_CHANNEL | perms.SEND_MESSAGES | perms.EMBED_LINKS)
     general = d.default_channel(guild)
@@ -51,7 +54,7 @@ def newsroom(local_discord: Driver) -> Newsroom:  # noqa: F811
     checker_role = d.create_role(guild, "Fact-checkers")
     other = d.create_guild("Elsewhere")
     other_mods = d.create_role(other, "Mods", permissions=perms.MANAGE_MESSAGES)
-    return Newsroom(
+    yield Newsroom(
         driver=d,
         guild=guild,
         general=general,
@@ -64,6 +67,8 @@ def newsroom(local_discord: Driver) -> Newsroom:  # noqa: F811
         other_guild=other,
         other_moderator=d.create_member(other, "other-mod", roles=[other_mods]),
     )
+    if d.warnings:
+        pytest.fail("the test drove the local Discord wrongly:\n  " + "\n  ".join(d.warnings), pytrace=False)
 
 
 def bot_settings(driver: Driver, database: Path) -> Settings:
@@ -102,3 +107,12 @@ async def claimbot(newsroom: Newsroom, tmp_path: Path) -> AsyncIterator[ClaimBot
     finally:
         await stop_bot(bot, store, task)
         restore_discord_py()
+
+
+@pytest.fixture
+async def store(claimbot: ClaimBot, newsroom: Newsroom) -> ClaimStore:
+    """The running bot's store, both servers already seeded (the bot seeds a server on its first
+    interaction; tests that set data up directly need the seed claims there first)."""
+    for guild in (newsroom.guild, newsroom.other_guild):
+        await claimbot.store.ensure_guild(guild.id)
+    return claimbot.store
