@@ -80,8 +80,10 @@ class ClaimModal(discord.ui.Modal):
         self.role = discord.ui.TextInput(
             label="Role or affiliation", max_length=200, required=False, default=claim.role if claim else None
         )
+        # A label may hold 45 characters; the accepted forms go in the placeholder, which holds 100.
         self.when = discord.ui.TextInput(
-            label="When (2024-10-17, week of 2024-10-14, 2024-10)",
+            label="When it was said",
+            placeholder="2024-10-17, week of 2024-10-14, 2024-10",
             max_length=40,
             required=False,
             default=claim.said_when if claim else None,
@@ -350,8 +352,9 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             interaction.guild_id, claim.number, link, note=checked_note, actor=actor_of(interaction)
         )
         count = len(updated.evidence)
+        links = "link" if count == 1 else "links"
         await interaction.followup.send(
-            saved_note(f"#{updated.number} now lists {count} evidence links."), ephemeral=True
+            saved_note(f"#{updated.number} now lists {count} evidence {links}."), ephemeral=True
         )
 
     @app_commands.command(name="config", description="Set the moderator role and announce channel (Manage Server)")
@@ -402,7 +405,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         elif isinstance(channel, discord.TextChannel):
             perms = channel.permissions_for(interaction.guild.me)
             if not (perms.view_channel and perms.send_messages):
-                warnings.append(f"I may not post in {channel.mention}: give me View Channel and Send Messages there.")
+                # No mention here: settings_summary escapes warnings, and the line above names the channel.
+                warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
         await interaction.response.send_message(settings_summary(settings, warnings=warnings), ephemeral=True)
 
 

@@ -1,0 +1,310 @@
+"""What moderators do with /mod, and what everyone then sees in the channel, on the card and in the history."""
+
+from __future__ import annotations
+
+from bot.domain.states import Attribution, Verdict
+from bot.store.base import ClaimStore
+from localdiscord import permissions as perms
+from tests.bot.conftest import Newsroom
+from tests.bot.support import description, fields, filled, modal_inputs, public
+
+
+async def timeline_text(newsroom: Newsroom, number: int) -> str:
+    result = await newsroom.driver.slash(newsroom.guild, newsroom.reader, "status", {"claim": str(number)})
+    await result
+    assert not result.ephemeral
+    return description(result.original)
+
+
+async def configure(newsroom: Newsroom, **options: object):  # type: ignore[no-untyped-def]
+    result = await newsroom.driver.slash(newsroom.guild, newsroom.admin, "mod", options, subcommand="config")
+    await result
+    return result
+
+
+# /mod status
+
+
+async def test_verdict_change_is_announced_in_the_channel_and_confirmed_privately(
+    newsroom: Newsroom, store: ClaimStore
+) -> None:
+    d = newsroom.driver
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {
+            "claim": "#2",
+            "verdict": "confirmed",
+            # a note that would ping everyone if the bot let it
+            "note": "Satellite images @everyone <@&1> <@2>",
+            "source": "https://example.org/images",
+        },
+        subcommand="status",
+    )
+    await result
+    private, announcement = result.messages
+    assert private.ephemeral
+    assert private.text == "✅ #2 is now confirmed."
+    assert not announcement.ephemeral
+    first_line = announcement.content.split("\n")[0]
+    assert first_line.startswith("**#2 is now Confirmed** 🟢 — Satellite images ")
+    assert first_line.endswith(" — <https://example.org/images> — by mod")
+    assert "@everyone" not in announcement.content  # escaped, so it cannot even look like a ping
+    assert announcement.payload.get("mentions", []) == []
+    assert announcement.payload.get("mention_everyone") is not True
+    assert "We know about 10,000 soldiers" in announcement.content
+    assert [m.id for m in public(d.messages(newsroom.general))] == [announcement.id]
+    assert d.messages(newsroom.announce) == []  # no announce channel configured
+    claim = await store.claim(newsroom.guild.id, 2)
+    assert claim.verdict is Verdict.CONFIRMED
+    assert claim.rationale.startswith("Satellite images")
+
+
+async def test_verdict_change_is_also_posted_in_the_announce_channel(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    config = await configure(newsroom, announce_channel=newsroom.announce)
+    assert config.ephemeral
+    assert f"Announcements: <#{newsroom.announce.id}>" in config.text
+    assert "⚠️" not in config.text
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "6", "verdict": "false", "note": "NATO later said it had evidence"},
+        subcommand="status",
+    )
+    await result
+    announced = d.messages(newsroom.announce)
+    assert len(announced) == 1
+    in_channel = public(d.messages(newsroom.general))
+    assert len(in_channel) == 1
+    assert announced[0].content == in_channel[0].content
+    assert announced[0].content.startswith("**#6 is now False** 🔴 — NATO later said it had evidence — by mod")
+    assert result.messages[0].text == "✅ #6 is now false."
+
+
+async def test_config_warns_when_the_bot_may_not_post_in_the_announce_channel(
+    newsroom: Newsroom, store: ClaimStore
+) -> None:
+    d = newsroom.driver
+    d.set_bot_permissions(newsroom.announce, deny=perms.SEND_MESSAGES)
+    config = await configure(newsroom, announce_channel=newsroom.announce)
+    assert config.ephemeral
+    assert config.text.endswith(
+        f"Announcements: <#{newsroom.announce.id}>\n"
+        "⚠️ I may not post in the announce channel: give me View Channel and Send Messages there."
+    )
+    # The setting is kept; a verdict change still goes through, and the moderator hears why it was not announced.
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "6", "verdict": "investigating", "note": "Looking into it"},
+        subcommand="status",
+    )
+    await result
+    private = result.messages[0]
+    assert private.ephemeral
+    assert private.text.startswith("✅ #6 is now investigating.\nI may not post in <#")
+    assert d.messages(newsroom.announce) == []
+    assert (await store.claim(newsroom.guild.id, 6)).verdict is Verdict.INVESTIGATING
+
+
+async def test_config_sets_a_moderator_role_whose_members_may_change_verdicts(
+    newsroom: Newsroom, store: ClaimStore
+) -> None:
+    d = newsroom.driver
+    config = await configure(newsroom, moderator_role=newsroom.checker_role)
+    assert config.ephemeral
+    assert f"Moderator role: <@&{newsroom.checker_role.id}>" in config.text
+    assert (await store.guild_settings(newsroom.guild.id)).moderator_role_id == newsroom.checker_role.id
+    assert d.permissions(newsroom.checker, newsroom.general) & (perms.MANAGE_MESSAGES | perms.MANAGE_GUILD) == 0
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.checker,
+        "mod",
+        {"claim": "3", "verdict": "investigating", "note": "Asking Kyiv for evidence"},
+        subcommand="status",
+    )
+    await result
+    assert result.messages[0].text == "✅ #3 is now investigating."
+    assert public(d.messages(newsroom.general))[-1].content.startswith("**#3 is now Investigating** 🔵")
+    assert "by checker" in public(d.messages(newsroom.general))[-1].content
+
+    reset = await configure(newsroom, reset="moderator_role")
+    assert "Moderator role: not set" in reset.text
+    again = await d.slash(
+        newsroom.guild,
+        newsroom.checker,
+        "mod",
+        {"claim": "3", "verdict": "confirmed", "note": "No longer a moderator"},
+        subcommand="status",
+    )
+    await again
+    assert again.ephemeral
+    assert again.text.startswith("Only moderators can do that")
+    assert (await store.claim(newsroom.guild.id, 3)).verdict is Verdict.INVESTIGATING
+
+
+async def test_config_without_options_shows_the_settings(newsroom: Newsroom, claimbot) -> None:
+    result = await configure(newsroom)
+    assert result.ephemeral
+    assert result.text == (
+        "**claimbot settings**\nModerator role: not set\nAnnouncements: off (verdict changes are not announced)"
+    )
+
+
+# The other /mod subcommands: each leaves a history row a reader can see
+
+
+async def test_attribution_change_is_in_the_history_and_on_the_card(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "6", "status": "via_outlet", "note": "Only reported by Reuters", "source": "https://reuters.com/x"},
+        subcommand="attribution",
+    )
+    await result
+    assert result.ephemeral
+    assert result.text == "✅ #6 is now: reported by an outlet."
+    assert (await store.claim(newsroom.guild.id, 6)).attribution is Attribution.VIA_OUTLET
+    history = await timeline_text(newsroom, 6)
+    block = history.split("\n\n")[1]
+    assert block.startswith("**Attribution**: 🎙️ On the record → 📰 Reported by an outlet · by **mod**")
+    assert "Only reported by Reuters" in block
+    assert "Source: https://reuters.com/x" in block
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "6"})
+    await card
+    assert "Reported by an outlet" in fields(card.original)["Attribution"]
+
+
+async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
+    await opened
+    assert opened.modal is not None
+    assert opened.modal["title"] == "Add a claim"
+    inputs = modal_inputs(opened)
+    assert list(inputs) == [
+        "Statement",
+        "Speaker (a person or a body)",
+        "Role or affiliation",
+        "When it was said",
+        "Source (a link)",
+    ]
+    submitted = await d.submit_modal(
+        opened,
+        filled(
+            opened,
+            {
+                "Statement": "North Korean troops are already in Kursk.",
+                "Speaker (a person or a body)": "zelenskiy",  # a variant: joins the known speaker
+                "Role or affiliation": "President of Ukraine",
+                "When it was said": "2024-10-20",
+                "Source (a link)": "https://example.org/kursk",
+            },
+        ),
+    )
+    await submitted
+    assert submitted.ephemeral
+    assert submitted.text == "✅ Added claim #17."
+    claim = await store.claim(newsroom.guild.id, 17)
+    assert claim.speaker.name == "Volodymyr Zelensky"
+    assert claim.verbatim
+    assert [e.url for e in claim.evidence] == ["https://example.org/kursk"]
+
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "#17"})
+    await card
+    text = description(card.original)
+    assert text.startswith("“North Korean troops are already in Kursk.”")
+    assert "— **Volodymyr Zelensky**, President of Ukraine" in text
+    assert "2024-10-20" in text
+    history = await timeline_text(newsroom, 17)
+    assert "**Evidence**: https://example.org/kursk · by **mod**" in history
+    assert "**Verdict**: ⚪ Unverified · by **mod**" in history
+    assert "Added by a moderator." in history
+
+
+async def test_add_refuses_a_form_with_a_date_it_cannot_read(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")
+    await opened
+    submitted = await d.submit_modal(
+        opened,
+        filled(
+            opened, {"Statement": "Something", "Speaker (a person or a body)": "Someone", "When it was said": "soon"}
+        ),
+    )
+    await submitted
+    assert submitted.ephemeral
+    assert submitted.text.startswith('when must be a date like "2024-10-17"')
+    board = await store.board(newsroom.guild.id)
+    assert board.total == 16
+
+
+async def test_edit_opens_a_prefilled_form_and_records_each_changed_field(
+    newsroom: Newsroom, store: ClaimStore
+) -> None:
+    d = newsroom.driver
+    opened = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {"claim": "6", "note": "Role per NATO's site"}, subcommand="edit"
+    )
+    await opened
+    assert opened.modal is not None
+    assert opened.modal["title"] == "Edit claim #6"
+    inputs = modal_inputs(opened)
+    assert inputs["Statement"]["value"] == "There is no evidence that North Korean soldiers are involved in the fight."
+    assert inputs["Speaker (a person or a body)"]["value"] == "Mark Rutte"
+    assert inputs["Role or affiliation"]["value"] == "NATO Secretary General"
+    assert inputs["When it was said"]["value"] == "2024-10-17"
+    submitted = await d.submit_modal(opened, filled(opened, {"Role or affiliation": "Secretary General of NATO"}))
+    await submitted
+    assert submitted.ephemeral
+    assert submitted.text == "✅ #6: changed role."
+    assert (await store.claim(newsroom.guild.id, 6)).role == "Secretary General of NATO"
+    history = await timeline_text(newsroom, 6)
+    block = history.split("\n\n")[1]
+    assert block.startswith("**Role**: NATO Secretary General → Secretary General of NATO · by **mod**")
+    assert "Role per NATO's site" in block
+
+
+async def test_link_records_the_relation_on_both_cards(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "10", "relation": "supports", "other": "#1", "note": "Size of the army"},
+        subcommand="link",
+    )
+    await result
+    assert result.ephemeral
+    assert result.text == "✅ #10 supports #1."
+    history = await timeline_text(newsroom, 10)
+    assert "**Link**: supports #1 · by **mod**" in history
+    assert "Size of the army" in history
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "1"})
+    await card
+    assert "supported by **#10**" in fields(card.original)["Related claims"]
+
+
+async def test_evidence_is_listed_on_the_card_and_in_the_history(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "9", "url": "https://kcna.kp/treaty", "note": "Treaty text"},
+        subcommand="evidence",
+    )
+    await result
+    assert result.ephemeral
+    assert result.text == "✅ #9 now lists 1 evidence link."
+    history = await timeline_text(newsroom, 9)
+    assert "**Evidence**: https://kcna.kp/treaty · by **mod**" in history
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "9"})
+    await card
+    assert "[Treaty text](https://kcna.kp/treaty)" in fields(card.original)["Evidence"]
