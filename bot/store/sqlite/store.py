@@ -45,6 +45,7 @@ from bot.store.errors import (
     NothingToChange,
     SaveFailed,
     SpeakerNotFound,
+    VerdictConflict,
 )
 from bot.store.sqlite import fts, rows
 from bot.store.sqlite.connection import ProcessLock, connect, migrate, now
@@ -296,6 +297,7 @@ class SqliteClaimStore:
         if all_words is None:
             raise RuleBroken("Type at least one word to search for.")
         offset = max(0, min(offset, SEARCH_CAP))
+        limit = max(1, min(limit, 25))
         async with self._read() as db:
             for expression in (all_words, fts.any_word_query(guild_id, query)):
                 if expression is None:
@@ -454,8 +456,6 @@ class SqliteClaimStore:
         claim = await self._claim(db, guild_id, number)
         if expected_revision is not None and claim.revision != expected_revision:
             last = await self._last_change(db, claim.id)
-            from bot.store.errors import VerdictConflict
-
             raise VerdictConflict(
                 number, claim.verdict, last.actor if last else SEED_ACTOR, last.at if last else claim.updated_at
             )
