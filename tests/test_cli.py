@@ -1,0 +1,127 @@
+"""`python -m bot` as an operator types it: invite, sync, seed, and the one-line failures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import discord
+
+from localdiscord.driver import Driver
+from localdiscord.pytest_plugin import local_discord, local_discord_options  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+# A made-up token whose first part is the base64 of 123456789012345678, as Discord's tokens are.
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gx1234.not-a-real-token"
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'claims.db'}", **extra)
+    return env
+
+
+def run_cli(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,  # no .env here: only the environment counts
+        env={**env_for(tmp_path, **extra), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_invite_url_asks_for_exactly_the_scopes_and_permissions_needed(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "invite", DISCORD_TOKEN=TOKEN)
+
+    assert done.returncode == 0, done.stderr
+    query = parse_qs(urlsplit(done.stdout.strip()).query)
+    assert query["client_id"] == ["123456789012345678"]
+    assert set(query["scope"][0].split()) == {"bot", "applications.commands"}
+    perms = discord.Permissions(int(query["permissions"][0]))
+    assert perms == discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_without_a_token_the_bot_names_the_setting_and_points_to_the_sandbox(tmp_path: Path) -> None:
+    done = run_cli(tmp_path)
+
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "DISCORD_TOKEN" in done.stderr
+    assert "sandbox" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_setting_is_one_line_and_exit_code_two(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "seed", DISCORD_API_BASE="ftp://nowhere")
+
+    assert done.returncode == 2
+    assert done.stderr.startswith("claimbot: DISCORD_API_BASE:")
+    assert "Traceback" not in done.stderr
+
+
+def test_seed_twice_duplicates_nothing(tmp_path: Path) -> None:
+    database = tmp_path / "claims.db"
+    with sqlite3.connect(database):
+        pass
+    first = run_cli(tmp_path, "seed")
+    assert first.returncode == 0, first.stderr
+    # No guild has been seen yet; give the store one, then seed twice.
+    asyncio.run(_ensure_guild(database, 42))
+    before = count_rows(database)
+    second = run_cli(tmp_path, "seed")
+    third = run_cli(tmp_path, "seed")
+
+    assert second.returncode == third.returncode == 0
+    assert "0 claims added" in third.stdout
+    assert count_rows(database) == before
+
+
+def count_rows(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as db:
+        return {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("claims", "history", "relations", "speakers", "speaker_names", "stories")
+        }
+
+
+async def _ensure_guild(database: Path, guild_id: int) -> None:
+    from bot.seedfile import load_stories
+    from bot.store.sqlite import SqliteClaimStore
+
+    async with SqliteClaimStore(database, load_stories()) as store:
+        await store.ensure_guild(guild_id)
+
+
+async def test_sync_registers_every_command_with_the_guild(local_discord: Driver, tmp_path: Path) -> None:  # noqa: F811
+    guild = local_discord.create_guild("Newsroom")
+    server = local_discord.server
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sync",
+        "--guild",
+        str(guild.id),
+        cwd=tmp_path,
+        env={
+            **env_for(tmp_path, DISCORD_TOKEN=server.token, DISCORD_API_BASE=server.api_base),
+            "PYTHONPATH": str(ROOT),
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+
+    assert process.returncode == 0, err.decode()
+    names = {command["name"] for command in local_discord.commands(guild)}
+    assert {"claim", "who-said", "status", "search", "mod", "Check claims"} <= names
+    assert f"to guild {guild.id}" in out.decode()
+    assert local_discord.commands(None) == []  # nothing global
