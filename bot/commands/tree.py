@@ -16,7 +16,7 @@ from discord import app_commands
 
 from bot.commands.checks import Refused
 from bot.domain.rules import RuleBroken
-from bot.store.errors import StoreError, VerdictConflict
+from bot.store.errors import NothingToChange, StoreError, VerdictConflict
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -54,8 +54,13 @@ def log_outcome(interaction: discord.Interaction, outcome: str) -> None:
 def explain(error: BaseException) -> str | None:
     """The sentence for an error we expect, or None for one we did not."""
     if isinstance(error, VerdictConflict):
+        # The store's sentence already names who; add when, so the moderator knows how fresh it is.
         when = discord.utils.format_dt(error.at, "R")
-        return f"{error} {error.by.name} changed it {when}; look at the claim again before changing it."
+        return f"{error} That change was {when}; look at the claim again before changing it."
+    if isinstance(error, NothingToChange) and error.by is not None and error.at is not None:
+        # Two moderators making the same change at once: the second hears who was first.
+        when = discord.utils.format_dt(error.at, "R")
+        return f"{error} {error.by.name} set it {when}."
     if isinstance(error, StoreError | RuleBroken | Refused | ShuttingDown):
         return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
