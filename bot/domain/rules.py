@@ -32,9 +32,13 @@ def check_source(url: str | None) -> str | None:
         return None
     if len(cleaned) > URL_MAX:
         raise RuleBroken(f"The source link is longer than {URL_MAX} characters.")
-    parts = urlsplit(cleaned)
+    refused = RuleBroken("The source must be a web link starting with http:// or https://.")
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:  # "https://[" and the like: urlsplit refuses a malformed IPv6 host
+        raise refused from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in cleaned:
-        raise RuleBroken("The source must be a web link starting with http:// or https://.")
+        raise refused
     return cleaned
 
 
