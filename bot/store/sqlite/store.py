@@ -278,6 +278,10 @@ class SqliteClaimStore:
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
         """What a typed claim value means: the number it names, else the best match, else nothing."""
         number = parse_claim_number(text)
+        if number is None and fts.prefix_query(guild_id, text) is None:
+            # No number and no word ("\"", "🧨", "@"): autocomplete offers recent claims for that, but a
+            # submitted value must name a claim, or a moderator's stray quote changes the latest claim.
+            return None
         best = await self.suggest_claims(guild_id, text, limit=1)
         if number is not None:
             return best[0] if best and best[0].number == number else None
