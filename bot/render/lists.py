@@ -39,7 +39,7 @@ HEADER_MAX = 600
 NOTE_MAX = 150
 NOTE_MIN = 60
 SEARCH_FOOTER_PREFIX = "Search: "
-_SEARCH_FOOTER = re.compile(r"Search:\s?(?P<query>.*)", re.DOTALL)
+_SEARCH_FOOTER = re.compile(re.escape(SEARCH_FOOTER_PREFIX.strip()) + r"\s?(?P<query>.*)", re.DOTALL)
 
 
 def _listing(header: str, lines: Sequence[str], *, separator: str = "\n") -> str:

@@ -37,6 +37,7 @@ _EVERYONE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 # Anything Discord turns into a pill: <@user>, <@&role>, <#channel>, <:emoji:1>, <t:1:R>, </cmd:1>, <id:home>;
 # and a `<` that ends the text, which our own `: ` or `#7` after it could complete.
 _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:|$)", re.IGNORECASE)
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACES = re.compile(r"[ ]+\n")
 _SPACES = re.compile(r"\s+")
@@ -46,7 +47,8 @@ _URL_UNSAFE = re.compile(r"[\s()\[\]<>*|`\\\"]")
 
 def clean(text: str, *, inline: bool = False) -> str:
     """Remove what no reader can see but the layout feels: controls, bidi overrides, mark floods."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    # Every line break becomes "\n", so line-start escaping sees every line the client will draw.
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = _INVISIBLE.sub("", _CONTROLS.sub("", text))
     text = _limit_combining(text)
     if inline:

@@ -173,3 +173,7 @@ def test_any_snippet_highlights_within_its_limit_with_paired_bold(snippet: str, 
 
     assert len(text) <= limit
     assert_safe_text(text)
+
+
+def test_unicode_line_separators_are_new_lines_for_escaping() -> None:
+    assert escape("a\u2028# b\r\n> c") == "a\n\\# b\n\\> c"
