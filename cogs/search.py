@@ -16,6 +16,7 @@ from bot.domain.rules import RuleBroken, parse_verdict
 from bot.domain.states import Verdict
 from bot.render import custom_ids
 from bot.render.lists import search_page, search_pager, search_query
+from bot.render.text import clean
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -85,15 +86,17 @@ class Search(commands.Cog):
         assert interaction.guild_id is not None
         verdict = parse_verdict(status) if status else None
         chosen: Speaker | None = speaker
+        # The cleaned query is the one the embed's footer keeps for the pager: pages 1 and 2 search the same text.
+        query = clean(query[:QUERY_MAX], inline=True)
         page = await self.store.search(
             interaction.guild_id,
-            query[:QUERY_MAX],
+            query,
             verdict=verdict,
             speaker_id=chosen.id if chosen else None,
             limit=PAGE_SIZE,
         )
         await interaction.response.send_message(
-            embed=search_page(query[:QUERY_MAX], page, verdict, chosen), view=search_pager(page, verdict, chosen)
+            embed=search_page(query, page, verdict, chosen), view=search_pager(page, verdict, chosen)
         )
 
 
