@@ -308,3 +308,54 @@ async def test_evidence_is_listed_on_the_card_and_in_the_history(newsroom: Newsr
     card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "9"})
     await card
     assert "[Treaty text](https://kcna.kp/treaty)" in fields(card.original)["Evidence"]
+
+
+async def test_change_made_in_the_announce_channel_is_posted_there_once(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    await configure(newsroom, announce_channel=newsroom.announce)
+    result = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "4", "verdict": "confirmed", "note": "Pentagon briefing"},
+        subcommand="status",
+        channel=newsroom.announce,
+    )
+    await result
+    posted = public(d.messages(newsroom.announce))
+    assert [m.content.split("\n")[0] for m in posted] == ["**#4 is now Confirmed** 🟢 — Pentagon briefing — by mod"]
+    assert public(d.messages(newsroom.general)) == []
+
+
+async def test_member_written_markup_and_mentions_show_as_typed_and_ping_nobody(
+    newsroom: Newsroom, store: ClaimStore
+) -> None:
+    """The local Discord fails the test on any ping; here we also check the text reads as it was typed."""
+    d = newsroom.driver
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")
+    await opened
+    statement = f"@everyone **look** <@{newsroom.reader.id}> <@&{newsroom.checker_role.id}> says # hello"
+    submitted = await d.submit_modal(
+        opened,
+        filled(opened, {"Statement": statement, "Speaker (a person or a body)": "@here <#1> __Desk__"}),
+    )
+    await submitted
+    assert submitted.text == "✅ Added claim #17."
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "17"})
+    await card
+    text = description(card.original)
+    assert "@\u200beveryone \\*\\*look\\*\\*" in text
+    assert f"<\u200b@{newsroom.reader.id}>" in text
+    assert "**@\u200bhere <\u200b#1> \\_\\_Desk\\_\\_**" in text
+    change = await d.slash(
+        newsroom.guild,
+        newsroom.moderator,
+        "mod",
+        {"claim": "17", "verdict": "false", "note": f"<@{newsroom.moderator.id}> @here"},
+        subcommand="status",
+    )
+    await change
+    announcement = public(d.messages(newsroom.general))[-1]
+    assert "<@" not in announcement.content
+    assert "@here" not in announcement.content
+    assert "@everyone" not in announcement.content

@@ -361,3 +361,33 @@ async def test_search_too_often_is_told_to_slow_down(newsroom: Newsroom, claimbo
     assert all(not r.ephemeral for r in answers[:5])
     assert answers[5].ephemeral
     assert re.fullmatch(r"Slow down a little: try again in \d+ s\.", answers[5].text)
+
+
+async def test_links_evidence_and_edits_that_change_nothing_are_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+    d = newsroom.driver
+    await store.add_evidence(newsroom.guild.id, 2, "https://example.org/a", note="a", actor=Actor(1, "setup"))
+    before = await everything(store, newsroom)
+    calls = [
+        ({"claim": "2", "relation": "supports", "other": "#2"}, "link", "A claim cannot be linked to itself."),
+        # seeded: #6 contradicts #2, and #2 is the same as #1 (which reads the same both ways)
+        (
+            {"claim": "6", "relation": "contradicts", "other": "2"},
+            "link",
+            "That link is already recorded: #6 contradicts #2.",
+        ),
+        ({"claim": "1", "relation": "same_as", "other": "2"}, "link", "That link is already recorded: #1 same as #2."),
+        ({"claim": "2", "url": "https://example.org/a", "note": "n"}, "evidence", "#2 already lists that link."),
+        ({"claim": "2", "status": "on_record", "note": "n"}, "attribution", "#2 is already marked on the record."),
+    ]
+    others = [await claim_state(store, newsroom.guild.id, number) for number in (1, 6)]
+    for options, subcommand, refusal in calls:
+        result = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand=subcommand)
+        await result.finished(idle=0.02)
+        assert_refused(result, refusal)
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"claim": "2", "note": "n"}, subcommand="edit")
+    await opened
+    submitted = await d.submit_modal(opened, {})  # the prefilled form, sent back as it was
+    await submitted
+    assert_refused(submitted, "#2 already says that; nothing was changed.")
+    assert await everything(store, newsroom) == before
+    assert [await claim_state(store, newsroom.guild.id, number) for number in (1, 6)] == others

@@ -736,6 +736,18 @@ class SqliteClaimStore:
         async with self._write() as db:
             first = await self._claim(db, guild_id, source)
             second = await self._claim(db, guild_id, target)
+            duplicate = DuplicateRelation(
+                f"That link is already recorded: #{source} {kind.phrase(outgoing=True)} #{target}."
+            )
+            # "Same as" reads the same both ways: #1 same as #2 is already there when #2 same as #1 is.
+            if kind is RelationKind.SAME_AS:
+                reverse = await self._one(
+                    db,
+                    "SELECT 1 FROM relations WHERE source_id = ? AND kind = ? AND target_id = ?",
+                    (second.id, kind, first.id),
+                )
+                if reverse is not None:
+                    raise duplicate
             at = now()
             try:
                 await db.execute(
@@ -744,7 +756,7 @@ class SqliteClaimStore:
                     (guild_id, first.id, kind, second.id, note, at),
                 )
             except sqlite3.IntegrityError:
-                raise DuplicateRelation(f"#{source} already {kind.phrase(outgoing=True)} #{target}.") from None
+                raise duplicate from None
             await self._record(
                 db,
                 first,
