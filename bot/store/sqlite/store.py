@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 MATCH_POOL = 20
+SQLITE_INT_MAX = 2**63 - 1
 
 
 class SqliteClaimStore:
@@ -412,6 +413,9 @@ class SqliteClaimStore:
         return [Speaker(r["id"], r["name"], claim_count=r["claim_count"]) for r in found]
 
     async def _speaker(self, db: aiosqlite.Connection, guild_id: int, speaker_id: int) -> Speaker:
+        if not 0 < speaker_id <= SQLITE_INT_MAX:
+            # An id from a forged value or custom_id ("id:99999999999999999999") that SQLite cannot bind.
+            raise SpeakerNotFound(str(speaker_id))
         row = await self._one(
             db, "SELECT id, name, claim_count FROM speakers WHERE id = ? AND guild_id = ?", (speaker_id, guild_id)
         )
