@@ -7,6 +7,8 @@ and does not apply to subcommands at all.
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -63,11 +65,20 @@ def parse_choice(value: str, enum: type[Attribution] | type[RelationKind], what:
         raise RuleBroken(f"Unknown {what} {value[:40]!r}; pick one of the choices.") from None
 
 
+FORM_PREFIX = "claimbot:form:"
+FORM_LIFETIME = 900.0
+FORM_EXPIRED = "This form was opened before claimbot restarted, so it can no longer be saved. Open it again."
+
+
 class ClaimModal(discord.ui.Modal):
-    """The claim's text fields. Used to add a claim, and prefilled to edit one."""
+    """The claim's text fields. Used to add a claim, and prefilled to edit one.
+
+    Forms live in memory only; their custom_id is namespaced so a form submitted after a restart can
+    be recognised and answered (see `Moderation.on_interaction`) instead of failing silently.
+    """
 
     def __init__(self, title: str, claim: Claim | None = None) -> None:
-        super().__init__(title=title, timeout=900)
+        super().__init__(title=title, timeout=FORM_LIFETIME, custom_id=FORM_PREFIX + secrets.token_hex(8))
         self.statement = discord.ui.TextInput(
             label="Statement",
             style=discord.TextStyle.paragraph,
@@ -177,7 +188,23 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.store = bot.store
+        self.open_forms: dict[str, float] = {}  # custom_id -> when it stops being accepted
         super().__init__()
+
+    async def open_form(self, interaction: discord.Interaction, form: ClaimModal) -> None:
+        now = time.monotonic()
+        self.open_forms = {key: until for key, until in self.open_forms.items() if until > now}
+        self.open_forms[form.custom_id] = now + FORM_LIFETIME
+        await interaction.response.send_modal(form)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A form this process never opened (the bot restarted meanwhile) gets an answer, not silence."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if custom_id.startswith(FORM_PREFIX) and custom_id not in self.open_forms:
+            await answer_error(interaction, RuleBroken(FORM_EXPIRED))
 
     async def require_moderator(self, interaction: discord.Interaction) -> GuildSettings:
         assert interaction.guild_id is not None
@@ -284,7 +311,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         await self.require_moderator(interaction)
         if kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
-        await interaction.response.send_modal(AddClaimModal(self, verbatim=kind == "quote"))
+        await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote"))
 
     @app_commands.command(name="edit", description="Edit a claim's statement, speaker, role or date (opens a form)")
     @app_commands.describe(claim="The claim", note="Why it changes (kept in the history)", kind="Quote or paraphrase")
@@ -303,7 +330,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
         current = await self.store.claim(interaction.guild_id, claim.number)
         verbatim = None if kind is None else kind == "quote"
-        await interaction.response.send_modal(EditClaimModal(self, current, note=checked_note, verbatim=verbatim))
+        await self.open_form(interaction, EditClaimModal(self, current, note=checked_note, verbatim=verbatim))
 
     @app_commands.command(name="link", description="Record how two claims relate (contradicts, supports, ...)")
     @app_commands.describe(claim="The first claim", relation="How it relates", other="The second claim", note="Why")

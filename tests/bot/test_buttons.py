@@ -10,7 +10,7 @@ from bot.store.base import ClaimStore
 from localdiscord.client import restore_discord_py
 from localdiscord.world import Message
 from tests.bot.conftest import Newsroom, bot_settings, start_bot, stop_bot
-from tests.bot.support import description
+from tests.bot.support import description, filled
 
 SETUP = Actor(1, "test setup")
 UPDATE_MESSAGE = 7
@@ -221,6 +221,30 @@ async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom
         history = await d.press(card, "claimbot:claim:history:2", newsroom.reader)
         await history
         assert "🟠 Disputed → 🟢 Confirmed · by **mod**" in description(history.original)
+    finally:
+        await stop_bot(bot, store, task)
+        restore_discord_py()
+
+
+async def test_a_form_opened_before_a_restart_is_answered_not_lost(newsroom: Newsroom, tmp_path: Path) -> None:
+    d = newsroom.driver
+    settings = bot_settings(d, tmp_path / "claims.db")
+    bot, store, task = await start_bot(settings)
+    try:
+        opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
+        await opened
+        assert opened.modal is not None
+    finally:
+        await stop_bot(bot, store, task)
+    bot, store, task = await start_bot(settings)
+    try:
+        submitted = await d.submit_modal(
+            opened, filled(opened, {"Statement": "Said before the restart.", "Speaker (a person or a body)": "Rutte"})
+        )
+        await submitted
+        assert submitted.ephemeral
+        assert "opened before claimbot restarted" in submitted.text
+        assert await store.resolve_claim(newsroom.guild.id, "17") is None  # nothing was added
     finally:
         await stop_bot(bot, store, task)
         restore_discord_py()
