@@ -18,7 +18,7 @@ import pytest
 
 from localdiscord.driver import Driver
 from localdiscord.pytest_plugin import local_discord  # noqa: F401
-from tests.bot.conftest import Newsroom, newsroom  # noqa: F401
+from tests.bot.conftest import Newsroom, claimbot, newsroom, store  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,3 +117,12 @@ async def bot_process(newsroom: Newsroom, tmp_path: Path) -> AsyncIterator[BotPr
 def local_discord_options() -> dict[str, object]:
     # A token shaped like Discord's, so a leak would be found by the secrecy checks.
     return {"token": "MTIzNDU2Nzg5MDEyMzQ1Njc4.GsEcRt.k9f2-QpZx_local-secret-7Yw3Lm"}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.reliability.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{value:>8,}  {name}")
