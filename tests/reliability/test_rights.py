@@ -146,7 +146,8 @@ async def test_a_search_pager_forged_with_another_servers_speaker_finds_nothing(
     searched = await d.slash(newsroom.other_guild, newsroom.other_moderator, "search", {"query": "north korea"})
     await searched
     page = searched.original
-    assert page is not None and "claimbot:search:page:5:any:0" in page.custom_ids
+    assert page is not None
+    assert "claimbot:search:page:5:any:0" in page.custom_ids
     custom_id = f"claimbot:search:page:5:any:{forged_id}"
     for row in page.payload["components"]:
         for button in row["components"]:
@@ -184,6 +185,7 @@ async def test_someone_elses_search_or_history_page_turn_is_private_and_leaves_t
 
     assert other.callback_type == 4, other  # a new message, not an update of the reader's
     assert other.ephemeral
-    assert other.original is not None and other.original.id != page.id
+    assert other.original is not None
+    assert other.original.id != page.id
     assert d.world.messages[page.id].payload == before
     assert not d.world.messages[page.id].edited
