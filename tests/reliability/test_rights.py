@@ -30,7 +30,8 @@ SETUP = Actor(1, "setup")
 
 
 def assert_refused(result: InteractionResult, text: str) -> None:
-    assert result.answered and not result.late, result
+    assert result.answered, result
+    assert not result.late, result
     assert result.modal is None, f"opened a form instead of refusing: {result!r}"
     assert result.ephemeral, result
     assert [m.text for m in result.messages] == [text]
