@@ -58,6 +58,8 @@ def clean(text: str, *, inline: bool = False) -> str:
 
 
 def _limit_combining(text: str) -> str:
+    if text.isascii():  # no combining marks: skip the per-character loop, the hot path of every list
+        return text
     kept: list[str] = []
     run = 0
     for char in text:
