@@ -15,8 +15,8 @@ nothing can race it.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot.domain.claims import SEED_ACTOR
 from bot.domain.names import normalise_name
-from bot.seedfile import SeedStory
+from bot.seedfile import SeedClaim, SeedStory
 from bot.store.sqlite.connection import BUSY_TIMEOUT_MS, migrations, now
 
 # Column orders of the tuples each method takes.
@@ -257,26 +257,7 @@ async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequenc
     with multi-row INSERT ... RETURNING and executemany instead of ~10 round trips per claim. Returns the
     number of claims added.
     """
-    # Which speaker each claim's name belongs to, exactly as _speaker_id would decide it one claim at a
-    # time: the name's own key finds a speaker; otherwise a new one; every variant key not taken yet is added.
-    owner: dict[str, int] = {}  # name key -> index into `people`
-    people: list[str] = []
-    names: list[tuple[str, int, str]] = []  # (key, person index, spelling)
-    items = [(seed, item) for seed in seeds for item in seed.claims]
-    speaker_of: list[int] = []
-    for _seed, item in items:
-        claim = item.claim
-        person = owner.get(normalise_name(claim.speaker))
-        if person is None:
-            person = len(people)
-            people.append(claim.speaker)
-        for spelling in (claim.speaker, *claim.speaker_variants):
-            key = normalise_name(spelling)
-            if key and key not in owner:
-                owner[key] = person
-                names.append((key, person, spelling))
-        speaker_of.append(person)
-
+    items, people, names, speaker_of = _speakers_of(seeds)
     story_ids: dict[str, int] = {}
     stories = [seed.story for seed in seeds] + [i.claim.story for _s, i in items if i.claim.story is not None]
     for story in stories:
@@ -361,6 +342,41 @@ async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequenc
     )
     await db.execute("UPDATE guilds SET next_claim_number = ? WHERE id = ?", (len(items) + 1, guild_id))
     return len(items)
+
+
+# The speaker plan depends on the seed stories only, not on the guild: worked out once per set of stories.
+_plans: dict[int, tuple[Sequence[SeedStory], _SpeakerPlan]] = {}
+_SpeakerPlan = tuple[list[tuple[SeedStory, SeedClaim]], list[str], list[tuple[str, int, str]], list[int]]
+
+
+def _speakers_of(seeds: Sequence[SeedStory]) -> _SpeakerPlan:
+    """Which speaker each claim's name belongs to, exactly as `_speaker_id` decides it one claim at a time:
+    the name's own key finds a speaker, otherwise it is a new one; every variant key not yet taken is added.
+    Returns the claims in order, the speakers' names, (key, speaker index, spelling) rows, and each claim's
+    speaker index."""
+    cached = _plans.get(id(seeds))
+    if cached is not None and cached[0] is seeds:
+        return cached[1]
+    owner: dict[str, int] = {}
+    people: list[str] = []
+    names: list[tuple[str, int, str]] = []
+    items = [(seed, item) for seed in seeds for item in seed.claims]
+    speaker_of: list[int] = []
+    for _seed, item in items:
+        claim = item.claim
+        person = owner.get(normalise_name(claim.speaker))
+        if person is None:
+            person = len(people)
+            people.append(claim.speaker)
+        for spelling in (claim.speaker, *claim.speaker_variants):
+            key = normalise_name(spelling)
+            if key and key not in owner:
+                owner[key] = person
+                names.append((key, person, spelling))
+        speaker_of.append(person)
+    plan = (items, people, names, speaker_of)
+    _plans[id(seeds)] = (seeds, plan)
+    return plan
 
 
 async def _insert_returning(

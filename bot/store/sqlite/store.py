@@ -67,6 +67,8 @@ class SqliteClaimStore:
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._known_guilds: set[int] = set()
+        self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
+        self._seed_lock = asyncio.Lock()
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -151,19 +153,30 @@ class SqliteClaimStore:
     # ----------------------------------------------------------------------------- guilds
 
     async def ensure_guild(self, guild_id: int) -> None:
-        """Create the guild's rows the first time it is seen, with the seed stories copied in."""
+        """Create the guild's rows the first time it is seen, with the seed stories copied in.
+
+        Guilds first seen while others are being seeded wait, then are seeded together in one transaction:
+        a burst of new guilds (a start-up in many servers) costs a few commits, not one fsync each.
+        """
         if guild_id in self._known_guilds:
             return
-        async with self._write() as db:
-            cursor = await db.execute(
-                "INSERT INTO guilds (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                (guild_id, now()),
-            )
-            if cursor.rowcount == 1:
-                # A dozen statements rather than ~10 round trips per claim: members are waiting.
-                await bulk.seed_new_guild(db, guild_id, self.seeds, now())
-                log.info("New guild %s: seeded %d stories", guild_id, len(self.seeds))
-        self._known_guilds.add(guild_id)
+        self._unseeded.add(guild_id)
+        async with self._seed_lock:
+            batch = sorted(self._unseeded - self._known_guilds)
+            if guild_id not in batch:
+                return  # seeded in the batch before this one
+            async with self._write() as db:
+                for new_id in batch:
+                    cursor = await db.execute(
+                        "INSERT INTO guilds (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                        (new_id, now()),
+                    )
+                    if cursor.rowcount == 1:
+                        # A dozen statements rather than ~10 round trips per claim: members are waiting.
+                        await bulk.seed_new_guild(db, new_id, self.seeds, now())
+                        log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
+            self._known_guilds.update(batch)
+            self._unseeded.difference_update(batch)
 
     async def known_guilds(self) -> list[int]:
         async with self._read() as db:
