@@ -21,7 +21,7 @@ import discord
 from bot.bot import ClaimBot
 from bot.seedfile import SeedError, load_stories, load_story
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store.errors import StoreLocked
+from bot.store.errors import StoreLocked, StoreUnwritable
 from bot.store.sqlite import SqliteClaimStore
 
 log = logging.getLogger("claimbot")
@@ -168,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except discord.LoginFailure:
         print("claimbot: DISCORD_TOKEN was refused by Discord; check it in the developer portal", file=sys.stderr)
         return 2
+    except StoreUnwritable as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return 1
     except PermissionError as exc:
         print(f"claimbot: cannot write the database: {exc}", file=sys.stderr)
         return 1

@@ -58,3 +58,7 @@ class SaveFailed(StoreError):
 
 class StoreLocked(StoreError):
     """Another claimbot process holds the database."""
+
+
+class StoreUnwritable(StoreError):
+    """The database's folder cannot be written (a read-only file system): claimbot will not start."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.errors import StoreLocked
+from bot.store.errors import StoreLocked, StoreUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,10 @@ class ProcessLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # EROFS or EACCES: the database could not take a write either
+            raise StoreUnwritable(f"cannot write next to the database ({exc.strerror}): {self.path}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
