@@ -32,10 +32,15 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
     else:
         conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    # FULL: a change acknowledged to a moderator survives power loss too, not only a crash.
-    await conn.execute("PRAGMA synchronous = FULL")
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        # FULL: a change acknowledged to a moderator survives power loss too, not only a crash.
+        await conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        # Each connection has a thread of its own: left open, it keeps the process from ever exiting.
+        await conn.close()
+        raise
     return conn
 
 
