@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 
 SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 MATCH_POOL = 20
+# bm25 reads every match, and the guild token's whole doclist, to rank: at 100,000 claims a common word
+# costs tens of milliseconds. Past this many matches the newest matches are listed instead (the rowid
+# order FTS5 walks without sorting), which costs a few.
+RANK_LIMIT = 200
 SQLITE_INT_MAX = 2**63 - 1
 
 
@@ -65,6 +69,7 @@ class SqliteClaimStore:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._reopen_writer = False  # set when the database said it is read-only
         self._read_lock = asyncio.Lock()
         self._known_guilds: set[int] = set()
         self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
@@ -110,8 +115,10 @@ class SqliteClaimStore:
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
         """One short IMMEDIATE transaction. A database that refuses the write becomes SaveFailed."""
         assert self._writer is not None, "store is not open"
-        db = self._writer
         async with self._write_lock:
+            if self._reopen_writer:
+                await self._reconnect_writer()
+            db = self._writer
             try:
                 await db.execute("BEGIN IMMEDIATE")
                 yield db
@@ -125,9 +132,22 @@ class SqliteClaimStore:
                 if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
                     exc, sqlite3.IntegrityError
                 ):
+                    # A file opened read-only stays read-only for this connection: open a new one next time.
+                    self._reopen_writer = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY
                     log.error("Write refused by the database: %s", exc)
                     raise SaveFailed(str(exc)) from exc
                 raise
+
+    async def _reconnect_writer(self) -> None:
+        """Swap in a new writing connection, once the file may have become writable again."""
+        try:
+            fresh = await connect(self.path)
+        except sqlite3.Error as exc:
+            log.error("Write refused by the database: %s", exc)
+            raise SaveFailed(str(exc)) from exc
+        old, self._writer, self._reopen_writer = self._writer, fresh, False
+        if old is not None:
+            await old.close()
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -281,15 +301,25 @@ class SqliteClaimStore:
                     )
                     found.extend(rows.summary(r) for r in recent)
                 return found[:limit]
+            order = await self._match_order(db, query)
             matches = await self._all(
                 db,
                 f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                "JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY f.rank LIMIT ?",
+                f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY {order} LIMIT ?",
                 (query, limit),
             )
         seen = {s.number for s in found}
         found.extend(s for s in map(rows.summary, matches) if s.number not in seen)
         return found[:limit]
+
+    async def _match_order(self, db: aiosqlite.Connection, expression: str) -> str:
+        """ORDER BY for a match: by bm25 rank while few claims match, newest first past RANK_LIMIT."""
+        row = await self._one(
+            db,
+            f"SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH ? LIMIT {RANK_LIMIT + 1})",
+            (expression,),
+        )
+        return "f.rank" if row is not None and row[0] <= RANK_LIMIT else "f.rowid DESC"
 
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
         """What a typed claim value means: the number it names, else the best match, else nothing."""
@@ -339,7 +369,7 @@ class SqliteClaimStore:
                 db,
                 f"SELECT {rows.SUMMARY_COLUMNS}, snippet(claim_fts, 1, char(2), char(3), '…', 32) AS snip "
                 "FROM claim_fts f JOIN claims c ON c.id = f.rowid JOIN speakers s ON s.id = c.speaker_id "
-                f"WHERE {where} ORDER BY f.rank LIMIT ? OFFSET ?",
+                f"WHERE {where} ORDER BY {'f.rank' if total <= RANK_LIMIT else 'f.rowid DESC'} LIMIT ? OFFSET ?",
                 (*params, limit, offset),
             )
         hits = tuple(SearchHit(rows.summary(r), r["snip"]) for r in found)
@@ -352,10 +382,11 @@ class SqliteClaimStore:
             return []
         wanted = fts.content_words(text)
         async with self._read() as db:
+            order = await self._match_order(db, expression)
             found = await self._all(
                 db,
                 f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                "JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY f.rank LIMIT ?",
+                f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY {order} LIMIT ?",
                 (expression, MATCH_POOL),
             )
         needed = min(2, len(wanted))
