@@ -1,0 +1,335 @@
+"""The benchmark's machinery: the local Discord world, bot processes, and open- and closed-loop load.
+
+The local Discord and the load generator run in this process's event loop; each bot runs as its own
+`python` process, so the two never share an event loop (on a 2-core machine, each gets a core).
+Latency is the local Discord's own record: from dispatching INTERACTION_CREATE to the bot's first
+callback arriving over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from localdiscord import permissions as perms
+from localdiscord.driver import Driver
+from localdiscord.interactions import InteractionResult
+from localdiscord.server import LocalDiscord
+from localdiscord.world import Channel, Guild, Member, Role
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.bench.local-benchmark-token"
+BOT_PERMISSIONS = perms.VIEW_CHANNEL | perms.SEND_MESSAGES | perms.EMBED_LINKS
+
+Dispatch = Callable[[int], Awaitable[InteractionResult]]
+
+
+# ------------------------------------------------------------------------------------------- the world
+
+
+@dataclass
+class Place:
+    """One guild as the load generator uses it: where to act, and who acts (a pool of moderators, so
+    per-member cooldowns never throttle the load)."""
+
+    guild: Guild
+    channel: Channel
+    members: list[Member]
+
+
+def add_guild(driver: Driver, guild_id: int, name: str, members: int) -> Place:
+    """Driver.create_guild with a chosen id, so the guild matches a database built in advance."""
+    world = driver.world
+    owner = driver.create_user(f"owner-{guild_id % 100_000}")
+    guild = Guild(id=guild_id, name=name, owner_id=owner.id)
+    guild.roles[guild.id] = Role(id=guild.id, guild_id=guild.id, name="@everyone", permissions=perms.DEFAULT_EVERYONE)
+    bot_role = Role(
+        id=world.ids.next(), guild_id=guild.id, name=driver.bot_user.username, permissions=BOT_PERMISSIONS, position=1
+    )
+    guild.roles[bot_role.id] = bot_role
+    guild.members[owner.id] = Member(user=owner, guild_id=guild.id)
+    guild.members[driver.bot_user.id] = Member(user=driver.bot_user, guild_id=guild.id, role_ids=[bot_role.id])
+    world.guilds[guild.id] = guild
+    channel = Channel(id=world.ids.next(), guild_id=guild.id, name="general", position=0)
+    guild.channels[channel.id] = channel
+    world.channels[channel.id] = channel
+    mods = driver.create_role(guild, "Mods", permissions=perms.MANAGE_MESSAGES)
+    pool = [driver.create_member(guild, f"member{i}", roles=[mods]) for i in range(members)]
+    return Place(guild, channel, pool)
+
+
+# ------------------------------------------------------------------------------------------- processes
+
+
+@dataclass
+class BotProcess:
+    """A bot as its own process, configured by its environment only."""
+
+    name: str
+    argv: list[str]
+    server: LocalDiscord
+    log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: asyncio.subprocess.Process | None = None
+    started_at: float = 0.0
+    identified_at: float | None = None
+    ready_at: float | None = None
+    _reader: asyncio.Task[None] | None = None
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD"))}
+        env.update(
+            DISCORD_TOKEN=self.server.token,
+            DISCORD_API_BASE=self.server.api_base,
+            LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        return env
+
+    async def start(self, within: float = 60.0) -> None:
+        """Start the process and wait until it has identified to the gateway."""
+        gateway = self.server.gateway
+        before = gateway.identify_count
+        loop = asyncio.get_running_loop()
+        self.started_at = loop.time()
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        self._reader = asyncio.create_task(self._read_output())
+        deadline = self.started_at + within
+        while not (gateway.identify_count > before and gateway.live_sessions):
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.output()[-3000:]}")
+            if loop.time() > deadline:
+                raise RuntimeError(f"{self.name} did not connect within {within} s:\n{self.output()[-3000:]}")
+            await asyncio.sleep(0.002)
+        self.identified_at = loop.time()
+
+    async def _read_output(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        loop = asyncio.get_running_loop()
+        with self.log_path.open("ab") as log:
+            async for line in self.process.stdout:
+                if self.ready_at is None and b"Ready as" in line:
+                    self.ready_at = loop.time()
+                log.write(line)
+
+    async def wait_ready(self, within: float = 30.0) -> None:
+        """Until discord.py's on_ready was logged (it comes guild_ready_timeout after the last guild)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while loop.time() < deadline:
+            if self.ready_at is not None:
+                return
+            await asyncio.sleep(0.01)
+
+    async def wait_idle(self, busy: float = 0.05, window: float = 0.1, within: float = 60.0) -> None:
+        """Until the bot used less than `busy` of a core over `window` seconds: the backlog is done."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while loop.time() < deadline:
+            before = self.cpu_seconds()
+            await asyncio.sleep(window)
+            if self.cpu_seconds() - before < busy * window:
+                return
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def status_kib(self, key: str = "VmHWM") -> int:
+        """From /proc/<pid>/status: VmHWM is the peak resident set size so far, VmRSS the current one."""
+        with open(f"/proc/{self.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        raise LookupError(key)
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def stop(self, within: float = 15.0) -> int | None:
+        if self.process is None or self.process.returncode is not None:
+            return self.process.returncode if self.process else None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+        if self._reader is not None:
+            await self._reader
+        gateway = self.server.gateway
+        for _ in range(200):
+            if not gateway.live_sessions:
+                break
+            await asyncio.sleep(0.01)
+        return self.process.returncode
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def claimbot(server: LocalDiscord, database: Path, log_path: Path) -> BotProcess:
+    return BotProcess(
+        "claimbot",
+        [sys.executable, "-m", "bot"],
+        server,
+        log_path,
+        {"DATABASE_URL": f"sqlite:///{database}"},
+    )
+
+
+def baseline(server: LocalDiscord, log_path: Path) -> BotProcess:
+    return BotProcess("baseline", [sys.executable, "-m", "bench.baseline_bot"], server, log_path)
+
+
+async def sync_commands(server: LocalDiscord, scratch: Path) -> None:
+    """`python -m bot sync`: the bot's commands, registered globally in the local Discord."""
+    env = BotProcess("sync", [], server, scratch / "sync.log").env()
+    env["DATABASE_URL"] = f"sqlite:///{scratch / 'sync.db'}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sync",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"python -m bot sync failed:\n{out.decode(errors='replace')}")
+
+
+# ------------------------------------------------------------------------------------------- load
+
+
+def failure(result: InteractionResult) -> str | None:
+    """Why an interaction does not count as answered properly, or None."""
+    if result.late:
+        return "late"
+    if not result.answered:
+        return "unanswered"
+    if result.errors:
+        return f"error {result.errors[0]}"
+    data = str(result.callback_data)
+    if "Something went wrong" in data:
+        return "bot error"
+    if "Slow down" in data:
+        return "cooldown"
+    return None
+
+
+@dataclass
+class Run:
+    """What one load run measured."""
+
+    sent: int
+    elapsed: float
+    latencies_ms: list[float]
+    failures: dict[str, int]
+    bot_cpu_s: float = 0.0
+
+    @property
+    def answered(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def throughput(self) -> float:
+        return self.answered / self.elapsed if self.elapsed else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "sent": self.sent,
+            "answered": self.answered,
+            "failures": dict(self.failures),
+            "elapsed_s": round(self.elapsed, 3),
+            "throughput_per_s": round(self.throughput, 1),
+            "p50_ms": round(self.pct(50), 2),
+            "p95_ms": round(self.pct(95), 2),
+            "p99_ms": round(self.pct(99), 2),
+            "max_ms": round(max(self.latencies_ms), 2) if self.latencies_ms else None,
+            "bot_cpu_s": round(self.bot_cpu_s, 2),
+        }
+
+
+def _collect(results: list[InteractionResult], elapsed: float) -> Run:
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    for result in results:
+        reason = failure(result)
+        if reason is None and result.latency is not None:
+            latencies.append(result.latency * 1000)
+        else:
+            key = reason or "no latency"
+            failures[key] = failures.get(key, 0) + 1
+    return Run(len(results), elapsed, latencies, failures)
+
+
+async def open_loop(dispatch: Dispatch, rate: float, duration: float, *, settle: float = 10.0) -> Run:
+    """Dispatch on a fixed schedule (`rate` per second) whatever the answers; then wait for them."""
+    loop = asyncio.get_running_loop()
+    count = max(1, int(rate * duration))
+    results: list[InteractionResult] = []
+    start = loop.time()
+    for i in range(count):
+        delay = start + i / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        results.append(await dispatch(i))
+    await _settle(results, settle)
+    return _collect(results, loop.time() - start)
+
+
+async def closed_loop(dispatch: Dispatch, concurrency: int, duration: float, *, settle: float = 10.0) -> Run:
+    """`concurrency` members each dispatch, wait for the answer, and dispatch again, for `duration`."""
+    loop = asyncio.get_running_loop()
+    results: list[InteractionResult] = []
+    counter = iter(range(10**9))
+    start = loop.time()
+    end = start + duration
+
+    async def member() -> None:
+        while loop.time() < end:
+            result = await dispatch(next(counter))
+            results.append(result)
+            try:
+                await result.wait_answered(within=settle)
+            except TimeoutError:
+                return
+
+    await asyncio.gather(*(member() for _ in range(concurrency)))
+    elapsed = loop.time() - start
+    return _collect(results, elapsed)
+
+
+async def _settle(results: list[InteractionResult], within: float) -> None:
+    waits = [r.wait_answered(within=within) for r in results if not (r.answered or r.late)]
+    await asyncio.gather(*waits, return_exceptions=True)
+
+
+def wall() -> float:
+    return time.perf_counter()

@@ -1,0 +1,127 @@
+"""What members do in the benchmark: one interaction maker per command, fed by samples of the data.
+
+The samples (claim numbers, words from statements, speaker names) are read through the store's own
+interface before the bot starts, so the benchmark asks for things that exist, as members would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.harness import Dispatch, Place
+from bot.domain.states import Verdict
+from bot.store.sqlite import SqliteClaimStore
+from localdiscord.driver import Driver
+from localdiscord.world import Message
+
+COMMANDS = (
+    "/claim",
+    "autocomplete",
+    "/search",
+    "/who-said",
+    "/status board",
+    "/status timeline",
+    "/mod status",
+    "Check claims",
+)
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+@dataclass
+class Samples:
+    numbers: list[int]
+    statements: list[str]
+    speakers: list[str]
+    words: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = sorted({w for s in self.statements for w in _WORD.findall(s.lower())})
+
+
+async def sample(database: Path, guild_id: int, seed: int, count: int = 300) -> Samples:
+    """Claims, words and speaker names that exist in `guild_id` (the store opened briefly, read only)."""
+    rng = random.Random(seed)
+    async with SqliteClaimStore(database) as store:
+        await store.ensure_guild(guild_id)
+        board = await store.board(guild_id)
+        total = sum(board.counts.values())
+        numbers = [rng.randint(1, max(1, total)) for _ in range(count)]
+        statements, speakers = [], set()
+        for number in numbers[: count // 3]:
+            claim = await store.claim(guild_id, number)
+            statements.append(claim.statement)
+            speakers.add(claim.speaker.name)
+        speakers.update(s.name for s in await store.suggest_speakers(guild_id, "", 25))
+    return Samples(numbers, statements, sorted(speakers))
+
+
+class Workload:
+    """`dispatchers()[command](i)` sends the i-th interaction of that command, as a member of the pool."""
+
+    def __init__(self, driver: Driver, place: Place, samples: Samples, seed: int) -> None:
+        self.driver = driver
+        self.place = place
+        self.samples = samples
+        self.rng = random.Random(seed)
+        # One rotation through the pool for every dispatch of every command: cooldowns are per member.
+        self._turns = itertools.count()
+        member = place.members[0]
+        self.messages: list[Message] = [
+            driver.post_message(place.channel, member, f"Apparently {statement[:300]} Is that true?")
+            for statement in samples.statements[:50]
+        ]
+
+    def _member(self, i: int):  # type: ignore[no-untyped-def]
+        return self.place.members[next(self._turns) % len(self.place.members)]
+
+    def _number(self) -> str:
+        return str(self.rng.choice(self.samples.numbers))
+
+    def _typed(self) -> str:
+        """What someone has typed so far: a word cut short, sometimes after a whole word."""
+        word = self.rng.choice(self.samples.words)
+        cut = word[: self.rng.randint(3, len(word))]
+        if self.rng.random() < 0.3:
+            return f"{self.rng.choice(self.samples.words)} {cut}"
+        return cut
+
+    def _query(self) -> str:
+        statement = self.rng.choice(self.samples.statements)
+        words = _WORD.findall(statement.lower()) or ["troops"]
+        return " ".join(self.rng.sample(words, min(len(words), self.rng.choice((1, 2, 2, 3)))))
+
+    def dispatchers(self) -> dict[str, Dispatch]:
+        d, guild, rng = self.driver, self.place.guild, self.rng
+        verdicts = [v.value for v in Verdict]
+
+        async def claim(i: int):  # type: ignore[no-untyped-def]
+            return await d.slash(guild, self._member(i), "claim", {"claim": self._number()})
+
+        async def autocomplete(i: int):  # type: ignore[no-untyped-def]
+            return await d.autocomplete(guild, self._member(i), "claim", "claim", self._typed())
+
+        async def search(i: int):  # type: ignore[no-untyped-def]
+            return await d.slash(guild, self._member(i), "search", {"query": self._query()})
+
+        async def who_said(i: int):  # type: ignore[no-untyped-def]
+            return await d.slash(guild, self._member(i), "who-said", {"speaker": rng.choice(self.samples.speakers)})
+
+        async def board(i: int):  # type: ignore[no-untyped-def]
+            return await d.slash(guild, self._member(i), "status", {})
+
+        async def timeline(i: int):  # type: ignore[no-untyped-def]
+            return await d.slash(guild, self._member(i), "status", {"claim": self._number()})
+
+        async def mod_status(i: int):  # type: ignore[no-untyped-def]
+            options = {"claim": self._number(), "verdict": rng.choice(verdicts), "note": f"Bench change {i}."}
+            return await d.slash(guild, self._member(i), "mod", options, subcommand="status")
+
+        async def check(i: int):  # type: ignore[no-untyped-def]
+            return await d.message_command(guild, self._member(i), "Check claims", rng.choice(self.messages))
+
+        makers = (claim, autocomplete, search, who_said, board, timeline, mod_status, check)
+        return dict(zip(COMMANDS, makers, strict=True))
