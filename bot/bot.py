@@ -8,6 +8,7 @@ import logging
 import discord
 from discord.ext import commands
 
+from bot.commands.budget import AutocompleteBudget
 from bot.commands.tree import ClaimTree, answer_error, log_outcome
 from bot.endpoint import use_api_base, use_gateway_from_api
 from bot.settings import Settings
@@ -60,6 +61,7 @@ class ClaimBot(commands.Bot):
         self.store = store
         self.sync_dev_guild = sync_dev_guild
         self.draining = False
+        self.autocomplete_budget = AutocompleteBudget()
 
     async def login(self, token: str) -> None:
         use_api_base(self.settings.discord_api_base)

@@ -24,12 +24,21 @@ def store_of(interaction: discord.Interaction) -> ClaimStore:
     return interaction.client.store  # type: ignore[attr-defined]
 
 
+def may_suggest(interaction: discord.Interaction) -> bool:
+    """In a server, and within the member's autocomplete budget (see bot/commands/budget.py)."""
+    if interaction.guild_id is None:
+        return False
+    budget = getattr(interaction.client, "autocomplete_budget", None)
+    return budget is None or budget.allow(interaction.guild_id, interaction.user.id)
+
+
 class ClaimTransformer(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        if not may_suggest(interaction):
             return []
+        assert interaction.guild_id is not None
         found = await store_of(interaction).suggest_claims(interaction.guild_id, value[:200])
         return [claim_choice(summary) for summary in found]
 
@@ -47,8 +56,9 @@ class SpeakerTransformer(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        if not may_suggest(interaction):
             return []
+        assert interaction.guild_id is not None
         found = await store_of(interaction).suggest_speakers(interaction.guild_id, value[:200])
         return [speaker_choice(speaker) for speaker in found]
 
