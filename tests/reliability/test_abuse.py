@@ -1,0 +1,127 @@
+"""Abuse: bursts meet cooldowns and budgets, and no interaction does unbounded work.
+
+(/search's cooldown is tested in tests/bot/test_refusals.py; here Check claims' cooldown, the
+autocomplete budget, and the caps on search, suggestions and message matching.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from bot.commands.budget import BURST, AutocompleteBudget
+from bot.domain.claims import Actor, NewClaim
+from bot.store.sqlite import fts
+from bot.store.sqlite.store import MATCH_POOL, SEARCH_CAP, SqliteClaimStore
+from localdiscord.interactions import AUTOCOMPLETE_RESULT
+from tests.bot.conftest import Newsroom
+from tests.bot.support import description
+from tests.reliability.figures import record_figure
+
+SLOW_DOWN = re.compile(r"Slow down a little: try again in \d+ s\.")
+
+
+async def test_check_claims_burst_is_told_to_slow_down_privately(newsroom: Newsroom, claimbot) -> None:
+    d = newsroom.driver
+    message = d.post_message(newsroom.general, newsroom.admin, "Zelensky says 10,000 North Korean troops")
+    answers = []
+    for _ in range(5):
+        result = await d.message_command(newsroom.guild, newsroom.reader, "Check claims", message)
+        await result.finished(idle=0.02)
+        answers.append(result)
+    assert all(r.original is not None and r.original.embeds for r in answers[:3])
+    for refused in answers[3:]:
+        assert refused.ephemeral
+        assert SLOW_DOWN.fullmatch(refused.text), refused.text
+    # Someone else is not slowed down by the reader's burst.
+    other = await d.message_command(newsroom.guild, newsroom.moderator, "Check claims", message)
+    await other
+    assert other.original is not None
+    assert other.original.embeds
+
+
+async def test_autocomplete_burst_past_the_budget_gets_no_suggestions_and_others_are_unaffected(
+    newsroom: Newsroom, claimbot
+) -> None:
+    d = newsroom.driver
+    burst = await asyncio.gather(
+        *(d.autocomplete(newsroom.guild, newsroom.reader, "claim", "claim", "troops") for _ in range(BURST + 20))
+    )
+    await asyncio.gather(*(r.finished(idle=0.02) for r in burst))
+    assert all(r.callback_type == AUTOCOMPLETE_RESULT and not r.late for r in burst)
+    suggested = [r for r in burst if r.choices]
+    assert BURST <= len(suggested) <= BURST + 5, len(suggested)  # the budget refills a little meanwhile
+    assert len(burst) - len(suggested) >= 15
+
+    other = await d.autocomplete(newsroom.guild, newsroom.moderator, "claim", "claim", "troops")
+    await other
+    assert other.choices
+    await asyncio.sleep(0.3)  # three more suggestions' worth of budget
+    again = await d.autocomplete(newsroom.guild, newsroom.reader, "who-said", "speaker", "zel")
+    await again
+    assert again.choices
+    record_figure("autocomplete requests refused by the budget in a burst of 40", len(burst) - len(suggested))
+
+
+def test_autocomplete_budget_allows_a_burst_then_the_rate() -> None:
+    budget = AutocompleteBudget(burst=5, rate=2.0)
+    assert [budget.allow(1, 7, now=100.0) for _ in range(6)] == [True] * 5 + [False]
+    assert budget.allow(1, 8, now=100.0)  # another member
+    assert budget.allow(2, 7, now=100.0)  # the same member in another server
+    assert not budget.allow(1, 7, now=100.4)  # 0.8 of a token back
+    assert budget.allow(1, 7, now=100.6)
+    assert [budget.allow(1, 7, now=1000.0) for _ in range(6)] == [True] * 5 + [False]  # never more than the burst
+
+
+async def many_drone_claims(store: SqliteClaimStore, guild_id: int, count: int) -> None:
+    for i in range(count):
+        new = NewClaim(statement=f"Drone sighting number {i} over the port", verbatim=False, speaker=f"Watcher {i % 7}")
+        await store.add_claim(guild_id, new, note="setup", actor=Actor(1, "setup"))
+
+
+async def test_work_per_interaction_is_bounded_with_hundreds_of_matches(newsroom: Newsroom, claimbot) -> None:
+    d = newsroom.driver
+    store = claimbot.store
+    await store.ensure_guild(newsroom.guild.id)
+    await many_drone_claims(store, newsroom.guild.id, SEARCH_CAP + 50)
+
+    searched = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "drone sighting"})
+    await searched
+    assert searched.original is not None
+    text = description(searched.original)
+    assert f"of {SEARCH_CAP}" in text, text  # counted up to the cap, not all 550
+    assert len(re.findall(r"^\*\*#\d+\*\*", text, re.MULTILINE)) == 5
+
+    suggestions = await d.autocomplete(newsroom.guild, newsroom.reader, "claim", "claim", "drone")
+    await suggestions
+    assert len(suggestions.choices) == 25
+
+    message = d.post_message(newsroom.general, newsroom.admin, "drone sighting port number " * 300)
+    checked = await d.message_command(newsroom.guild, newsroom.reader, "Check claims", message)
+    await checked
+    assert checked.original is not None
+    assert checked.original.embeds[0]["title"] == "5 tracked claims in this message"
+
+    # A forged page far past the end is clamped to the cap, and answered.
+    page = searched.original
+    forged = "claimbot:search:page:999999999:any:0"
+    page.payload["components"][0]["components"][-1]["custom_id"] = forged
+    pressed = await d.press(page, forged, newsroom.reader)
+    await pressed
+    assert "Something went wrong" not in pressed.text
+    assert pressed.answered
+    assert not pressed.late
+    for result in (searched, suggestions, checked, pressed):
+        assert result.latency is not None
+        assert result.latency < 1.0, result
+
+
+def test_typed_text_becomes_a_bounded_query() -> None:
+    long_query = " ".join(f"word{i}" * 20 for i in range(3000))[:6000]
+    terms = fts.words(long_query)
+    assert len(terms) <= fts.MAX_TERMS
+    assert all(len(t) <= fts.MAX_TERM_LENGTH for t in terms)
+    any_word = fts.any_word_query(1, long_query)
+    assert any_word is not None
+    assert any_word.count(" OR ") < fts.MAX_TERMS * 2
+    assert MATCH_POOL <= 25
