@@ -145,9 +145,7 @@ class BulkLoader:
                 conn.execute(f"DROP TRIGGER {name}")
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         conn = self.conn
         try:
             if kind is not None:
@@ -332,9 +330,7 @@ async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequenc
     for seed in seeds:
         by_key = {item.key: claim_ids[offset + i] for i, item in enumerate(seed.claims)}
         offset += len(seed.claims)
-        relation_rows += [
-            (guild_id, by_key[r.source], r.kind, by_key[r.target], r.note, at) for r in seed.relations
-        ]
+        relation_rows += [(guild_id, by_key[r.source], r.kind, by_key[r.target], r.note, at) for r in seed.relations]
     await db.executemany(
         "INSERT INTO relations (guild_id, source_id, kind, target_id, note, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
