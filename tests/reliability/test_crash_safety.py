@@ -15,6 +15,7 @@ import pytest
 
 from bot.domain.states import Verdict
 from localdiscord.driver import Driver
+from localdiscord.interactions import InteractionResult
 from tests.bot.conftest import Newsroom
 from tests.reliability.conftest import BotProcess
 
@@ -40,7 +41,14 @@ def check_database(path: Path, acknowledged: list[str]) -> None:
     assert not missing, f"acknowledged changes lost: {missing}"
 
 
-async def change_stream(driver: Driver, room: Newsroom, tag: str, rng: random.Random, acknowledged: list[str]) -> None:
+async def change_stream(
+    driver: Driver,
+    room: Newsroom,
+    tag: str,
+    rng: random.Random,
+    acknowledged: list[str],
+    dispatched: list[InteractionResult],
+) -> None:
     """Moderator changes, a few at a time, until cancelled; records the ones the moderator saw saved."""
     k = 0
     while True:
@@ -49,10 +57,13 @@ async def change_stream(driver: Driver, room: Newsroom, tag: str, rng: random.Ra
             k += 1
             note = f"{tag}-{k}"
             options = {"claim": str(rng.choice(CLAIMS)), "verdict": rng.choice(VERDICTS), "note": note}
-            batch.append((note, await driver.slash(room.guild, room.moderator, "mod", options, subcommand="status")))
+            result = await driver.slash(room.guild, room.moderator, "mod", options, subcommand="status")
+            dispatched.append(result)
+            batch.append((note, result))
         for note, result in batch:
             try:
-                await result.wait_until(lambda r: "is now" in r.text or "already" in r.text or r.late, within=2)
+                # Saved, refused or conflicted: any finished answer; a kill leaves it unanswered.
+                await result.wait_until(lambda r: (r.answered and not r.thinking) or r.late, within=2)
             except TimeoutError:
                 return
             if any("✅" in m.text and "is now" in m.text for m in result.messages if m.ephemeral):
@@ -62,16 +73,21 @@ async def change_stream(driver: Driver, room: Newsroom, tag: str, rng: random.Ra
 async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) -> tuple[int, int]:
     rng = random.Random(seed)
     acknowledged: list[str] = []
+    dispatched: list[InteractionResult] = []
     for round_ in range(rounds):
         await proc.start()
-        stream = asyncio.create_task(change_stream(room.driver, room, f"r{round_}", rng, acknowledged))
+        stream = asyncio.create_task(change_stream(room.driver, room, f"r{round_}", rng, acknowledged, dispatched))
         await asyncio.sleep(rng.uniform(0.05, 0.8))
         await proc.kill()
         stream.cancel()
         with pytest.raises(asyncio.CancelledError):
             await stream
         check_database(proc.database, acknowledged)
-    # Interactions in flight at the moment of each kill were never answered, as on Discord.
+    # Interactions in flight at the moment of each kill are never answered, as on Discord: once their
+    # deadline has passed, take them off the record.
+    if dispatched:
+        last = max(dispatched, key=lambda r: r.dispatched_at + r.deadline)
+        await asyncio.sleep(max(0.0, last.dispatched_at + last.deadline - asyncio.get_running_loop().time()) + 0.1)
     room.driver.take_late_interactions()
     await proc.start()
     result = await room.driver.slash(room.guild, room.reader, "status")
