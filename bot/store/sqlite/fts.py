@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.matching import MAX_TERM_LENGTH, MAX_TERMS
+
 _WORD = re.compile(r"\w+")
-MAX_TERMS = 12
-MAX_TERM_LENGTH = 48
 
 # Words too common in news prose to say anything about which claim a message is about.
 STOPWORDS = frozenset(

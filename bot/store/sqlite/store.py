@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain import matching
 from bot.domain.claims import (
     SEED_ACTOR,
     Actor,
@@ -54,9 +55,11 @@ log = logging.getLogger(__name__)
 
 SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 MATCH_POOL = 20
-# bm25 reads every match, and the guild token's whole doclist, to rank: at 100,000 claims a common word
-# costs tens of milliseconds. Past this many matches the newest matches are listed instead (the rowid
-# order FTS5 walks without sorting), which costs a few.
+MATCH_SHARE = 0.25  # of a message's content words a claim must share (at least two) to be about it
+MATCH_NEAR_BEST = 0.5  # and its score must be at least this share of the best match's
+# Matches are ranked in Python (bot.domain.matching) while there are at most this many; past it the
+# newest are listed instead, in the rowid order FTS5 walks without sorting. SQLite's bm25 would read
+# every match and the guild token's whole doclist to rank: tens of milliseconds at 100,000 claims.
 RANK_LIMIT = 200
 SQLITE_INT_MAX = 2**63 - 1
 
@@ -301,36 +304,57 @@ class SqliteClaimStore:
                     )
                     found.extend(rows.summary(r) for r in recent)
                 return found[:limit]
-            order = await self._match_order(db, query)
-            matches = await self._all(
-                db,
-                f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY {order} LIMIT ?",
-                (query, limit),
-            )
+            candidates, _ranked = await self._candidates(db, query, matching.terms(text))
         seen = {s.number for s in found}
-        found.extend(s for s in map(rows.summary, matches) if s.number not in seen)
+        found.extend(rows.summary(r) for r in candidates if r["number"] not in seen)
         return found[:limit]
 
-    async def _match_order(self, db: aiosqlite.Connection, expression: str) -> str:
-        """ORDER BY for a match: by bm25 rank while few claims match, newest first past RANK_LIMIT."""
-        row = await self._one(
+    async def _candidates(
+        self,
+        db: aiosqlite.Connection,
+        expression: str,
+        query: list[str],
+        where: str = "",
+        params: tuple[object, ...] = (),
+    ) -> tuple[list[aiosqlite.Row], bool]:
+        """The claims an FTS expression matches, best first when few match (ranked in Python, see
+        bot.domain.matching), newest first past RANK_LIMIT. The second value says which."""
+        found = await self._all(
             db,
-            f"SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH ? LIMIT {RANK_LIMIT + 1})",
-            (expression,),
+            f"SELECT {rows.SUMMARY_COLUMNS}, c.role, f.speaker AS speaker_names "
+            "FROM claim_fts f JOIN claims c ON c.id = f.rowid JOIN speakers s ON s.id = c.speaker_id "
+            f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT {RANK_LIMIT + 1}",
+            (expression, *params),
         )
-        return "f.rank" if row is not None and row[0] <= RANK_LIMIT else "f.rowid DESC"
+        if len(found) > RANK_LIMIT:
+            return found, False
+        by_number = {row["number"]: row for row in found}
+        ranked = matching.rank(
+            query,
+            [
+                matching.Candidate(row["number"], row["statement"], row["speaker_names"] or "", row["role"])
+                for row in found
+            ],
+        )
+        return [by_number[candidate.number] for candidate in ranked], True
 
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
         """What a typed claim value means: the number it names, else the best match, else nothing."""
         number = parse_claim_number(text)
-        if number is None and fts.prefix_query(guild_id, text) is None:
+        if number is not None:
+            async with self._read() as db:
+                row = await self._one(
+                    db,
+                    f"SELECT {rows.SUMMARY_COLUMNS} FROM claims c JOIN speakers s ON s.id = c.speaker_id "
+                    "WHERE c.guild_id = ? AND c.number = ?",
+                    (guild_id, number),
+                )
+            return rows.summary(row) if row is not None else None
+        if fts.prefix_query(guild_id, text) is None:
             # No number and no word ("\"", "🧨", "@"): autocomplete offers recent claims for that, but a
             # submitted value must name a claim, or a moderator's stray quote changes the latest claim.
             return None
         best = await self.suggest_claims(guild_id, text, limit=1)
-        if number is not None:
-            return best[0] if best and best[0].number == number else None
         return best[0] if best else None
 
     async def search(
@@ -348,53 +372,67 @@ class SqliteClaimStore:
             raise RuleBroken("Type at least one word to search for.")
         offset = max(0, min(offset, SEARCH_CAP))
         limit = max(1, min(limit, 25))
+        typed = matching.terms(query)
+        where = "AND (? IS NULL OR c.verdict = ?) AND (? IS NULL OR c.speaker_id = ?)"
+        params = (verdict, verdict, speaker_id, speaker_id)
         async with self._read() as db:
             for expression in (all_words, fts.any_word_query(guild_id, query)):
                 if expression is None:
                     continue
-                where = "claim_fts MATCH ? AND (? IS NULL OR c.verdict = ?) AND (? IS NULL OR c.speaker_id = ?)"
-                params = (expression, verdict, verdict, speaker_id, speaker_id)
-                total_row = await self._one(
-                    db,
-                    f"SELECT count(*) FROM (SELECT 1 FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                    f"WHERE {where} LIMIT {SEARCH_CAP})",
-                    params,
-                )
-                total = int(total_row[0]) if total_row else 0
-                if total:
+                candidates, ranked = await self._candidates(db, expression, typed, where, params)
+                if candidates:
                     break
             else:
                 return Page((), 0, offset, limit)
-            found = await self._all(
-                db,
-                f"SELECT {rows.SUMMARY_COLUMNS}, snippet(claim_fts, 1, char(2), char(3), '…', 32) AS snip "
-                "FROM claim_fts f JOIN claims c ON c.id = f.rowid JOIN speakers s ON s.id = c.speaker_id "
-                f"WHERE {where} ORDER BY {'f.rank' if total <= RANK_LIMIT else 'f.rowid DESC'} LIMIT ? OFFSET ?",
-                (*params, limit, offset),
-            )
-        hits = tuple(SearchHit(rows.summary(r), r["snip"]) for r in found)
+            if ranked:
+                total, page = len(candidates), candidates[offset : offset + limit]
+            else:
+                total_row = await self._one(
+                    db,
+                    "SELECT count(*) FROM (SELECT 1 FROM claim_fts f JOIN claims c ON c.id = f.rowid "
+                    f"WHERE claim_fts MATCH ? {where} LIMIT {SEARCH_CAP})",
+                    (expression, *params),
+                )
+                total = int(total_row[0]) if total_row else 0
+                page = await self._all(
+                    db,
+                    f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
+                    f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? {where} "
+                    "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
+                    (expression, *params, limit, offset),
+                )
+        hits = tuple(SearchHit(rows.summary(r), matching.snippet(r["statement"], typed)) for r in page)
         return Page(hits, total, offset, limit)
 
     async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]:
-        """Claims a message is likely about: any shared content word finds candidates, two confirm them."""
+        """Claims a message is likely about: any shared content word finds candidates; enough shared
+        words, and a score near the best one, confirm them."""
         expression = fts.any_word_query(guild_id, text)
         if expression is None:
             return []
         wanted = fts.content_words(text)
+        typed = sorted(matching.fold(word) for word in wanted)
         async with self._read() as db:
-            order = await self._match_order(db, expression)
-            found = await self._all(
-                db,
-                f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? ORDER BY {order} LIMIT ?",
-                (expression, MATCH_POOL),
-            )
-        needed = min(2, len(wanted))
-        matches = []
-        for row in found:
+            candidates, _ranked = await self._candidates(db, expression, typed)
+        if len(candidates) > RANK_LIMIT:  # newest first: rank this pool all the same
+            pool = [
+                matching.Candidate(r["number"], r["statement"], r["speaker_names"] or "", r["role"]) for r in candidates
+            ]
+            order = {c.number: i for i, c in enumerate(matching.rank(typed, pool))}
+            candidates = sorted(candidates, key=lambda r: order[r["number"]])
+        needed = min(len(wanted), max(2, round(len(wanted) * MATCH_SHARE)))
+        matches: list[ClaimSummary] = []
+        best = None
+        for row in candidates[:MATCH_POOL]:
             summary = rows.summary(row)
-            shared = wanted & fts.content_words(f"{summary.statement} {summary.speaker_name}")
-            if len(shared) >= needed:
+            shared = wanted & fts.content_words(f"{summary.statement} {row['speaker_names'] or ''}")
+            if len(shared) < needed:
+                continue
+            points = matching.score(
+                typed, matching.Candidate(row["number"], row["statement"], row["speaker_names"] or "", row["role"])
+            )
+            best = best if best is not None else points
+            if points >= best * MATCH_NEAR_BEST:
                 matches.append(summary)
         return matches[:limit]
 
