@@ -28,6 +28,8 @@ WHOLE_WORD_BONUS = 0.5  # "troops" typed in full beats "troo" as a prefix of "tr
 
 def fold(word: str) -> str:
     """Case and accents away, as the search index's tokenizer does (unicode61, remove_diacritics)."""
+    if word.isascii():  # most text: no accents to strip, and the per-character loop is the cost
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -41,7 +43,7 @@ def terms(text: str) -> list[str]:
 def _column_score(query: Sequence[str], text: str) -> tuple[float, set[str]]:
     score = 0.0
     hit: set[str] = set()
-    for word in (fold(w) for w in _WORD.findall(text)):
+    for word in _WORD.findall(fold(text)):
         for term in query:
             if word.startswith(term):
                 score += 1.0 + (WHOLE_WORD_BONUS if word == term else 0.0)

@@ -105,7 +105,7 @@ def prefix_query(guild_id: int, text: str) -> str | None:
 
 
 def any_word_query(guild_id: int, text: str) -> str | None:
-    """Any content word may match, ranked by bm25: for matching a whole message against claims."""
+    """Any content word may match: for matching a whole message against claims, and as a last resort."""
     terms = [t for t in dict.fromkeys(_WORD.findall(text.casefold())) if len(t) > 2 and t not in STOPWORDS]
     terms = [t[:MAX_TERM_LENGTH] for t in terms][: MAX_TERMS * 2]
     if not terms:

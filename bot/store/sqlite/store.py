@@ -60,8 +60,12 @@ MATCH_NEAR_BEST = 0.5  # and its score must be at least this share of the best m
 # Matches are ranked in Python (bot.domain.matching) while there are at most this many; past it the
 # newest are listed instead, in the rowid order FTS5 walks without sorting. SQLite's bm25 would read
 # every match and the guild token's whole doclist to rank: tens of milliseconds at 100,000 claims.
-RANK_LIMIT = 200
+RANK_LIMIT = 100
 SQLITE_INT_MAX = 2**63 - 1
+
+
+def _candidate(row: aiosqlite.Row) -> matching.Candidate:
+    return matching.Candidate(row["number"], row["statement"], row["speaker_names"] or "", row["role"])
 
 
 class SqliteClaimStore:
@@ -304,7 +308,7 @@ class SqliteClaimStore:
                     )
                     found.extend(rows.summary(r) for r in recent)
                 return found[:limit]
-            candidates, _ranked = await self._candidates(db, query, matching.terms(text))
+            candidates, _ranked = await self._candidates(db, query, matching.terms(text), newest=limit)
         seen = {s.number for s in found}
         found.extend(rows.summary(r) for r in candidates if r["number"] not in seen)
         return found[:limit]
@@ -316,27 +320,38 @@ class SqliteClaimStore:
         query: list[str],
         where: str = "",
         params: tuple[object, ...] = (),
+        *,
+        newest: int = RANK_LIMIT,
     ) -> tuple[list[aiosqlite.Row], bool]:
-        """The claims an FTS expression matches, best first when few match (ranked in Python, see
-        bot.domain.matching), newest first past RANK_LIMIT. The second value says which."""
+        """The claims an FTS expression matches: all of them ranked best first (in Python, see
+        bot.domain.matching) when at most RANK_LIMIT match, else the `newest` newest. The second value
+        says which. Ids come first and cheaply; text is read only for the claims that will be used."""
+        ids = [
+            row[0]
+            for row in await self._all(
+                db,
+                f"SELECT f.rowid FROM claim_fts f {'JOIN claims c ON c.id = f.rowid' if where else ''} "
+                f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT {RANK_LIMIT + 1}",
+                (expression, *params),
+            )
+        ]
+        ranked = len(ids) <= RANK_LIMIT
+        if not ranked:
+            ids = ids[:newest]
+        if not ids:
+            return [], ranked
         found = await self._all(
             db,
             f"SELECT {rows.SUMMARY_COLUMNS}, c.role, f.speaker AS speaker_names "
             "FROM claim_fts f JOIN claims c ON c.id = f.rowid JOIN speakers s ON s.id = c.speaker_id "
-            f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT {RANK_LIMIT + 1}",
-            (expression, *params),
+            f"WHERE f.rowid IN ({','.join('?' * len(ids))}) ORDER BY f.rowid DESC",
+            ids,
         )
-        if len(found) > RANK_LIMIT:
+        if not ranked:
             return found, False
         by_number = {row["number"]: row for row in found}
-        ranked = matching.rank(
-            query,
-            [
-                matching.Candidate(row["number"], row["statement"], row["speaker_names"] or "", row["role"])
-                for row in found
-            ],
-        )
-        return [by_number[candidate.number] for candidate in ranked], True
+        order = matching.rank(query, [_candidate(row) for row in found])
+        return [by_number[candidate.number] for candidate in order], True
 
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
         """What a typed claim value means: the number it names, else the best match, else nothing."""
@@ -373,34 +388,33 @@ class SqliteClaimStore:
         offset = max(0, min(offset, SEARCH_CAP))
         limit = max(1, min(limit, 25))
         typed = matching.terms(query)
-        where = "AND (? IS NULL OR c.verdict = ?) AND (? IS NULL OR c.speaker_id = ?)"
-        params = (verdict, verdict, speaker_id, speaker_id)
+        # Filters join the claims table; without them the index answers alone.
+        where, params = "", ()
+        if verdict is not None:
+            where, params = "AND c.verdict = ?", (verdict,)
+        if speaker_id is not None:
+            where, params = f"{where} AND c.speaker_id = ?", (*params, speaker_id)
         async with self._read() as db:
+            # Every word, as a prefix ("korea" finds "Korean"); failing that, any of the words.
             for expression in (all_words, fts.any_word_query(guild_id, query)):
                 if expression is None:
                     continue
-                candidates, ranked = await self._candidates(db, expression, typed, where, params)
+                candidates, ranked = await self._candidates(db, expression, typed, where, params, newest=offset + limit)
                 if candidates:
                     break
             else:
                 return Page((), 0, offset, limit)
-            if ranked:
-                total, page = len(candidates), candidates[offset : offset + limit]
-            else:
+            total = len(candidates)
+            if not ranked:
+                join = "JOIN claims c ON c.id = f.rowid" if where else ""
                 total_row = await self._one(
                     db,
-                    "SELECT count(*) FROM (SELECT 1 FROM claim_fts f JOIN claims c ON c.id = f.rowid "
+                    f"SELECT count(*) FROM (SELECT 1 FROM claim_fts f {join} "
                     f"WHERE claim_fts MATCH ? {where} LIMIT {SEARCH_CAP})",
                     (expression, *params),
                 )
                 total = int(total_row[0]) if total_row else 0
-                page = await self._all(
-                    db,
-                    f"SELECT {rows.SUMMARY_COLUMNS} FROM claim_fts f JOIN claims c ON c.id = f.rowid "
-                    f"JOIN speakers s ON s.id = c.speaker_id WHERE claim_fts MATCH ? {where} "
-                    "ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
-                    (expression, *params, limit, offset),
-                )
+            page = candidates[offset : offset + limit]
         hits = tuple(SearchHit(rows.summary(r), matching.snippet(r["statement"], typed)) for r in page)
         return Page(hits, total, offset, limit)
 
@@ -413,12 +427,9 @@ class SqliteClaimStore:
         wanted = fts.content_words(text)
         typed = sorted(matching.fold(word) for word in wanted)
         async with self._read() as db:
-            candidates, _ranked = await self._candidates(db, expression, typed)
-        if len(candidates) > RANK_LIMIT:  # newest first: rank this pool all the same
-            pool = [
-                matching.Candidate(r["number"], r["statement"], r["speaker_names"] or "", r["role"]) for r in candidates
-            ]
-            order = {c.number: i for i, c in enumerate(matching.rank(typed, pool))}
+            candidates, ranked = await self._candidates(db, expression, typed, newest=MATCH_POOL)
+        if not ranked:  # the newest few of many: rank them all the same
+            order = {c.number: i for i, c in enumerate(matching.rank(typed, [_candidate(r) for r in candidates]))}
             candidates = sorted(candidates, key=lambda r: order[r["number"]])
         needed = min(len(wanted), max(2, round(len(wanted) * MATCH_SHARE)))
         matches: list[ClaimSummary] = []
@@ -428,9 +439,7 @@ class SqliteClaimStore:
             shared = wanted & fts.content_words(f"{summary.statement} {row['speaker_names'] or ''}")
             if len(shared) < needed:
                 continue
-            points = matching.score(
-                typed, matching.Candidate(row["number"], row["statement"], row["speaker_names"] or "", row["role"])
-            )
+            points = matching.score(typed, _candidate(row))
             best = best if best is not None else points
             if points >= best * MATCH_NEAR_BEST:
                 matches.append(summary)
