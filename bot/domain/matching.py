@@ -79,9 +79,18 @@ def rank(query: Sequence[str], candidates: Sequence[Candidate]) -> list[Candidat
     return sorted(candidates, key=lambda c: (-score(query, c), c.number))
 
 
+def _words(statement: str, query: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """Every word of the statement as (start, end, whether it matches a typed word)."""
+    if statement.isascii() and query:
+        # One regex pass instead of folding each word: most statements are plain ASCII.
+        wanted = re.compile("|".join(re.escape(t) for t in query), re.IGNORECASE)
+        return [(m.start(), m.end(), wanted.match(m.group()) is not None) for m in _WORD.finditer(statement)]
+    return [(m.start(), m.end(), any(fold(m.group()).startswith(t) for t in query)) for m in _WORD.finditer(statement)]
+
+
 def snippet(statement: str, query: Sequence[str], words: int = SNIPPET_WORDS) -> str:
     """Up to `words` words around the first match, matches between MATCH_START and MATCH_END."""
-    spans = [(m.start(), m.end(), any(fold(m.group()).startswith(t) for t in query)) for m in _WORD.finditer(statement)]
+    spans = _words(statement, query)
     if not spans:
         return statement
     first = next((i for i, span in enumerate(spans) if span[2]), 0)

@@ -308,7 +308,7 @@ class SqliteClaimStore:
                     )
                     found.extend(rows.summary(r) for r in recent)
                 return found[:limit]
-            candidates, _ranked = await self._candidates(db, query, matching.terms(text), newest=limit)
+            candidates, _ranked, _matched = await self._candidates(db, query, matching.terms(text), newest=limit)
         seen = {s.number for s in found}
         found.extend(rows.summary(r) for r in candidates if r["number"] not in seen)
         return found[:limit]
@@ -322,24 +322,27 @@ class SqliteClaimStore:
         params: tuple[object, ...] = (),
         *,
         newest: int = RANK_LIMIT,
-    ) -> tuple[list[aiosqlite.Row], bool]:
+        count_to: int = RANK_LIMIT + 1,
+    ) -> tuple[list[aiosqlite.Row], bool, int]:
         """The claims an FTS expression matches: all of them ranked best first (in Python, see
         bot.domain.matching) when at most RANK_LIMIT match, else the `newest` newest. The second value
-        says which. Ids come first and cheaply; text is read only for the claims that will be used."""
+        says which; the third is how many match, counted up to `count_to`. Ids come first and cheaply;
+        text is read only for the claims that will be used."""
         ids = [
             row[0]
             for row in await self._all(
                 db,
                 f"SELECT f.rowid FROM claim_fts f {'JOIN claims c ON c.id = f.rowid' if where else ''} "
-                f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT {RANK_LIMIT + 1}",
-                (expression, *params),
+                f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?",
+                (expression, *params, max(count_to, RANK_LIMIT + 1)),
             )
         ]
+        matched = min(len(ids), count_to)
         ranked = len(ids) <= RANK_LIMIT
         if not ranked:
             ids = ids[:newest]
         if not ids:
-            return [], ranked
+            return [], ranked, matched
         found = await self._all(
             db,
             f"SELECT {rows.SUMMARY_COLUMNS}, c.role, f.speaker AS speaker_names "
@@ -348,10 +351,10 @@ class SqliteClaimStore:
             ids,
         )
         if not ranked:
-            return found, False
+            return found, False, matched
         by_number = {row["number"]: row for row in found}
         order = matching.rank(query, [_candidate(row) for row in found])
-        return [by_number[candidate.number] for candidate in order], True
+        return [by_number[candidate.number] for candidate in order], True, matched
 
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
         """What a typed claim value means: the number it names, else the best match, else nothing."""
@@ -399,21 +402,13 @@ class SqliteClaimStore:
             for expression in (all_words, fts.any_word_query(guild_id, query)):
                 if expression is None:
                     continue
-                candidates, ranked = await self._candidates(db, expression, typed, where, params, newest=offset + limit)
+                candidates, _ranked, total = await self._candidates(
+                    db, expression, typed, where, params, newest=offset + limit, count_to=SEARCH_CAP
+                )
                 if candidates:
                     break
             else:
                 return Page((), 0, offset, limit)
-            total = len(candidates)
-            if not ranked:
-                join = "JOIN claims c ON c.id = f.rowid" if where else ""
-                total_row = await self._one(
-                    db,
-                    f"SELECT count(*) FROM (SELECT 1 FROM claim_fts f {join} "
-                    f"WHERE claim_fts MATCH ? {where} LIMIT {SEARCH_CAP})",
-                    (expression, *params),
-                )
-                total = int(total_row[0]) if total_row else 0
             page = candidates[offset : offset + limit]
         hits = tuple(SearchHit(rows.summary(r), matching.snippet(r["statement"], typed)) for r in page)
         return Page(hits, total, offset, limit)
@@ -427,7 +422,7 @@ class SqliteClaimStore:
         wanted = fts.content_words(text)
         typed = sorted(matching.fold(word) for word in wanted)
         async with self._read() as db:
-            candidates, ranked = await self._candidates(db, expression, typed, newest=MATCH_POOL)
+            candidates, ranked, _matched = await self._candidates(db, expression, typed, newest=MATCH_POOL)
         if not ranked:  # the newest few of many: rank them all the same
             order = {c.number: i for i, c in enumerate(matching.rank(typed, [_candidate(r) for r in candidates]))}
             candidates = sorted(candidates, key=lambda r: order[r["number"]])
