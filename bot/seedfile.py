@@ -122,6 +122,13 @@ class SeedClaim:
     claim: NewClaim
     fingerprint: str  # changes when the seed file's text for this claim changes
 
+    @property
+    def history_note(self) -> str:
+        """The note on the claim's first history row; the rationale itself is on the card already."""
+        story = self.claim.story
+        when = f" ({story.published.isoformat()})" if story else ""
+        return f"Initial verdict, as of the story{when}."
+
 
 @dataclass(frozen=True, slots=True)
 class SeedRelation:

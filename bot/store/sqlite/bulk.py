@@ -316,7 +316,7 @@ async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequenc
                 "verdict",
                 None,
                 item.claim.verdict,
-                f"From the story: {item.claim.rationale}"[:1000],
+                item.history_note,
                 None,
                 SEED_ACTOR.id,
                 SEED_ACTOR.name,

@@ -894,7 +894,7 @@ class SqliteClaimStore:
                     db,
                     guild_id,
                     item.claim,
-                    note=f"From the story: {item.claim.rationale}"[:1000],
+                    note=item.history_note,
                     actor=SEED_ACTOR,
                     seed_key=item.key,
                     fingerprint=item.fingerprint,
