@@ -45,6 +45,7 @@ class StoryModel(_Strict):
 class SpeakerModel(_Strict):
     name: str = Field(min_length=1, max_length=200)
     variants: list[str] = []
+    short: str = Field(default="", max_length=30)  # when the last name is not how lists should say it
 
 
 class ClaimModel(_Strict):
@@ -180,6 +181,7 @@ def load_story(path: Path) -> SeedStory:
         raise SeedError(f"{path}: {_describe(exc.errors()[0], data)}") from None
 
     variants = {s.name: tuple(s.variants) for s in model.speakers}
+    shorts = {s.name: s.short for s in model.speakers}
     story = Story(
         slug=model.story.slug,
         title=model.story.title,
@@ -202,6 +204,7 @@ def load_story(path: Path) -> SeedStory:
                 verdict=c.verdict,
                 rationale=c.rationale,
                 speaker_variants=variants.get(c.speaker, ()),
+                speaker_short=shorts.get(c.speaker, ""),
             ),
             fingerprint=hashlib.sha256(
                 json.dumps(c.model_dump(mode="json"), sort_keys=True).encode()

@@ -84,6 +84,7 @@ class ClaimSummary:
     verbatim: bool
     speaker_name: str
     verdict: Verdict
+    speaker_short: str = ""  # how lists name the speaker, when the default (the last name) is wrong
 
 
 class RelationKind(StrEnum):
@@ -199,3 +200,4 @@ class NewClaim:
     rationale: str = ""
     evidence: tuple[Evidence, ...] = ()
     speaker_variants: tuple[str, ...] = field(default=())
+    speaker_short: str = ""

@@ -142,7 +142,7 @@ def _relations(relations: tuple[Relation, ...], limit: int) -> str:
     lines = []
     for relation in relations[:RELATIONS_SHOWN]:
         other = relation.other
-        name = fit(short_name(other.speaker_name), NAME_MAX, inline=True)
+        name = fit(short_name(other.speaker_name, other.speaker_short), NAME_MAX, inline=True)
         line = f"• {relation.phrase} **#{other.number}** {name} · {badge(other.verdict.look)}"
         note = fit(relation.note, 150, inline=True)
         lines.append(f"{line} — {note}" if note else line)

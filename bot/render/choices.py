@@ -37,8 +37,11 @@ _BODY_WORDS = {
 }
 
 
-def short_name(name: str) -> str:
-    """How a list refers to a speaker after the first mention: a person's surname, a body's name."""
+def short_name(name: str, short: str = "") -> str:
+    """How a list refers to a speaker after the first mention: the speaker's own short name if it has
+    one ("Kim" for Kim Jong Un), else a person's last name or a body's whole name."""
+    if short.strip():
+        return fit_plain(clean(short, inline=True), SHORT_NAME_MAX)
     words = clean(name, inline=True).split(" ")
     if len(words) == 1 or _looks_like_a_body(words):
         return fit_plain(" ".join(words), SHORT_NAME_MAX)
@@ -55,7 +58,7 @@ def _looks_like_a_body(words: list[str]) -> bool:
 
 def claim_label(summary: ClaimSummary, limit: int = limits.CHOICE_NAME) -> str:
     """`#7 · Zelensky: "We know about 10,000 soldiers…" · disputed`: quotes only for verbatim words."""
-    head = f"#{summary.number} · {short_name(summary.speaker_name)}: "
+    head = f"#{summary.number} · {short_name(summary.speaker_name, summary.speaker_short)}: "
     tail = f" · {summary.verdict.look.label.lower()}"
     quote = '"' if summary.verbatim else ""
     room = limit - len(head) - len(tail) - 2 * len(quote)

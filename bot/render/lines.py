@@ -94,7 +94,9 @@ def claim_line(summary: ClaimSummary, limit: int, *, tail: str | None = None) ->
 
     `tail` replaces the verdict badge, for lines that say something else about the claim.
     """
-    head = f"**#{summary.number}** {fit(short_name(summary.speaker_name), NAME_MAX, inline=True)}: "
+    head = (
+        f"**#{summary.number}** {fit(short_name(summary.speaker_name, summary.speaker_short), NAME_MAX, inline=True)}: "
+    )
     tail = f" · {badge(summary.verdict.look)}" if tail is None else tail
     open_quote, close_quote = ("“", "”") if summary.verbatim else ("", "")
     room = limit - len(head) - len(tail) - len(open_quote) - len(close_quote)

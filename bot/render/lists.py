@@ -140,7 +140,9 @@ def search_page(
 def _hit(hit: SearchHit, limit: int) -> str:
     """The claim's line, then the matching excerpt; quotation marks only for verbatim words."""
     summary = hit.summary
-    head = f"**#{summary.number}** {fit(short_name(summary.speaker_name), NAME_MAX, inline=True)}"
+    head = (
+        f"**#{summary.number}** {fit(short_name(summary.speaker_name, summary.speaker_short), NAME_MAX, inline=True)}"
+    )
     head += f" · {badge(summary.verdict.look)}"
     quotes = ("“", "”") if summary.verbatim else ("", "")
     room = limit - len(head) - 1 - 2 * len(quotes[0])

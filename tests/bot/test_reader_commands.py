@@ -375,3 +375,11 @@ async def test_check_claims_on_an_unrelated_message_says_none_matched(newsroom: 
     assert result.ephemeral
     assert result.original.embeds[0]["title"] == "No claim matched"
     assert "Nothing in this message matches a claim we track." in result.text
+
+
+async def test_autocomplete_names_kim_jong_un_by_his_family_name(newsroom: Newsroom, claimbot) -> None:
+    result = await newsroom.driver.autocomplete(newsroom.guild, newsroom.reader, "claim", "claim", "assistance")
+    await result
+    names = [choice["name"] for choice in result.choices]
+    assert any(name.startswith("#9 · Kim: ") for name in names), names
+    assert any(name.startswith("#8 · Putin: ") for name in names), names

@@ -44,6 +44,18 @@ def test_short_name_uses_a_persons_surname_and_a_bodys_full_name() -> None:
     assert short_name("US State Department") == "US State Department"
 
 
+def test_a_speakers_own_short_name_wins_over_the_last_word() -> None:
+    from dataclasses import replace
+
+    kim = replace(
+        summary(9, "Mutual assistance if attacked.", verbatim=False, speaker_name="Kim Jong Un"), speaker_short="Kim"
+    )
+    assert short_name("Kim Jong Un") == "Un"  # what the default would say
+    assert short_name("Kim Jong Un", "Kim") == "Kim"
+    assert claim_choice(kim).name.startswith("#9 · Kim: ")
+    assert short_name("Kim Jong Un", "@everyone") == "@\u200beveryone"
+
+
 def test_speaker_choice_shows_the_claim_count() -> None:
     assert speaker_choice(speaker(claims=4)).name == "Volodymyr Zelensky (4 claims)"
     assert speaker_choice(speaker(claims=1)).name == "Volodymyr Zelensky (1 claim)"

@@ -271,7 +271,10 @@ async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequenc
         ).fetchone()
         assert row is not None
         story_ids[story.slug] = int(row[0])
-    speaker_ids = await _insert_returning(db, "speakers", ("guild_id", "name"), [(guild_id, p) for p in people])
+    shorts = {item.claim.speaker: item.claim.speaker_short for _seed, item in items if item.claim.speaker_short}
+    speaker_ids = await _insert_returning(
+        db, "speakers", ("guild_id", "name", "short_name"), [(guild_id, p, shorts.get(p, "")) for p in people]
+    )
     await db.executemany(
         "INSERT INTO speaker_names (guild_id, norm, speaker_id, name) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, norm) DO NOTHING",

@@ -719,8 +719,11 @@ class SqliteClaimStore:
             await self._bump(db, claim, at, moderated=moderated)
         return changes
 
-    async def _speaker_id(self, db: aiosqlite.Connection, guild_id: int, name: str, variants: Iterable[str]) -> int:
-        """The speaker any of these names already belongs to, or a new one; adds missing variants."""
+    async def _speaker_id(
+        self, db: aiosqlite.Connection, guild_id: int, name: str, variants: Iterable[str], short: str = ""
+    ) -> int:
+        """The speaker any of these names already belongs to, or a new one; adds missing variants, and the
+        short name if it had none."""
         keys = {normalise_name(n): n for n in (name, *variants) if normalise_name(n)}
         row = await self._one(
             db,
@@ -729,9 +732,15 @@ class SqliteClaimStore:
         )
         if row is not None:
             speaker_id = int(row[0])
+            if short:
+                await db.execute(
+                    "UPDATE speakers SET short_name = ? WHERE id = ? AND short_name = ''", (short, speaker_id)
+                )
         else:
             created = await self._one(
-                db, "INSERT INTO speakers (guild_id, name) VALUES (?, ?) RETURNING id", (guild_id, name)
+                db,
+                "INSERT INTO speakers (guild_id, name, short_name) VALUES (?, ?, ?) RETURNING id",
+                (guild_id, name, short),
             )
             assert created is not None
             speaker_id = int(created[0])
@@ -773,7 +782,7 @@ class SqliteClaimStore:
         )
         if number_row is None:
             raise ClaimNotFound("(unknown server)")
-        speaker_id = await self._speaker_id(db, guild_id, new.speaker, new.speaker_variants)
+        speaker_id = await self._speaker_id(db, guild_id, new.speaker, new.speaker_variants, new.speaker_short)
         story_id = await self._story_id(db, guild_id, new.story) if new.story else None
         row = await self._one(
             db,
@@ -925,7 +934,7 @@ class SqliteClaimStore:
         note = "The seed file changed."
         edit = ClaimEdit(new.statement, new.verbatim, new.speaker, new.role, new.venue, new.said_when)
         await self._apply_edit(db, claim, edit, note=note, actor=SEED_ACTOR, moderated=False)
-        await self._speaker_id(db, guild_id, new.speaker, new.speaker_variants)
+        await self._speaker_id(db, guild_id, new.speaker, new.speaker_variants, new.speaker_short)
         at = now()
         for field, old, value in (
             ("attribution", claim.attribution, new.attribution),
