@@ -38,7 +38,7 @@ def test_the_stories_directory_loads_and_holds_the_shipped_story() -> None:
     stories = load_stories()
     assert [s.story.slug for s in stories] == ["north-korea-troops-2024-10-17"]
     assert len(stories[0].claims) == 16
-    assert len(stories[0].relations) == 11
+    assert len(stories[0].relations) == 13
 
 
 def test_story_metadata(shipped: SeedStory) -> None:
@@ -213,7 +213,7 @@ def test_a_relation_to_an_unknown_key_names_the_key_and_the_side(tmp_path: Path,
     )
     assert bad != text
     message = broken(tmp_path, bad)
-    assert message.endswith("relation 10, field to: no claim has key 'no-such-claim'")
+    assert message.endswith("relation 12, field to: no claim has key 'no-such-claim'")
 
 
 def test_a_duplicate_key_names_the_key(tmp_path: Path, text: str) -> None:

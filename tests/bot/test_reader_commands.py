@@ -383,3 +383,20 @@ async def test_autocomplete_names_kim_jong_un_by_his_family_name(newsroom: Newsr
     names = [choice["name"] for choice in result.choices]
     assert any(name.startswith("#9 · Kim: ") for name in names), names
     assert any(name.startswith("#8 · Putin: ") for name in names), names
+
+
+async def test_the_claim_troops_finds_shows_it_is_disputed_why_and_what_contradicts_it(
+    newsroom: Newsroom, claimbot
+) -> None:
+    d = newsroom.driver
+    typed = await d.autocomplete(newsroom.guild, newsroom.reader, "claim", "claim", "troops")
+    await typed
+    first = typed.choices[0]
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": first["value"]})
+    await card
+    text = card.text
+    assert "10,000 troops" in text
+    assert "Disputed" in text
+    assert "no evidence" in text.lower()  # why
+    assert "contradicted by **#6** Rutte" in text
+    assert "contradicted by **#7** Kremlin" in text

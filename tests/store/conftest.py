@@ -19,7 +19,7 @@ ALICE = Actor(1001, "alice")
 BOB = Actor(1002, "bob")
 SHIPPED_STORY = STORIES_DIR / "north-korea-troops-2024-10-17.toml"
 SEEDED_CLAIMS = 16
-SEEDED_RELATIONS = 11
+SEEDED_RELATIONS = 13
 
 
 @pytest.fixture
