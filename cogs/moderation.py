@@ -262,7 +262,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         settings = await self.require_moderator(interaction)
         target = parse_verdict(verdict)
         checked_note, checked_source = check_note(note), check_source(source)
-        current = await self.store.claim(interaction.guild_id, claim.number)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated, change = await self.store.set_verdict(
             interaction.guild_id,
@@ -271,7 +270,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             note=checked_note,
             source_url=checked_source,
             actor=actor_of(interaction),
-            expected_revision=current.revision,
+            # As the claim option read it: a change made meanwhile is refused, not overwritten.
+            expected_revision=claim.revision,
         )
         await self.publish(interaction, settings, updated, change)
 
@@ -290,7 +290,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         await self.require_moderator(interaction)
         target = parse_choice(status, Attribution, "attribution")
         checked_note, checked_source = check_note(note), check_source(source)
-        current = await self.store.claim(interaction.guild_id, claim.number)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated, _change = await self.store.set_attribution(
             interaction.guild_id,
@@ -299,7 +298,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             note=checked_note,
             source_url=checked_source,
             actor=actor_of(interaction),
-            expected_revision=current.revision,
+            # As the claim option read it: a change made meanwhile is refused, not overwritten.
+            expected_revision=claim.revision,
         )
         label = updated.attribution.look.label.lower()
         await interaction.followup.send(saved_note(f"#{updated.number} is now: {label}."), ephemeral=True)

@@ -85,6 +85,8 @@ class ClaimSummary:
     speaker_name: str
     verdict: Verdict
     speaker_short: str = ""  # how lists name the speaker, when the default (the last name) is wrong
+    # The claim's revision when it was read, so a change can be made against it; None when unknown.
+    revision: int | None = None
 
 
 class RelationKind(StrEnum):

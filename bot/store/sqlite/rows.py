@@ -19,7 +19,9 @@ CLAIM_COLUMNS = """
 CLAIM_FROM = """
     claims c JOIN speakers s ON s.id = c.speaker_id LEFT JOIN stories st ON st.id = c.story_id
 """
-SUMMARY_COLUMNS = "c.number, c.statement, c.verbatim, s.name AS speaker_name, c.verdict, s.short_name AS speaker_short"
+SUMMARY_COLUMNS = (
+    "c.number, c.statement, c.verbatim, s.name AS speaker_name, c.verdict, s.short_name AS speaker_short, c.revision"
+)
 HISTORY_COLUMNS = """
     h.id, c.number AS claim_number, h.field, h.old_value, h.new_value, h.note, h.source_url,
     h.actor_id, h.actor_name, h.at
@@ -65,6 +67,7 @@ def summary(row: aiosqlite.Row) -> ClaimSummary:
         speaker_name=row["speaker_name"],
         verdict=Verdict(row["verdict"]),
         speaker_short=row["speaker_short"],
+        revision=row["revision"],
     )
 
 
