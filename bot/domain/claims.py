@@ -37,6 +37,7 @@ class Speaker:
     name: str
     variants: tuple[str, ...] = ()
     claim_count: int = 0
+    short_name: str = ""  # how lists name it after the first mention, when not the last name ("Kim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,16 @@ class ClaimSummary:
     speaker_short: str = ""  # how lists name the speaker, when the default (the last name) is wrong
     # The claim's revision when it was read, so a change can be made against it; None when unknown.
     revision: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedClaim:
+    """A claim as search ranks it: its summary and the other text it is found by."""
+
+    id: int
+    summary: ClaimSummary
+    role: str
+    speaker_names: str  # every name the speaker is known by, space-separated
 
 
 class RelationKind(StrEnum):

@@ -1,136 +1,274 @@
-"""The store interface the cogs program against. SQLite implements it today; PostgreSQL may later.
+"""The store interface: primitive reads and writes, and a unit of work. SQLite and PostgreSQL implement it.
 
-Every method takes the guild first: a claim number means nothing outside its guild, and no method
-can reach another guild's rows whatever number or id it is given.
+A store decides nothing. What a change may be, what it also changes and what is refused live in
+`bot.desk`; a store reads rows, writes rows and keeps its own bookkeeping in step (the search index,
+the counts, the append-only history), and it does that the same way on every backend.
+
+Every read that names a claim or a speaker takes the guild too: a claim number means nothing outside
+its guild, and no method can reach another guild's rows whatever number or id it is given. Methods
+that take a claim's row id (`claim_id`) are given ids the desk read from the same guild first.
+
+`transaction()` is the unit of work: one user action is one transaction, whatever it touches. Reads
+on the `Tx` see the transaction's own writes. Concurrency guards are compare-and-set in the statement
+itself (`update_claim` with the revision the change was prepared against), so they hold under
+PostgreSQL's READ COMMITTED as well as under SQLite's single writer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
 from typing import Protocol
 
 from bot.domain.claims import (
     Actor,
-    Board,
     Change,
     Claim,
     ClaimCard,
     ClaimSummary,
     GuildSettings,
+    IndexedClaim,
     NewClaim,
-    Page,
     Relation,
     RelationKind,
-    SearchHit,
     Speaker,
+    Story,
 )
-from bot.domain.states import Attribution, Verdict
-from bot.seedfile import SeedStory
+from bot.domain.states import Verdict
 
-UNSET = object()
+# Largest row id or Discord id either backend can bind (a signed 64-bit integer). A forged custom_id or
+# option value past it names nothing, and must not reach the driver as an overflow.
+ID_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimEdit:
-    """Fields a moderator may edit; None leaves a field as it is."""
+class SpeakerNames:
+    """A speaker as a claim names it: found by any of these names, created when none is known."""
+
+    name: str
+    variants: tuple[str, ...] = ()
+    short: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One claim to insert. Its number was reserved with `Tx.reserve_numbers` in the same transaction."""
+
+    number: int
+    claim: NewClaim
+    speaker_id: int
+    story_id: int | None
+    moderated: bool
+    at: datetime
+    seed_key: str | None = None
+    seed_fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFields:
+    """Columns of a claim to change; None leaves a column as it is. `update_claim` bumps the revision."""
 
     statement: str | None = None
     verbatim: bool | None = None
-    speaker: str | None = None
+    speaker_id: int | None = None
     role: str | None = None
     venue: str | None = None
     said_when: str | None = None
+    attribution: str | None = None
+    verdict: str | None = None
+    rationale: str | None = None
+    seed_fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class SeedReport:
-    guilds: int
-    added: int
-    updated: int
-    kept: int  # changed in the seed file but left alone because a moderator has touched them
+class HistoryRow:
+    """One row for the append-only history."""
+
+    guild_id: int
+    claim_id: int
+    claim_number: int
+    field: str
+    old_value: str | None
+    new_value: str
+    note: str
+    source_url: str | None
+    actor: Actor
+    at: datetime
 
 
-class ClaimStore(Protocol):
-    async def open(self) -> None: ...
-    async def close(self) -> None: ...
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    claim_id: int
+    url: str
+    note: str
+    at: datetime
 
-    # Guilds and their settings
-    async def ensure_guild(self, guild_id: int) -> None: ...
-    async def known_guilds(self) -> list[int]: ...
-    async def guild_settings(self, guild_id: int) -> GuildSettings: ...
-    async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: object = UNSET, announce_channel_id: object = UNSET
-    ) -> GuildSettings: ...
 
-    # Reading claims
-    async def claim(self, guild_id: int, number: int) -> Claim: ...
-    async def claim_card(self, guild_id: int, number: int) -> ClaimCard: ...
-    async def suggest_claims(self, guild_id: int, text: str, limit: int = 25) -> list[ClaimSummary]: ...
-    async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None: ...
-    async def search(
-        self,
-        guild_id: int,
-        query: str,
-        *,
-        verdict: Verdict | None = None,
-        speaker_id: int | None = None,
-        offset: int = 0,
-        limit: int = 5,
-    ) -> Page[SearchHit]: ...
-    async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]: ...
-    async def relations(self, guild_id: int, number: int) -> list[Relation]: ...
-    async def history(self, guild_id: int, number: int, *, offset: int = 0, limit: int = 10) -> Page[Change]: ...
-    async def board(self, guild_id: int, recent: int = 5) -> Board: ...
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    guild_id: int
+    source_id: int
+    kind: RelationKind
+    target_id: int
+    note: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SeededClaim:
+    """What seeding needs to know of a claim that came from a seed file."""
+
+    id: int
+    number: int
+    fingerprint: str | None
+    moderated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Narrowing a search; None is no filter."""
+
+    verdict: Verdict | None = None
+    speaker_id: int | None = None
+
+
+class Reads(Protocol):
+    """Reads, on the store (each a snapshot of its own) or on a transaction (seeing its writes)."""
+
+    # Guilds
+    async def guild_ids(self) -> list[int]: ...
+    async def guild_settings(self, guild_id: int) -> GuildSettings | None: ...
+
+    # Claims
+    async def claim(self, guild_id: int, number: int) -> Claim | None:
+        """The whole claim, evidence included, or None when the guild has no such number."""
+        ...
+
+    async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None: ...
+    async def card(self, guild_id: int, number: int) -> ClaimCard | None:
+        """The claim, its latest change and its relations, read together."""
+        ...
+
+    async def latest_change(self, claim_id: int, field: str | None = None) -> Change | None: ...
+    async def relations(self, claim_id: int) -> list[Relation]:
+        """Both directions, ordered by the other claim's number."""
+        ...
+
+    async def has_relation(self, source_id: int, kind: RelationKind, target_id: int) -> bool: ...
+    async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
+        """Newest first, and how many rows the claim has in all."""
+        ...
+
+    async def verdict_counts(self, guild_id: int) -> dict[Verdict, int]:
+        """Only verdicts with at least one claim."""
+        ...
+
+    async def latest_verdict_changes(self, guild_id: int, limit: int) -> list[tuple[ClaimSummary, Change]]:
+        """Each claim's latest verdict change only, newest first."""
+        ...
+
+    async def recent_claims(self, guild_id: int, limit: int) -> list[ClaimSummary]:
+        """Most recently changed first."""
+        ...
+
+    # The search index. Terms are what bot.domain.text makes of the statement, the speaker's every
+    # name and the role; the store indexes them and compares them as opaque strings, so both backends
+    # match exactly the same claims.
+    async def claims_with_prefixes(
+        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+    ) -> list[int]:
+        """Ids of claims where every prefix begins some term, highest id first, at most `limit`."""
+        ...
+
+    async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
+        """Ids of claims that have any of these terms exactly, highest id first, at most `limit`."""
+        ...
+
+    async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
+        """The text ranking needs for these claims (of this guild only), highest id first."""
+        ...
 
     # Speakers
-    async def suggest_speakers(self, guild_id: int, text: str, limit: int = 25) -> list[Speaker]: ...
-    async def find_speaker(self, guild_id: int, name: str) -> Speaker: ...
-    async def speaker_by_id(self, guild_id: int, speaker_id: int) -> Speaker: ...
-    async def speaker_claims(
-        self, guild_id: int, speaker_id: int, *, offset: int = 0, limit: int = 10
-    ) -> Page[ClaimSummary]: ...
+    async def speaker_id_by_name(self, guild_id: int, norm: str) -> int | None:
+        """The speaker one of whose names normalises to `norm` (bot.domain.names.normalise_name)."""
+        ...
 
-    # Changes: each writes its history row in the same transaction
-    async def set_verdict(
-        self,
-        guild_id: int,
-        number: int,
-        verdict: Verdict,
-        *,
-        note: str,
-        source_url: str | None,
-        actor: Actor,
-        expected_revision: int | None = None,
-    ) -> tuple[Claim, Change]: ...
-    async def set_attribution(
-        self,
-        guild_id: int,
-        number: int,
-        attribution: Attribution,
-        *,
-        note: str,
-        source_url: str | None,
-        actor: Actor,
-        expected_revision: int | None = None,
-    ) -> tuple[Claim, Change]: ...
-    async def edit_claim(
-        self,
-        guild_id: int,
-        number: int,
-        edit: ClaimEdit,
-        *,
-        note: str,
-        actor: Actor,
-        expected_revision: int | None = None,
-    ) -> tuple[Claim, list[Change]]: ...
-    async def add_claim(self, guild_id: int, new: NewClaim, *, note: str, actor: Actor) -> Claim: ...
-    async def link_claims(
-        self, guild_id: int, source: int, kind: RelationKind, target: int, *, note: str, actor: Actor
-    ) -> Relation: ...
-    async def add_evidence(self, guild_id: int, number: int, url: str, *, note: str, actor: Actor) -> Claim: ...
+    async def speaker(self, guild_id: int, speaker_id: int) -> Speaker | None:
+        """With its variants; None for another guild's or an unknown id."""
+        ...
 
-    # Seeds and maintenance
-    async def apply_seed(self, story: SeedStory, guild_ids: list[int] | None = None) -> SeedReport: ...
-    async def backup(self, path: Path) -> None: ...
-    async def integrity_check(self) -> str: ...
+    async def speakers_matching(self, guild_id: int, norm_prefix: str, limit: int) -> list[Speaker]:
+        """Speakers with a name, or a word of a name, starting with `norm_prefix` ('' for any); most
+        claims first, then by name. Without variants."""
+        ...
+
+    async def speaker_claims(self, guild_id: int, speaker_id: int, *, offset: int, limit: int) -> list[ClaimSummary]:
+        """By number."""
+        ...
+
+    # Seeds
+    async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
+        """The guild's claims from that story's seed file, by seed key."""
+        ...
+
+
+class Tx(Reads, Protocol):
+    """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
+
+    async def create_guild(self, guild_id: int, at: datetime) -> bool:
+        """True if this call created it (exactly one caller does, across processes too)."""
+        ...
+
+    async def update_guild_settings(
+        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+    ) -> None: ...
+
+    async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
+        """The first of `count` consecutive new claim numbers, or None for an unknown guild."""
+        ...
+
+    async def upsert_story(self, guild_id: int, story: Story) -> int: ...
+
+    async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
+        """Each speaker's id, in order: the one any of its names already belongs to, or a new one.
+        Missing variants are added (the search index follows), and the short name if it had none."""
+        ...
+
+    async def insert_claims(self, guild_id: int, rows: Sequence[ClaimRow]) -> list[int]:
+        """New claims' ids in the rows' order; their evidence is inserted with them."""
+        ...
+
+    async def update_claim(
+        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+    ) -> bool:
+        """Compare-and-set: applies `fields`, bumps the revision and `updated_at` (and sets `moderated`
+        if asked) only if the claim is still at `revision`. False, and nothing written, otherwise."""
+        ...
+
+    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...
+
+    async def add_relations(self, rows: Sequence[RelationRow]) -> int:
+        """How many were new; a relation already recorded is left as it is."""
+        ...
+
+    async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
+        """Append to the history; the new rows as Changes, in order."""
+        ...
+
+
+class Store(Reads, Protocol):
+    """A backend: reads outside any transaction, and `transaction()` for everything that writes.
+
+    Failures the member should hear as "could not save, nothing was changed" (a locked, full,
+    read-only or unreachable database, a statement timeout) leave `transaction()` as SaveFailed.
+    """
+
+    async def open(self) -> None:
+        """Connect, apply migrations (once, even with several processes starting together)."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]: ...
