@@ -11,6 +11,7 @@ from localdiscord.driver import Driver
 from localdiscord.interactions import InteractionResult
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
+from localdiscord.shards import Shard, shard_of
 from localdiscord.world import Channel, Guild, Member, Message, Role, User
 
 __all__ = [
@@ -23,7 +24,9 @@ __all__ = [
     "Member",
     "Message",
     "Role",
+    "Shard",
     "UnknownRoute",
     "User",
     "Violation",
+    "shard_of",
 ]

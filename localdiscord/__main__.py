@@ -23,11 +23,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--guild", default="Local Guild")
     parser.add_argument("--member", action="append", default=[], help="a member to create (repeatable)")
     parser.add_argument("--deadline", type=float, default=3.0, help="seconds an interaction may wait for its answer")
+    parser.add_argument("--shards", type=int, default=1, help="the shard count GET /gateway/bot recommends")
     return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
-    server = LocalDiscord(token=args.token, host=args.host, port=args.port, interaction_deadline=args.deadline)
+    server = LocalDiscord(
+        token=args.token,
+        host=args.host,
+        port=args.port,
+        interaction_deadline=args.deadline,
+        shard_count=args.shards,
+    )
     driver = Driver(server)
     guild = driver.create_guild(args.guild)
     for name in args.member:

@@ -63,10 +63,16 @@ class Driver:
         everyone_permissions: int = perms.DEFAULT_EVERYONE,
         bot_permissions: int = 0,
         channel: str | None = "general",
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
-        """A guild with @everyone, an owner, the bot (with a role of its own) and one text channel."""
+        """A guild with @everyone, an owner, the bot (with a role of its own) and one text channel.
+
+        ``shard=(shard_id, num_shards)`` picks a guild id that a session identified with that pair
+        receives (``(id >> 22) % num_shards == shard_id``); otherwise the id lands on any shard.
+        """
         owner_user = self.create_user(owner)
-        guild = Guild(id=self.world.ids.next(), name=name, owner_id=owner_user.id)
+        guild_id = self.world.ids.next_on_shard(*shard) if shard is not None else self.world.ids.next()
+        guild = Guild(id=guild_id, name=name, owner_id=owner_user.id)
         guild.roles[guild.id] = Role(id=guild.id, guild_id=guild.id, name="@everyone", permissions=everyone_permissions)
         bot_role = Role(
             id=self.world.ids.next(),
@@ -96,7 +102,7 @@ class Driver:
         self, guild: Guild, name: str, *, topic: str | None = None, overwrites: Iterable[perms.Overwrite] = ()
     ) -> Channel:
         channel = self._add_channel(guild, name, topic=topic, overwrites=list(overwrites))
-        self.server.announce("CHANNEL_CREATE", channel.to_payload())
+        self.server.announce("CHANNEL_CREATE", channel.to_payload(), guild_id=guild.id)
         return channel
 
     def default_channel(self, guild: Guild) -> Channel:
@@ -112,7 +118,9 @@ class Driver:
             mentionable=mentionable,
         )
         guild.roles[role.id] = role
-        self.server.announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_payload()})
+        self.server.announce(
+            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_payload()}, guild_id=guild.id
+        )
         return role
 
     def edit_role(self, role: Role, *, permissions: int | None = None, name: str | None = None) -> Role:
@@ -120,14 +128,19 @@ class Driver:
             role.permissions = permissions
         if name is not None:
             role.name = name
-        self.server.announce("GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.to_payload()})
+        self.server.announce(
+            "GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.to_payload()}, guild_id=role.guild_id
+        )
         return role
 
     def create_member(self, guild: Guild, name: str, *, roles: Iterable[Role] = ()) -> Member:
         member = Member(user=self.create_user(name), guild_id=guild.id, role_ids=[r.id for r in roles])
         guild.members[member.id] = member
         self.server.announce(
-            "GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.to_payload()}, intent=GUILD_MEMBERS
+            "GUILD_MEMBER_ADD",
+            {"guild_id": str(guild.id), **member.to_payload()},
+            guild_id=guild.id,
+            intent=GUILD_MEMBERS,
         )
         return member
 
@@ -141,7 +154,10 @@ class Driver:
 
     def _member_updated(self, member: Member) -> None:
         self.server.announce(
-            "GUILD_MEMBER_UPDATE", {"guild_id": str(member.guild_id), **member.to_payload()}, intent=GUILD_MEMBERS
+            "GUILD_MEMBER_UPDATE",
+            {"guild_id": str(member.guild_id), **member.to_payload()},
+            guild_id=member.guild_id,
+            intent=GUILD_MEMBERS,
         )
 
     def set_permissions(self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0) -> None:
@@ -149,7 +165,7 @@ class Driver:
         kind = 0 if isinstance(target, Role) else 1
         channel.overwrites[:] = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
         channel.overwrites.append(perms.Overwrite(id=target.id, type=kind, allow=allow, deny=deny))
-        self.server.announce("CHANNEL_UPDATE", channel.to_payload())
+        self.server.announce("CHANNEL_UPDATE", channel.to_payload(), guild_id=channel.guild_id)
 
     def set_bot_permissions(self, channel: Channel, *, allow: int = 0, deny: int = 0) -> None:
         """Give or take the bot's own permissions in one channel (a member overwrite, as a mod would)."""
@@ -165,8 +181,13 @@ class Driver:
     def post_message(self, channel: Channel, member: Member, content: str) -> Message:
         """A member writes in a channel (the bot sees MESSAGE_CREATE if it asked for GUILD_MESSAGES)."""
         message = self.world.create_message(channel, {"content": content}, author=member.user)
-        self.server.announce("MESSAGE_CREATE", message.snapshot(), intent=GUILD_MESSAGES)
+        self.server.announce("MESSAGE_CREATE", message.snapshot(), guild_id=channel.guild_id, intent=GUILD_MESSAGES)
         return message
+
+    def rename_bot(self, name: str) -> None:
+        """Rename the bot's user (as in the developer portal); USER_UPDATE has no guild, so only shard 0 hears it."""
+        self.bot_user.username = name
+        self.server.announce("USER_UPDATE", self.bot_user.to_payload(), guild_id=None, intent=None)
 
     # --- reading what the bot did -----------------------------------------------------------------
 
@@ -532,8 +553,10 @@ class Driver:
         *,
         message: Message | None = None,
     ) -> InteractionResult:
-        if not self.server.gateway.sessions:
-            self.server.warnings.append(f"interaction {name!r} dispatched while no bot had ever connected")
+        if not self.server.gateway.sessions_for(guild.id):
+            self.server.warnings.append(
+                f"interaction {name!r} dispatched while no bot session had identified on the shard of guild {guild.id}"
+            )
         interaction_id = self.world.ids.next()
         token = self.server.interactions.new_token()
         member_payload = member.to_payload() | {"permissions": str(self.permissions(member, channel))}
@@ -573,7 +596,8 @@ class Driver:
             source_message_id=message.id if message is not None else None,
         )
         self.server.interactions.register(result)
-        self.server.gateway.dispatch("INTERACTION_CREATE", payload)
+        # Sent to every session of the guild's shard: two sessions on one shard both get it (and both may answer).
+        self.server.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id)
         await asyncio.sleep(0)
         return result
 

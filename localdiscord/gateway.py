@@ -11,6 +11,12 @@ implemented with the standard library (one shared deflate stream, each message e
 Z_SYNC_FLUSH). For ``zstd-stream`` frames are zstd-compressed if ``zstandard`` is installed; otherwise
 the gateway sends plain text frames, which discord.py accepts on any connection. Only
 ``encoding=json`` is spoken; anything else is closed with 4002 (decode error).
+
+Sharding (:mod:`localdiscord.shards`): each session keeps the shard it identified with (a RESUME keeps
+it), READY and the GUILD_CREATEs that follow hold only that shard's guilds, and every later dispatch
+names its guild so that :meth:`Gateway.sessions_for` sends it to the sessions of that guild's shard only.
+An invalid ``shard`` is closed with 4010; a session that would hold more than ``max_guilds_per_shard``
+guilds with 4011 (sharding required).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
+
+from localdiscord.shards import InvalidShard, Shard
 
 if TYPE_CHECKING:
     from localdiscord.server import LocalDiscord
@@ -90,13 +98,14 @@ class Connection:
 class Session:
     id: str
     intents: int
+    shard: Shard = field(default_factory=Shard)
     seq: int = 0
     backlog: list[Json] = field(default_factory=list)
     connection: Connection | None = None
 
 
 class Gateway:
-    """All gateway sessions of one fake Discord (normally exactly one: the bot under test)."""
+    """All gateway sessions of one fake Discord: one per shard the bot runs (normally exactly one)."""
 
     def __init__(self, server: LocalDiscord, *, heartbeat_interval_ms: int = 41_250) -> None:
         self._server = server
@@ -126,19 +135,24 @@ class Gateway:
     def live_sessions(self) -> list[Session]:
         return [s for s in self.sessions.values() if s.connection is not None]
 
+    def sessions_for(self, guild_id: int | None) -> list[Session]:
+        """The sessions, connected or awaiting a RESUME, whose shard receives ``guild_id``'s events.
+
+        None is an event without a guild, which goes to shard 0. Every dispatch after READY is routed here.
+        """
+        return [s for s in self.sessions.values() if s.shard.receives(guild_id)]
+
     # --- sending ----------------------------------------------------------------------------------
 
-    def dispatch(self, event: str, data: Json, *, intent: int | None = None) -> None:
-        """Send a DISPATCH to every session that subscribed to ``intent`` (None: always sent)."""
-        for session in self.sessions.values():
+    def dispatch(self, event: str, data: Json, *, guild_id: int | None, intent: int | None = None) -> None:
+        """Send a DISPATCH about ``guild_id`` (None: no guild) to its shard's sessions that subscribed to ``intent``.
+
+        ``intent`` None means the event is always sent.
+        """
+        for session in self.sessions_for(guild_id):
             if intent is not None and not session.intents & intent:
                 continue
-            session.seq += 1
-            payload = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
-            session.backlog.append(payload)
-            del session.backlog[:-BACKLOG_MAX]
-            if session.connection is not None:
-                session.connection.send(payload)
+            self.dispatch_to(session, event, data)
 
     async def drop_connections(self, code: int = 4000) -> None:
         """Close every live connection the way a Discord hiccup does; the sessions stay resumable."""
@@ -199,7 +213,8 @@ class Gateway:
 
     async def _close(self, connection: Connection, code: int, reason: str) -> bool:
         log.info("closing gateway connection with %s: %s", code, reason)
-        await connection.ws.close(code=code, message=reason.encode())
+        # A close frame's reason is at most 123 bytes.
+        await connection.ws.close(code=code, message=reason.encode()[:123])
         return False
 
     async def _receive(self, connection: Connection, payload: Json) -> bool:
@@ -227,14 +242,23 @@ class Gateway:
             return await self._close(connection, 4005, "already authenticated")
         if data.get("token") != self._server.token:
             return await self._close(connection, 4004, "authentication failed")
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0))
+        try:
+            shard = Shard.from_identify(data.get("shard"))
+        except InvalidShard as exc:
+            return await self._close(connection, 4010, str(exc))
+        guilds = [g for g in self._server.world.guilds.values() if shard.receives(g.id)]
+        if len(guilds) > self._server.max_guilds_per_shard:
+            reason = f"shard {shard} would hold {len(guilds)} guilds, more than {self._server.max_guilds_per_shard}"
+            return await self._close(connection, 4011, reason)
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0), shard=shard)
         self.sessions[session.id] = session
         session.connection = connection
         connection.session = session
         self.identify_count += 1
-        shard = data.get("shard")
-        self.dispatch_to(session, "READY", self._server.ready_payload(session.id, shard))
-        for guild in self._server.world.guilds.values():
+        # READY echoes ``shard`` only when the IDENTIFY sent one (developers/events/gateway-events.mdx, Ready).
+        echoed = shard if data.get("shard") is not None else None
+        self.dispatch_to(session, "READY", self._server.ready_payload(session.id, guilds, echoed))
+        for guild in guilds:
             self.dispatch_to(session, "GUILD_CREATE", self._server.guild_create_payload(guild, session.intents))
         self._notify()
         return True
@@ -243,6 +267,7 @@ class Gateway:
         session.seq += 1
         payload = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
         session.backlog.append(payload)
+        del session.backlog[:-BACKLOG_MAX]
         if session.connection is not None:
             session.connection.send(payload)
 

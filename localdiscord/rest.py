@@ -168,8 +168,9 @@ class Rest:
         return respond(200, {"url": self._server.gateway_url})
 
     async def get_gateway_bot(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
-        return respond(200, {"url": self._server.gateway_url, "shards": 1, "session_start_limit": limit})
+        server = self._server
+        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": server.max_concurrency}
+        return respond(200, {"url": server.gateway_url, "shards": server.shard_count, "session_start_limit": limit})
 
     async def get_application(self, request: web.Request) -> web.Response:
         return respond(200, self._server.application_payload())

@@ -18,6 +18,7 @@ from localdiscord.interactions import Interactions
 from localdiscord.limits import Finding
 from localdiscord.problems import UnknownRoute, Violation, invalid_form_body
 from localdiscord.rest import Rest
+from localdiscord.shards import Shard
 from localdiscord.snowflake import SnowflakeGenerator
 from localdiscord.world import Channel, Guild, Message, User, World
 
@@ -42,8 +43,18 @@ class LocalDiscord:
         port: int = 0,
         interaction_deadline: float = 3.0,
         heartbeat_interval_ms: int = 41_250,
+        shard_count: int = 1,
+        max_concurrency: int = 16,
+        max_guilds_per_shard: int = 2500,
     ) -> None:
         self.token = token
+        #: What ``GET /gateway/bot`` recommends in ``shards``; a bot may identify with any other count.
+        self.shard_count = shard_count
+        #: ``session_start_limit.max_concurrency``: IDENTIFYs per 5 s (one per bucket ``shard_id % n``).
+        #: 16 lets a bot that honours it start up to 16 shards at once; the fake itself never refuses one.
+        self.max_concurrency = max_concurrency
+        #: More guilds than this on one session closes its IDENTIFY with 4011 (sharding required).
+        self.max_guilds_per_shard = max_guilds_per_shard
         self.host = host
         self.port = port
         self.interaction_deadline = interaction_deadline
@@ -151,13 +162,14 @@ class LocalDiscord:
             "tags": [],
         }
 
-    def ready_payload(self, session_id: str, shard: list[int] | None) -> Json:
+    def ready_payload(self, session_id: str, guilds: list[Guild], shard: Shard | None) -> Json:
+        """READY for a session that receives ``guilds``; ``shard`` is echoed if the IDENTIFY sent one."""
         user = self.world.bot_user.to_payload()
         user.update(verified=True, mfa_enabled=False)
         ready: Json = {
             "v": 10,
             "user": user,
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": self.application_flags},
@@ -171,7 +183,7 @@ class LocalDiscord:
             "auth": {},
         }
         if shard is not None:
-            ready["shard"] = shard
+            ready["shard"] = shard.as_list()
         return ready
 
     def guild_create_payload(self, guild: Guild, intents: int) -> Json:
@@ -185,14 +197,19 @@ class LocalDiscord:
         return guild.permissions_in(self.world.bot_member(guild), channel)
 
     # --- telling the bot what changed --------------------------------------------------------------
+    # Each announcement names its guild: the gateway sends it only to that guild's shard (None: shard 0).
 
     def announce_message(self, message: Message) -> None:
         if not message.ephemeral:
-            self.gateway.dispatch("MESSAGE_CREATE", message.snapshot(), intent=GUILD_MESSAGES)
+            self.gateway.dispatch(
+                "MESSAGE_CREATE", message.snapshot(), guild_id=_guild_id(message), intent=GUILD_MESSAGES
+            )
 
     def announce_edit(self, message: Message) -> None:
         if not message.ephemeral:
-            self.gateway.dispatch("MESSAGE_UPDATE", message.snapshot(), intent=GUILD_MESSAGES)
+            self.gateway.dispatch(
+                "MESSAGE_UPDATE", message.snapshot(), guild_id=_guild_id(message), intent=GUILD_MESSAGES
+            )
 
     def announce_delete(self, message: Message) -> None:
         if not message.ephemeral:
@@ -201,11 +218,16 @@ class LocalDiscord:
                 "channel_id": str(message.channel_id),
                 "guild_id": message.payload.get("guild_id"),
             }
-            self.gateway.dispatch("MESSAGE_DELETE", data, intent=GUILD_MESSAGES)
+            self.gateway.dispatch("MESSAGE_DELETE", data, guild_id=_guild_id(message), intent=GUILD_MESSAGES)
 
     def announce_guild(self, guild: Guild) -> None:
-        for session in self.gateway.sessions.values():
+        for session in self.gateway.sessions_for(guild.id):
             self.gateway.dispatch_to(session, "GUILD_CREATE", self.guild_create_payload(guild, session.intents))
 
-    def announce(self, event: str, data: Json, *, intent: int | None = GUILDS) -> None:
-        self.gateway.dispatch(event, data, intent=intent)
+    def announce(self, event: str, data: Json, *, guild_id: int | None, intent: int | None = GUILDS) -> None:
+        self.gateway.dispatch(event, data, guild_id=guild_id, intent=intent)
+
+
+def _guild_id(message: Message) -> int | None:
+    raw = message.payload.get("guild_id")
+    return int(raw) if raw else None

@@ -28,6 +28,22 @@ class SnowflakeGenerator:
         self._last = max(candidate, self._last + 1)
         return self._last
 
+    def next_on_shard(self, shard_id: int, num_shards: int) -> int:
+        """The next id whose ``(id >> 22) % num_shards == shard_id``: a guild id that lands on that shard.
+
+        The shard depends only on the timestamp bits, so the id is stamped up to ``num_shards - 1``
+        milliseconds ahead of now; later ids keep increasing from it.
+        """
+        if not 0 <= shard_id < num_shards:
+            raise ValueError(f"shard {shard_id} is not one of {num_shards}")
+        base = self.next()
+        ms = base >> 22
+        ahead = (shard_id - ms) % num_shards
+        if ahead:
+            base = ((ms + ahead) << 22) | (base & ((1 << 22) - 1))
+        self._last = base
+        return base
+
 
 def iso_now() -> str:
     """The current time as Discord writes it: ISO 8601 with an explicit UTC offset."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -112,3 +113,59 @@ async def sync_to(bot: commands.Bot, guild_id: int) -> list[app_commands.AppComm
     guild = discord.Object(id=guild_id)
     bot.tree.copy_global_to(guild=guild)
     return await bot.tree.sync(guild=guild)
+
+
+#: Discord's window for IDENTIFYs of one rate-limit bucket (developers/events/gateway.mdx, "Max Concurrency").
+IDENTIFY_WINDOW = 5.0
+
+
+class ShardedBot(commands.AutoShardedBot):
+    """An AutoShardedBot whose ``/where`` answers with its label, the guild's shard and its own user name.
+
+    discord.py 2.7's default ``before_identify_hook`` sleeps 5 s before every IDENTIFY but a process's
+    first, whatever ``session_start_limit.max_concurrency`` allows. This one follows the docs instead: an
+    IDENTIFY waits only if its bucket (``shard_id % max_concurrency``) identified less than 5 s ago, so the
+    local Discord's max_concurrency of 16 starts a few shards at once.
+    """
+
+    def __init__(self, label: str, **options: Any) -> None:
+        super().__init__(
+            command_prefix="!",
+            intents=discord.Intents.default(),
+            guild_ready_timeout=0.05,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.label = label
+        self.received: list[int] = []  # the guild of every /where this process was sent
+        self.refused: list[int] = []  # the error code of every answer Discord refused
+        self.shards_ready: list[int] = []
+        self._max_concurrency: int | None = None
+        self._identified_at: dict[int, float] = {}
+        self.tree.add_command(where)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self._max_concurrency is None:
+            self._max_concurrency = (await self.fetch_session_start_limits()).max_concurrency
+        loop = asyncio.get_running_loop()
+        bucket = (shard_id or 0) % self._max_concurrency
+        last = self._identified_at.get(bucket)
+        if last is not None and loop.time() - last < IDENTIFY_WINDOW:
+            await asyncio.sleep(IDENTIFY_WINDOW - (loop.time() - last))
+        self._identified_at[bucket] = loop.time()
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        self.shards_ready.append(shard_id)
+
+
+@app_commands.command(description="Say which process and shard answered")
+async def where(interaction: discord.Interaction) -> None:
+    bot = interaction.client
+    assert isinstance(bot, ShardedBot)
+    assert interaction.guild is not None
+    assert bot.user is not None
+    bot.received.append(interaction.guild.id)
+    try:
+        await interaction.response.send_message(f"{bot.label} shard {interaction.guild.shard_id} as {bot.user.name}")
+    except discord.HTTPException as exc:
+        bot.refused.append(exc.code)
