@@ -19,13 +19,13 @@ from pathlib import Path
 import discord
 
 from bot.bot import ClaimBot
-from bot.sandbox.world import Newsroom, build_newsroom
 from bot.seedfile import load_stories
 from bot.settings import Settings
 from bot.store.sqlite import SqliteClaimStore
 from localdiscord.client import restore_discord_py
 from localdiscord.driver import Driver
 from localdiscord.server import LocalDiscord
+from sandbox.world import Newsroom, build_newsroom
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,14 @@ class Runtime:
     bot: ClaimBot
     workdir: Path
     log_path: Path
+
+
+def open_sandbox_store(settings: Settings) -> SqliteClaimStore:
+    """The bot's store on the sandbox's throwaway database, seeded with the shipped stories.
+
+    The one place the sandbox builds a store: when the store's API changes, this is what changes.
+    """
+    return SqliteClaimStore(settings.database_path, load_stories(), single_instance=True)
 
 
 def new_token() -> str:
@@ -109,7 +117,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
                     database_url=f"sqlite:///{workdir / 'claims.db'}",
                     log_level=settings.log_level,
                 )
-                async with SqliteClaimStore(bot_settings.database_path, load_stories(), single_instance=True) as store:
+                async with open_sandbox_store(bot_settings) as store:
                     bot = ClaimBot(settings=bot_settings, store=store, sync_dev_guild=False, guild_ready_timeout=0.05)
                     async with bot:
                         connection = await _connect(bot, token)
