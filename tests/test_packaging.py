@@ -81,3 +81,7 @@ def test_an_install_without_its_stories_says_so_in_one_line(installed: Installed
     assert len(lines) == 1, done.stderr
     assert "no seed stories" in lines[0]
     assert "reinstall claimbot" in lines[0]
+
+
+def test_building_the_wheel_warns_of_nothing_deprecated(installed: Installed) -> None:
+    assert "SetuptoolsDeprecationWarning" not in installed.output
