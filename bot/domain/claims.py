@@ -37,6 +37,7 @@ class Speaker:
     name: str
     variants: tuple[str, ...] = ()
     claim_count: int = 0
+    short_name: str = ""  # how lists name the speaker, when the default (the last name) is wrong ("Kim")
 
 
 @dataclass(frozen=True, slots=True)
