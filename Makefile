@@ -20,9 +20,10 @@ run: $(STAMP)
 sandbox: $(STAMP)
 	$(PY) -m bot sandbox
 
-# The whole suite, slow reliability tier included. This is what CI runs.
+# Lint, formatting and the whole suite, slow reliability tier included. This is what CI runs.
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -m "slow or not slow"
 
 # The everyday loop: everything but the slow tier.

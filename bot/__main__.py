@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("run", "start"):
             asyncio.run(run_bot(settings))
         elif command == "sandbox":
-            from bot.sandbox import run_sandbox
+            from sandbox import run_sandbox
 
             asyncio.run(run_sandbox(settings))
         elif command == "sync":

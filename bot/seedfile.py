@@ -1,4 +1,4 @@
-"""Seed stories on disk (data/stories/*.toml), validated so that a mistake names its file, claim and field."""
+"""Seed stories (bot/stories/*.toml), validated so that a mistake names its file, claim and field."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from bot.domain.rules import RuleBroken, check_short, check_statement
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 
-STORIES_DIR = Path(__file__).resolve().parent.parent / "data" / "stories"
+# The shipped stories are package data (pyproject's [tool.setuptools.package-data]), so they sit beside this
+# module in a checkout, an editable install and a wheel alike.
+STORIES_DIR = Path(__file__).resolve().parent / "stories"
 
 
 class SeedError(Exception):
@@ -218,4 +220,8 @@ def load_story(path: Path) -> SeedStory:
 
 
 def load_stories(directory: Path = STORIES_DIR) -> list[SeedStory]:
-    return [load_story(path) for path in sorted(directory.glob("*.toml"))]
+    """Every story file in `directory`; none at all means a broken install or a wrong folder, never "seed nothing"."""
+    paths = sorted(directory.glob("*.toml"))
+    if not paths:
+        raise SeedError(f"no seed stories (*.toml) in {directory}; they ship with the bot package: reinstall claimbot")
+    return [load_story(path) for path in paths]

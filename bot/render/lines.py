@@ -86,7 +86,15 @@ def change_block(change: Change, limit: int, *, style: str = "R") -> str:
 
 
 def summary_of(claim: Claim) -> ClaimSummary:
-    return ClaimSummary(claim.number, claim.statement, claim.verbatim, claim.speaker.name, claim.verdict)
+    """The claim as a list line sees it, short name included, so its header reads as the lists do."""
+    return ClaimSummary(
+        claim.number,
+        claim.statement,
+        claim.verbatim,
+        claim.speaker.name,
+        claim.verdict,
+        speaker_short=claim.speaker.short_name,
+    )
 
 
 def claim_line(summary: ClaimSummary, limit: int, *, tail: str | None = None) -> str:

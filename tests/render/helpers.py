@@ -117,9 +117,10 @@ def summary(
     *,
     verbatim: bool = True,
     speaker_name: str = "Volodymyr Zelensky",
+    speaker_short: str = "",
     verdict: Verdict = Verdict.DISPUTED,
 ) -> ClaimSummary:
-    return ClaimSummary(number, statement, verbatim, speaker_name, verdict)
+    return ClaimSummary(number, statement, verbatim, speaker_name, verdict, speaker_short)
 
 
 def claim(
@@ -128,6 +129,7 @@ def claim(
     *,
     verbatim: bool = True,
     speaker_name: str = "Volodymyr Zelensky",
+    speaker_short: str = "",
     role: str = "President of Ukraine",
     venue: str = "Press conference in Brussels",
     said_when: str = "2024-10-17",
@@ -143,7 +145,7 @@ def claim(
         number=number,
         statement=statement,
         verbatim=verbatim,
-        speaker=Speaker(1, speaker_name, (), 4),
+        speaker=Speaker(1, speaker_name, (), 4, speaker_short),
         role=role,
         venue=venue,
         said_when=said_when,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from rich.console import Console
 
-from bot.sandbox.runtime import Runtime, running
-from bot.sandbox.session import Sandbox
 from bot.settings import Settings
+from sandbox.runtime import Runtime, running
+from sandbox.session import Sandbox
 
 
 @dataclass

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from rich.text import Text
 
-from bot.sandbox.commands import InputError, chat_commands, parse_slash, quote, tokenize
-from bot.sandbox.markdown import discord_text
 from localdiscord.world import Channel, Guild, Role
+from sandbox.commands import InputError, chat_commands, parse_slash, quote, tokenize
+from sandbox.markdown import discord_text
 
 CLAIM: dict[str, Any] = {
     "name": "claim",

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 KNOWN_TOKEN = "sandbox-test-token-that-must-never-show"
 # Runs the same main() as `python -m bot sandbox`, with the throwaway token fixed so the test can look for it.
 WITH_KNOWN_TOKEN = (
-    "import sys, bot.sandbox.runtime as runtime; "
+    "import sys, sandbox.runtime as runtime; "
     f"runtime.new_token = lambda: {KNOWN_TOKEN!r}; "
     "from bot.__main__ import main; sys.exit(main(['sandbox']))"
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from bot.sandbox.completion import SandboxCompleter
 from localdiscord.interactions import MODAL_SUBMIT
+from sandbox.completion import SandboxCompleter
 from tests.sandbox.conftest import Screen
 
 

@@ -20,13 +20,13 @@ import discord
 
 from bot.bot import ClaimBot
 from bot.desk import Desk
-from bot.sandbox.world import Newsroom, build_newsroom
 from bot.seedfile import load_stories
 from bot.settings import Settings
 from bot.store import open_store
 from localdiscord.client import restore_discord_py
 from localdiscord.driver import Driver
 from localdiscord.server import LocalDiscord
+from sandbox.world import Newsroom, build_newsroom
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,14 @@ class Runtime:
     bot: ClaimBot
     workdir: Path
     log_path: Path
+
+
+def open_sandbox_desk(settings: Settings) -> Desk:
+    """The bot's desk on the sandbox's throwaway database, seeded with the shipped stories.
+
+    The one place the sandbox builds a desk: when the desk's API changes, this is what changes.
+    """
+    return Desk(open_store(settings, single_instance=True), load_stories())
 
 
 def new_token() -> str:
@@ -110,7 +118,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
                     database_url=f"sqlite:///{workdir / 'claims.db'}",
                     log_level=settings.log_level,
                 )
-                async with Desk(open_store(bot_settings, single_instance=True), load_stories()) as desk:
+                async with open_sandbox_desk(bot_settings) as desk:
                     bot = ClaimBot(settings=bot_settings, desk=desk, sync_dev_guild=False, guild_ready_timeout=0.05)
                     async with bot:
                         connection = await _connect(bot, token)

@@ -20,8 +20,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from bot.sandbox.markdown import Names, discord_text, no_names
 from localdiscord.world import LOADING, Message
+from sandbox.markdown import Names, discord_text, no_names
 
 Json = dict[str, Any]
 

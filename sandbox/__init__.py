@@ -8,6 +8,6 @@ and markdown.py draw what the bot sent, app.py is the prompt.
 
 from __future__ import annotations
 
-from bot.sandbox.app import run_sandbox
+from sandbox.app import run_sandbox
 
 __all__ = ["run_sandbox"]

@@ -17,7 +17,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.sandbox.commands import (
+from localdiscord.driver import Driver
+from localdiscord.interactions import InteractionResult
+from localdiscord.world import Member, Message
+from sandbox.commands import (
     InputError,
     all_targets,
     chat_commands,
@@ -25,11 +28,8 @@ from bot.sandbox.commands import (
     parse_slash,
     usage,
 )
-from bot.sandbox.render import Button, buttons_of, message_view
-from bot.sandbox.world import FIRST_MEMBER, Newsroom
-from localdiscord.driver import Driver
-from localdiscord.interactions import InteractionResult
-from localdiscord.world import Member, Message
+from sandbox.render import Button, buttons_of, message_view
+from sandbox.world import FIRST_MEMBER, Newsroom
 
 log = logging.getLogger(__name__)
 

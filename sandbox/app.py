@@ -18,10 +18,10 @@ from prompt_toolkit.history import InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
-from bot.sandbox.completion import SandboxCompleter
-from bot.sandbox.runtime import SandboxError, running
-from bot.sandbox.session import Sandbox
 from bot.settings import Settings
+from sandbox.completion import SandboxCompleter
+from sandbox.runtime import SandboxError, running
+from sandbox.session import Sandbox
 
 
 async def run_sandbox(settings: Settings, *, stdin: TextIO | None = None, console: Console | None = None) -> None:

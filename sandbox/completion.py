@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from bot.sandbox.commands import (
+from sandbox.commands import (
     BOOLEAN,
     CHANNEL,
     MENTIONABLE,
@@ -33,10 +33,10 @@ from bot.sandbox.commands import (
     quote,
     tokenize,
 )
-from bot.sandbox.session import SANDBOX_COMMANDS
+from sandbox.session import SANDBOX_COMMANDS
 
 if TYPE_CHECKING:
-    from bot.sandbox.session import Sandbox
+    from sandbox.session import Sandbox
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,18 @@
+"""`make test` is what CI runs (.ci/run): it must hold every check a change has to pass."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_test_checks_lint_and_formatting_then_runs_every_tier() -> None:
+    done = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, timeout=30, check=True)
+    commands = [line.split(" -m ", 1)[-1] for line in done.stdout.splitlines()]
+    assert commands[-3:] == ["ruff check .", "ruff format --check .", 'pytest -m "slow or not slow"']
