@@ -49,6 +49,12 @@ def open_desk(settings: Settings, *, single_instance: bool = False) -> Desk:
 
 async def run_bot(settings: Settings) -> None:
     token = settings.require_token()
+    if settings.owns_some_shards_only and not settings.database_is_postgres:
+        raise StartupError(
+            "SHARD_IDS leaves shards to other processes, but a SQLite file serves one process: "
+            "run every shard here (unset SHARD_IDS) or use PostgreSQL (DATABASE_URL=postgresql://…)",
+            2,
+        )
     async with open_desk(settings, single_instance=True) as desk:
         bot = ClaimBot(settings=settings, desk=desk)
         stopping = asyncio.Event()

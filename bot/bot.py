@@ -13,6 +13,7 @@ from bot.commands.tree import ClaimTree, answer_error, log_outcome
 from bot.desk import Desk
 from bot.endpoint import use_api_base, use_gateway_from_api
 from bot.settings import Settings
+from bot.shards import IdentifyPacer, shard_of
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,11 @@ EXTENSIONS = (
 )
 
 
-class ClaimBot(commands.Bot):
+class ClaimBot(commands.AutoShardedBot):
+    """One process: the shards in SHARD_IDS of SHARD_COUNT (all of them by default). Discord sends a
+    server's interactions to the process that owns its shard, so per-server state in memory (cooldowns,
+    the autocomplete budget, open forms) is only ever needed by this process; see the README."""
+
     def __init__(
         self,
         *,
@@ -56,23 +61,36 @@ class ClaimBot(commands.Bot):
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_id_list,
         )
         self.settings = settings
         self.desk = desk
         self.sync_dev_guild = sync_dev_guild
         self.draining = False
         self.autocomplete_budget = AutocompleteBudget()
+        self.identify_pacer = IdentifyPacer()
+        self.recommended_shards = 1
 
     async def login(self, token: str) -> None:
         use_api_base(self.settings.discord_api_base)
         await super().login(token)
-        await use_gateway_from_api(self)
+        self.recommended_shards, _url, self.identify_pacer.max_concurrency = await use_gateway_from_api(self)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacer.wait(shard_id)
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether Discord sends this guild's events to this process."""
+        count = self.shard_count or self.recommended_shards
+        return self.shard_ids is None or shard_of(guild_id, count) in self.shard_ids
 
     async def setup_hook(self) -> None:
         for name in EXTENSIONS:
             await self.load_extension(name)
         guild_id = self.settings.dev_guild_id
-        if guild_id and self.sync_dev_guild:
+        # Only the process that owns the development guild's shard syncs it: one sync, not one per process.
+        if guild_id and self.sync_dev_guild and self.owns_guild(guild_id):
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
@@ -96,7 +114,13 @@ class ClaimBot(commands.Bot):
 
     async def on_ready(self) -> None:
         # May fire again after a reconnect: only report here.
-        log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+        log.info(
+            "Ready as %s in %d guilds (shards %s of %s)",
+            self.user,
+            len(self.guilds),
+            ",".join(map(str, self.shard_ids or range(self.shard_count or 1))),
+            self.shard_count,
+        )
 
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
         log_outcome(interaction, "ok")

@@ -22,9 +22,10 @@ def use_api_base(api_base: str) -> None:
     Route.BASE = api_base.rstrip("/")
 
 
-async def use_gateway_from_api(client: discord.Client) -> str:
-    """Ask the configured REST base for the gateway address and connect there from now on."""
-    _shards, url, _limits = await client.http.get_bot_gateway()
+async def use_gateway_from_api(client: discord.Client) -> tuple[int, str, int]:
+    """Ask the configured REST base for the gateway address and connect there from now on. Returns the
+    recommended shard count, the address, and how many shards may IDENTIFY at once."""
+    shards, url, limits = await client.http.get_bot_gateway()
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-    log.info("Gateway: %s", url)
-    return url
+    log.info("Gateway: %s (%d shards recommended)", url, shards)
+    return shards, url, int(limits.get("max_concurrency", 1) or 1)

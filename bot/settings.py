@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.shards import parse_shard_ids
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -29,6 +31,10 @@ class Settings(BaseSettings):
     database_statement_timeout_ms: int = Field(default=5_000, ge=100, le=600_000)
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    # Shards: none set is one process with every shard (Discord says how many). Several processes, each
+    # with its own SHARD_IDS of the same SHARD_COUNT, share one PostgreSQL database.
+    shard_count: int | None = Field(default=None, ge=1, le=16_384)
+    shard_ids: str | None = None
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -67,6 +73,33 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("shard_count", "shard_ids", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _check_shard_ids(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_shard_ids(value)  # raises ValueError with a readable message
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        ids = self.shard_id_list
+        if ids is not None and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT, the number of shards all processes share")
+        if ids is not None and self.shard_count is not None and max(ids) >= self.shard_count:
+            raise ValueError(
+                f"SHARD_IDS names shard {max(ids)}, but SHARD_COUNT={self.shard_count} runs 0-{self.shard_count - 1}"
+            )
+        if self.database_pool_min > self.database_pool_max:
+            raise ValueError("DATABASE_POOL_MIN is larger than DATABASE_POOL_MAX")
+        return self
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -74,6 +107,16 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @property
+    def shard_id_list(self) -> list[int] | None:
+        return None if self.shard_ids is None else parse_shard_ids(self.shard_ids)
+
+    @property
+    def owns_some_shards_only(self) -> bool:
+        """True when other processes must serve the other shards (which a SQLite file cannot allow)."""
+        ids = self.shard_id_list
+        return ids is not None and self.shard_count is not None and len(ids) < self.shard_count
 
     @property
     def database_is_postgres(self) -> bool:
@@ -125,5 +168,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        if not error["loc"]:  # a check across settings: its message names them
+            raise SettingsError(str(error["msg"]).removeprefix("Value error, ")) from None
         message = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}") from None

@@ -9,7 +9,18 @@ from pydantic import SecretStr
 
 from bot.settings import DEFAULT_API_BASE, SettingsError, load_settings
 
-SETTINGS = ("DISCORD_TOKEN", "DISCORD_API_BASE", "DATABASE_URL", "DEV_GUILD_ID", "LOG_LEVEL")
+SETTINGS = (
+    "DISCORD_TOKEN",
+    "DISCORD_API_BASE",
+    "DATABASE_URL",
+    "DATABASE_POOL_MIN",
+    "DATABASE_POOL_MAX",
+    "DATABASE_STATEMENT_TIMEOUT_MS",
+    "DEV_GUILD_ID",
+    "LOG_LEVEL",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+)
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.not-a-real-token-but-secret"
 
 
@@ -151,3 +162,32 @@ def test_every_setting_is_documented_in_env_example() -> None:
     example = Path(__file__).resolve().parent.parent / ".env.example"
     documented = {line.split("=", 1)[0] for line in example.read_text().splitlines() if "=" in line and line[0] != "#"}
     assert documented >= set(SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "says"),
+    [
+        ("", "0", "SHARD_IDS needs SHARD_COUNT"),
+        ("2", "0-2", "names shard 2"),
+        ("2", "one", "not a shard number"),
+        ("4", "3-1", "backwards"),
+        ("4", "1,1", "twice"),
+    ],
+)
+def test_shard_settings_that_do_not_fit_are_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, count: str, ids: str, says: str
+) -> None:
+    monkeypatch.setenv("SHARD_COUNT", count)
+    monkeypatch.setenv("SHARD_IDS", ids)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert says in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_shard_ids_take_ranges_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "8")
+    monkeypatch.setenv("SHARD_IDS", "0-2, 6")
+    settings = load_settings(_env_file=None)
+    assert settings.shard_id_list == [0, 1, 2, 6]
+    assert settings.owns_some_shards_only

@@ -25,11 +25,10 @@ async def bot(tmp_path: Path) -> AsyncIterator[ClaimBot]:
     """The bot with every extension loaded and nothing connected: the command tree as it would sync."""
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'claims.db'}")  # type: ignore[call-arg]
     desk = opened_desk(settings.database_path, load_stories(), single_instance=True)
-    claimbot = ClaimBot(settings=settings, desk=desk)
-    for name in EXTENSIONS:
-        await claimbot.load_extension(name)
-    yield claimbot
-    await claimbot.close()
+    async with ClaimBot(settings=settings, desk=desk) as claimbot:
+        for name in EXTENSIONS:
+            await claimbot.load_extension(name)
+        yield claimbot
 
 
 def walk(commands: list[app_commands.Command | app_commands.Group | app_commands.ContextMenu]) -> Iterator[object]:
