@@ -17,6 +17,7 @@ from bot.render import custom_ids, limits
 from bot.render.choices import short_name
 from bot.render.lines import NAME_MAX, as_utc, badge, change_block, within
 from bot.render.text import fit, link, safe_url
+from bot.render.views import StatelessView
 
 EVIDENCE_SHOWN = 10
 RELATIONS_SHOWN = 10
@@ -150,8 +151,11 @@ def _relations(relations: tuple[Relation, ...], limit: int) -> str:
 
 
 def claim_buttons(number: int) -> discord.ui.View:
-    """The card's buttons; persistent ids, so they still work on a card posted before a restart."""
-    view = discord.ui.View(timeout=None)
+    """The card's buttons; persistent ids, so they still work on a card posted before a restart.
+
+    Stateless: cogs/claims.py's DynamicItems answer them, so discord.py keeps no copy per card.
+    """
+    view = StatelessView()
     buttons = (
         ("History", custom_ids.claim_history(number)),
         ("More from this speaker", custom_ids.claim_speaker(number)),

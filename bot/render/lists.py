@@ -30,6 +30,7 @@ from bot.render.lines import (
     within,
 )
 from bot.render.text import ZWSP, clip, fit, highlight, plain
+from bot.render.views import StatelessView
 
 LIST_COLOUR = discord.Colour.blurple()
 NEUTRAL_COLOUR = discord.Colour.light_grey()
@@ -61,9 +62,10 @@ def _room(header: str, count: int, cap: int = LINE_MAX) -> int:
 def pager(page: Page[Any], custom_id: Callable[[int], str]) -> discord.ui.View:
     """Previous and Next, disabled at the ends; no buttons at all when everything fits one page.
 
-    The ids hold the offset to load, so the cog needs no memory of who looked at which page.
+    The ids hold the offset to load, so the cog needs no memory of who looked at which page, and
+    discord.py none of the view: the cogs' DynamicItems answer the buttons.
     """
-    view = discord.ui.View(timeout=None)
+    view = StatelessView()
     if page.offset == 0 and not page.has_next:
         return view
     step = max(page.limit, 1)
