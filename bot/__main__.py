@@ -147,7 +147,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument("--client-id", type=int, help="the application id (read from the token if omitted)")
     seed_cmd = sub.add_parser("seed", help="load a story file into every known server")
-    seed_cmd.add_argument("file", nargs="?", type=Path, help="a story file (default: every file in data/stories)")
+    seed_cmd.add_argument("file", nargs="?", type=Path, help="a story file (default: every shipped story, bot/stories)")
     backup_cmd = sub.add_parser("backup", help="copy the database while the bot runs")
     backup_cmd.add_argument("path", type=Path)
     return parser.parse_args(argv)

@@ -68,6 +68,7 @@ def parse_choice(value: str, enum: type[Attribution] | type[RelationKind], what:
 FORM_PREFIX = "claimbot:form:"
 FORM_LIFETIME = 900.0
 FORM_EXPIRED = "This form was opened before claimbot restarted, so it can no longer be saved. Open it again."
+FORM_USED = "This form was already submitted; its change is saved once. Open a new form for another change."
 
 
 class ClaimModal(discord.ui.Modal):
@@ -111,6 +112,23 @@ class ClaimModal(discord.ui.Modal):
             "said_when": parse_when(when).text if when else "",
         }
 
+    cog: Moderation
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """A form is saved once. The first lines run before anything awaits (discord.py starts this task
+        before the on_interaction listener's), so of two submissions at once only one gets past."""
+        self.cog.dispatched_forms.add(interaction.id)
+        if not self.cog.take_form(self.custom_id):
+            raise RuleBroken(FORM_USED)
+        try:
+            await self.save(interaction)
+        except BaseException:
+            self.cog.release_form(self.custom_id)  # refused or failed: nothing saved, the form may be sent again
+            raise
+
+    async def save(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await answer_error(interaction, error)
 
@@ -122,7 +140,7 @@ class AddClaimModal(ClaimModal):
         self.source = discord.ui.TextInput(label="Source (a link)", max_length=512, required=False)
         self.add_item(self.source)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def save(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await self.cog.require_moderator(interaction)
         try:
@@ -152,7 +170,7 @@ class EditClaimModal(ClaimModal):
         super().__init__(f"Edit claim #{claim.number}", claim)
         self.cog, self.claim, self.note, self.verbatim = cog, claim, note, verbatim
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def save(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await self.cog.require_moderator(interaction)
         try:
@@ -181,23 +199,46 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
-        self.open_forms: dict[str, float] = {}  # custom_id -> when it stops being accepted
+        self.taken_forms: dict[str, float] = {}  # custom_id -> when a submission of it began saving
+        self.dispatched_forms: set[int] = set()  # submissions discord.py handed to a live form
         super().__init__()
 
-    async def open_form(self, interaction: discord.Interaction, form: ClaimModal) -> None:
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        """Rights first, before any option is resolved: a reader's /mod call reads nothing else.
+        (Autocomplete runs no checks; it only suggests, and every value is resolved again here.)
+        /mod config has a right of its own, Manage Server, and checks it itself."""
+        command = interaction.command
+        if command is None or command.name != "config":
+            await self.require_moderator(interaction)
+        return True
+
+    def take_form(self, custom_id: str) -> bool:
+        """True for the one submission of a form that may save it."""
         now = time.monotonic()
-        self.open_forms = {key: until for key, until in self.open_forms.items() if until > now}
-        self.open_forms[form.custom_id] = now + FORM_LIFETIME
+        self.taken_forms = {key: at for key, at in self.taken_forms.items() if at > now - 2 * FORM_LIFETIME}
+        if custom_id in self.taken_forms:
+            return False
+        self.taken_forms[custom_id] = now
+        return True
+
+    def release_form(self, custom_id: str) -> None:
+        self.taken_forms.pop(custom_id, None)
+
+    async def open_form(self, interaction: discord.Interaction, form: ClaimModal) -> None:
         await interaction.response.send_modal(form)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """A form this process never opened (the bot restarted meanwhile) gets an answer, not silence."""
+        """A form submission discord.py handed to no live form gets an answer, not silence: a form this
+        process never opened (the bot restarted meanwhile), or one already saved (and so closed)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
+        if interaction.id in self.dispatched_forms:
+            self.dispatched_forms.discard(interaction.id)  # the form's on_submit answers it
+            return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if custom_id.startswith(FORM_PREFIX) and custom_id not in self.open_forms:
-            await answer_error(interaction, RuleBroken(FORM_EXPIRED))
+        if custom_id.startswith(FORM_PREFIX):
+            await answer_error(interaction, RuleBroken(FORM_USED if custom_id in self.taken_forms else FORM_EXPIRED))
 
     async def require_moderator(self, interaction: discord.Interaction) -> GuildSettings:
         assert interaction.guild_id is not None
@@ -252,7 +293,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         source: app_commands.Range[str, 1, 512] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        settings = await self.require_moderator(interaction)
+        settings = await self.desk.guild_settings(interaction.guild_id)  # rights: interaction_check
         target = parse_verdict(verdict)
         checked_note, checked_source = check_note(note), check_source(source)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -280,7 +321,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         source: app_commands.Range[str, 1, 512] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        await self.require_moderator(interaction)
         target = parse_choice(status, Attribution, "attribution")
         checked_note, checked_source = check_note(note), check_source(source)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -301,7 +341,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.describe(kind="Is the statement the speaker's exact words, or a paraphrase?")
     @app_commands.choices(kind=KIND_CHOICES)
     async def add(self, interaction: discord.Interaction, kind: str) -> None:
-        await self.require_moderator(interaction)
         if kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
         await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote"))
@@ -317,7 +356,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         kind: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        await self.require_moderator(interaction)
         checked_note = check_note(note)
         if kind is not None and kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
@@ -337,7 +375,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         note: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        await self.require_moderator(interaction)
         kind = parse_choice(relation, RelationKind, "relation")
         checked_note = check_note(note) if note else ""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -362,7 +399,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         note: app_commands.Range[str, 1, 1000],
     ) -> None:
         assert interaction.guild_id is not None
-        await self.require_moderator(interaction)
         link = check_source(url)
         if link is None:
             raise RuleBroken("The evidence needs a link starting with http:// or https://.")

@@ -54,3 +54,17 @@ async def claim_state(desk: Desk, guild_id: int, number: int) -> ClaimState:
 
 def public(messages: list[Message]) -> list[Message]:
     return [m for m in messages if not m.ephemeral]
+
+
+def assert_no_lost_update(before: ClaimState, after: ClaimState, saved: int) -> None:
+    """Each saved verdict change replaced the one before it: a change prepared against a revision another
+    change had already replaced would show as two rows starting from the same old verdict."""
+    added = list(reversed(after.history[: len(after.history) - len(before.history)]))  # oldest first
+    assert len(added) == saved, added
+    previous = before.claim.verdict.value
+    for change in added:
+        assert change.field == "verdict"
+        assert change.old_value == previous, f"{change.actor.name} overwrote a change it never saw: {added}"
+        previous = change.new_value
+    assert after.claim.verdict.value == previous
+    assert after.claim.revision == before.claim.revision + saved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.desk import Desk
 from bot.domain.states import Attribution, Verdict
 from localdiscord import permissions as perms
@@ -351,3 +353,31 @@ async def test_member_written_markup_and_mentions_show_as_typed_and_ping_nobody(
     assert "<@" not in announcement.content
     assert "@here" not in announcement.content
     assert "@everyone" not in announcement.content
+
+
+async def test_a_form_submitted_twice_at_once_adds_one_claim(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")
+    await opened
+    values = filled(
+        opened, {"Statement": "Drones were seen over the port.", "Speaker (a person or a body)": "Harbour watch"}
+    )
+    first, second = await asyncio.gather(d.submit_modal(opened, values), d.submit_modal(opened, values))
+    await asyncio.gather(first, second)
+    saved = [r for r in (first, second) if r.text == "✅ Added claim #17."]
+    refused = [r for r in (first, second) if "already submitted" in r.text]
+    assert len(saved) == 1, (first.text, second.text)
+    assert len(refused) == 1, (first.text, second.text)
+    assert first.ephemeral
+    assert second.ephemeral
+    assert (await desk.board(newsroom.guild.id)).total == 17  # one claim, not two
+
+
+async def test_a_reader_is_refused_before_the_claim_option_is_even_resolved(newsroom: Newsroom, desk: Desk) -> None:
+    # Were the option resolved first, the reader would hear that no claim matches these words.
+    d = newsroom.driver
+    options = {"claim": "no claim says this at all", "verdict": "false", "note": "n"}
+    refused = await d.slash(newsroom.guild, newsroom.reader, "mod", options, subcommand="status")
+    await refused
+    assert refused.ephemeral
+    assert refused.text.startswith("Only moderators can do that")
