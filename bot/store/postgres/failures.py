@@ -35,18 +35,39 @@ _UNAVAILABLE_CODES = (
 )
 
 
+# Of those, the ones after which the connection itself is gone (a restart, a terminated backend).
+_LOST_CLASSES = ("08",)
+_LOST_CODES = ("57P01", "57P02", "57P03")  # admin shutdown, crash shutdown, cannot connect now
+
+
 class StoreUnreachable(StoreError):
     """The server cannot be reached when the store opens: claimbot will not start."""
 
 
+def connection_lost(exc: BaseException) -> bool:
+    """True if the connection `exc` came from is no use any more, and likely its pool's others neither."""
+    if isinstance(exc, asyncpg.PostgresError):
+        code = exc.sqlstate or ""
+        return code[:2] in _LOST_CLASSES or code in _LOST_CODES
+    if isinstance(exc, asyncpg.exceptions.InternalClientError):
+        # asyncpg's protocol met a backend that died while idle ("cannot switch to state 12; another
+        # operation (2) is in progress", MagicStack/asyncpg#1069): the connection is dead, not our query.
+        return True
+    if isinstance(exc, asyncpg.InterfaceError):
+        # "connection is closed", "the underlying connection is closed"; and "connection has been
+        # released back to the pool", which a pooled connection that closed under our feet says (a
+        # transaction's own use after its end is refused before it reaches asyncpg: store.py).
+        return "closed" in str(exc) or "released back to the pool" in str(exc)
+    return isinstance(exc, ConnectionError)
+
+
 def unavailable(exc: BaseException) -> bool:
     """True if `exc` says the database could not do it now, so nothing was saved and a retry may work."""
+    if connection_lost(exc):
+        return True
     if isinstance(exc, asyncpg.PostgresError):
         code = exc.sqlstate or ""
         return code[:2] in _UNAVAILABLE_CLASSES or code in _UNAVAILABLE_CODES
-    if isinstance(exc, asyncpg.InterfaceError):
-        # "connection is closed", "the underlying connection is closed": lost under our feet.
-        return "closed" in str(exc)
     # Pool acquire or client-side command timeouts (asyncio.TimeoutError is TimeoutError since 3.11);
     # refused, reset or unreachable sockets.
     return isinstance(exc, TimeoutError | OSError)

@@ -22,7 +22,7 @@ from bot.domain.claims import (
 from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.postgres import rows, search
-from bot.store.postgres.queries import Queries
+from bot.store.postgres.pool import Queries
 
 ID_MIN = -ID_MAX - 1
 

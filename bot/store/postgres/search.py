@@ -28,7 +28,7 @@ from bot.domain.claims import IndexedClaim
 from bot.domain.text import INDEX_VERSION, index_terms
 from bot.store.base import Filters
 from bot.store.postgres import rows
-from bot.store.postgres.queries import Queries
+from bot.store.postgres.pool import Queries
 
 log = logging.getLogger(__name__)
 

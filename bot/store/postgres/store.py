@@ -18,8 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.store.postgres import schema, search
-from bot.store.postgres.failures import StoreUnreachable, as_save_failed, describe, unavailable
-from bot.store.postgres.queries import PoolQueries
+from bot.store.postgres.failures import StoreUnreachable, as_save_failed, connection_lost, describe, unavailable
+from bot.store.postgres.pool import PoolQueries, create_pool, forget_if_lost, release_quietly, terminate
 from bot.store.postgres.reads import PgReads
 from bot.store.postgres.writes import PgTx
 
@@ -81,21 +81,14 @@ class PostgresStore(PgReads):
         (both under the schema lock, so processes starting together do it once)."""
         if self._pool is not None:
             return
-        # statement_timeout is the server's; command_timeout is the client's backstop for a server
-        # that no longer answers at all.
-        command_timeout = self.statement_timeout_ms / 1000 + 5 if self.statement_timeout_ms > 0 else None
         try:
-            pool = await asyncpg.create_pool(
+            pool = await create_pool(
                 self.dsn,
                 min_size=self.min_size,
                 max_size=self.max_size,
-                timeout=self.connect_timeout,
-                command_timeout=command_timeout,
-                server_settings={
-                    "application_name": "claimbot",
-                    "statement_timeout": str(self.statement_timeout_ms),
-                    "idle_in_transaction_session_timeout": str(self.idle_in_transaction_timeout_ms),
-                },
+                connect_timeout=self.connect_timeout,
+                statement_timeout_ms=self.statement_timeout_ms,
+                idle_in_transaction_timeout_ms=self.idle_in_transaction_timeout_ms,
             )
         except Exception as exc:
             if unavailable(exc):
@@ -138,29 +131,29 @@ class PostgresStore(PgReads):
             try:
                 tx = conn.transaction()
                 await tx.start()
+                work = PgTx(conn)
                 try:
-                    yield PgTx(conn)
-                except BaseException:
-                    await _roll_back(conn, tx)
+                    yield work
+                except BaseException as exc:
+                    await _roll_back(conn, tx, exc)
                     raise
+                finally:
+                    work.end()
                 await tx.commit()
+            except BaseException as exc:
+                await forget_if_lost(pool, conn, exc)
+                raise
             finally:
-                await _release(pool, conn)
+                await release_quietly(pool, conn)
 
 
-async def _roll_back(conn: asyncpg.Connection, tx: asyncpg.transaction.Transaction) -> None:
-    """Roll back after the work failed; a connection lost meanwhile took its transaction with it."""
+async def _roll_back(conn: asyncpg.Connection, tx: asyncpg.transaction.Transaction, exc: BaseException) -> None:
+    """Roll back after the work failed. A lost connection took its transaction with it; and if the
+    rollback fails, the connection is dropped rather than given back in doubt."""
+    if connection_lost(exc):
+        return
     try:
         await tx.rollback()
-    except Exception as exc:
-        log.warning("Rollback failed (%s); dropping the connection", describe(exc))
-        conn.terminate()
-
-
-async def _release(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
-    """Give the connection back. Failing to reset it only costs the connection: the pool opens
-    another, and the work's outcome stands."""
-    try:
-        await pool.release(conn)
-    except Exception as exc:
-        log.warning("Releasing a connection failed (%s); the pool replaces it", describe(exc))
+    except Exception as failed:
+        log.warning("Rollback failed (%s); dropping the connection", describe(failed))
+        terminate(conn)

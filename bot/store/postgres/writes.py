@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -54,10 +55,23 @@ class _NewSpeaker:
     short: str
 
 
+class _Ended:
+    """What a transaction's statements run on once it is over: nothing."""
+
+    async def _refuse(self, *args: Any) -> Any:
+        raise RuntimeError("the transaction is over: use the Tx only inside `async with store.transaction()`")
+
+    fetch = fetchrow = fetchval = execute = executemany = _refuse
+
+
 class PgTx(PgReads):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
-        self._conn = conn
+        self._conn: Any = conn
+
+    def end(self) -> None:
+        """Called by the store when the transaction commits or rolls back."""
+        self._db = self._conn = _Ended()
 
     # ----------------------------------------------------------------------------- guilds
 
