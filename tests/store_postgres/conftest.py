@@ -1,4 +1,4 @@
-"""PostgreSQL-only audits: a fresh database per test (tests/pg.py) and the store opened on it.
+"""PostgreSQL-only audits: an emptied database per test (tests/pg.py) and the store opened on it.
 
 `seed_guild` copies the shipped story into a guild through the store's primitives in one
 transaction, the way the desk seeds a new guild.
@@ -18,9 +18,6 @@ from bot.seedfile import STORIES_DIR, SeedStory, load_story
 from bot.store.base import ClaimRow, HistoryRow, RelationRow, SpeakerNames
 from bot.store.postgres import PostgresStore
 from bot.store.postgres.writes import PgTx
-from tests.pg import empty_postgres_url, postgres_server, postgres_url
-
-__all__ = ["empty_postgres_url", "postgres_server", "postgres_url"]
 
 GUILD_A = 811111111111111111
 GUILD_B = 822222222222222222
