@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import Dispatch, Place
+from bot.desk import Desk
 from bot.domain.states import Verdict
-from bot.store.sqlite import SqliteClaimStore
+from bot.store.sqlite import SqliteStore
 from localdiscord.driver import Driver
 from localdiscord.world import Message
 
@@ -45,7 +46,7 @@ class Samples:
 async def sample(database: Path, guild_id: int, seed: int, count: int = 300) -> Samples:
     """Claims, words and speaker names that exist in `guild_id` (the store opened briefly, read only)."""
     rng = random.Random(seed)
-    async with SqliteClaimStore(database) as store:
+    async with Desk(SqliteStore(database)) as store:
         await store.ensure_guild(guild_id)
         board = await store.board(guild_id)
         total = sum(board.counts.values())

@@ -19,10 +19,11 @@ from pathlib import Path
 import discord
 
 from bot.bot import ClaimBot
+from bot.desk import Desk
 from bot.seedfile import SeedError, load_stories, load_story
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store.errors import StoreLocked, StoreUnwritable
-from bot.store.sqlite import SqliteClaimStore
+from bot.store import open_store
+from bot.store.errors import StoreError, StoreLocked
 
 log = logging.getLogger("claimbot")
 
@@ -41,14 +42,15 @@ class StartupError(Exception):
         self.code = code
 
 
-def open_store(settings: Settings, *, single_instance: bool = False) -> SqliteClaimStore:
-    return SqliteClaimStore(settings.database_path, load_stories(), single_instance=single_instance)
+def open_desk(settings: Settings, *, single_instance: bool = False) -> Desk:
+    """The desk over the configured store, with the shipped seeds; `async with` opens both."""
+    return Desk(open_store(settings, single_instance=single_instance), load_stories())
 
 
 async def run_bot(settings: Settings) -> None:
     token = settings.require_token()
-    async with open_store(settings, single_instance=True) as store:
-        bot = ClaimBot(settings=settings, store=store)
+    async with open_desk(settings, single_instance=True) as desk:
+        bot = ClaimBot(settings=settings, desk=desk)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -67,8 +69,8 @@ async def run_bot(settings: Settings) -> None:
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> None:
     token = settings.require_token()
-    async with open_store(settings) as store:
-        bot = ClaimBot(settings=settings, store=store, sync_dev_guild=False)
+    async with open_desk(settings) as desk:
+        bot = ClaimBot(settings=settings, desk=desk, sync_dev_guild=False)
         async with bot:
             await bot.login(token)
             if guild_id:
@@ -96,9 +98,9 @@ def invite_url(client_id: int) -> str:
 
 async def seed(settings: Settings, file: Path | None) -> None:
     stories = [load_story(file)] if file else load_stories()
-    async with open_store(settings) as store:
+    async with open_desk(settings) as desk:
         for story in stories:
-            report = await store.apply_seed(story)
+            report = await desk.apply_seed(story)
             print(
                 f"{story.story.slug}: {report.guilds} guilds, {report.added} claims added, "
                 f"{report.updated} updated, {report.kept} kept as moderators left them"
@@ -106,8 +108,14 @@ async def seed(settings: Settings, file: Path | None) -> None:
 
 
 async def backup(settings: Settings, target: Path) -> None:
-    async with open_store(settings) as store:
-        await store.backup(target)
+    """SQLite only: PostgreSQL has pg_dump (README, Backups)."""
+    if settings.database_is_postgres:
+        raise StartupError("backup copies a SQLite file; back PostgreSQL up with pg_dump (see the README)", 2)
+    from bot.store.sqlite import SqliteStore
+    from bot.store.sqlite.maintenance import backup as backup_sqlite
+
+    async with SqliteStore(settings.database_path) as store:
+        await backup_sqlite(store, target)
     print(f"Backed up {settings.database_path} to {target}.")
 
 
@@ -178,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except discord.LoginFailure:
         print("claimbot: DISCORD_TOKEN was refused by Discord; check it in the developer portal", file=sys.stderr)
         return 2
-    except StoreUnwritable as exc:
+    except StoreError as exc:
         print(f"claimbot: {exc}", file=sys.stderr)
         return 1
     except PermissionError as exc:

@@ -1,4 +1,4 @@
-"""The Bot subclass: given its settings and store, it loads the cogs and talks to Discord."""
+"""The Bot subclass: given its settings and desk, it loads the cogs and talks to Discord."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from discord.ext import commands
 
 from bot.commands.budget import AutocompleteBudget
 from bot.commands.tree import ClaimTree, answer_error, log_outcome
+from bot.desk import Desk
 from bot.endpoint import use_api_base, use_gateway_from_api
 from bot.settings import Settings
-from bot.store.base import ClaimStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class ClaimBot(commands.Bot):
         self,
         *,
         settings: Settings,
-        store: ClaimStore,
+        desk: Desk,
         sync_dev_guild: bool = True,
         guild_ready_timeout: float = 2.0,
     ) -> None:
@@ -58,7 +58,7 @@ class ClaimBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
-        self.store = store
+        self.desk = desk
         self.sync_dev_guild = sync_dev_guild
         self.draining = False
         self.autocomplete_budget = AutocompleteBudget()

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(default=None, description="The bot token")
     discord_api_base: str = Field(default=DEFAULT_API_BASE, description="REST base including /api/vN")
     database_url: str = Field(default="sqlite:///data/claims.db")
+    database_pool_min: int = Field(default=2, ge=1, le=100)
+    database_pool_max: int = Field(default=10, ge=1, le=500)
+    database_statement_timeout_ms: int = Field(default=5_000, ge=100, le=600_000)
     dev_guild_id: int | None = None
     log_level: str = "INFO"
 
@@ -47,6 +50,13 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
+        if is_postgres_url(value):
+            parts = urlsplit(value)
+            if not parts.hostname and "host=" not in parts.query:
+                raise ValueError("must name a host, e.g. postgresql://user@127.0.0.1:5432/claims")
+            if not parts.path.strip("/"):
+                raise ValueError("must name a database, e.g. postgresql://user@127.0.0.1:5432/claims")
+            return value
         sqlite_path(value)  # raises ValueError with a readable message
         return value
 
@@ -66,8 +76,22 @@ class Settings(BaseSettings):
         return level
 
     @property
+    def database_is_postgres(self) -> bool:
+        return is_postgres_url(self.database_url)
+
+    @property
     def database_path(self) -> Path:
         return sqlite_path(self.database_url)
+
+    @property
+    def database_label(self) -> str:
+        """The database for a log line or a message: the file, or the server and database without
+        the password."""
+        if not self.database_is_postgres:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or "?"
+        return f"postgresql://{host}:{parts.port or 5432}{parts.path}"
 
     def require_token(self) -> str:
         if self.discord_token is None:
@@ -77,13 +101,20 @@ class Settings(BaseSettings):
         return self.discord_token.get_secret_value()
 
 
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
 def sqlite_path(url: str) -> Path:
     """Turn SQLAlchemy's `sqlite:///relative.db` / `sqlite:////absolute.db` into a path."""
     prefix = "sqlite:///"
-    if url.startswith(("postgres://", "postgresql://")):
-        raise ValueError("PostgreSQL is not supported yet; use sqlite:///path/to/claims.db")
+    if is_postgres_url(url):
+        raise ValueError("this is a PostgreSQL URL, not a SQLite file")
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise ValueError("must look like sqlite:///relative/path.db or sqlite:////absolute/path.db")
+        raise ValueError(
+            "must look like sqlite:///relative/path.db, sqlite:////absolute/path.db "
+            "or postgresql://user@host:5432/database"
+        )
     return Path(url[len(prefix) :])
 
 

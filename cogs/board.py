@@ -21,7 +21,7 @@ TIMELINE_PAGE = 8  # the same page size as the card's History button, so paging 
 class Board(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
 
     @app_commands.command(name="status", description="The board of claims by verdict, or one claim's timeline")
     @app_commands.describe(claim="A claim to show the timeline of (leave empty for the board)")
@@ -29,14 +29,14 @@ class Board(commands.Cog):
     async def status(self, interaction: discord.Interaction, claim: ClaimOption | None = None) -> None:
         assert interaction.guild_id is not None
         if claim is None:
-            await interaction.response.send_message(embed=board(await self.store.board(interaction.guild_id)))
+            await interaction.response.send_message(embed=board(await self.desk.board(interaction.guild_id)))
             return
         await self._timeline(interaction, claim)
 
     async def _timeline(self, interaction: discord.Interaction, claim: ClaimSummary) -> None:
         assert interaction.guild_id is not None
-        full = await self.store.claim(interaction.guild_id, claim.number)
-        page = await self.store.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
+        full = await self.desk.claim(interaction.guild_id, claim.number)
+        page = await self.desk.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
         await interaction.response.send_message(embed=timeline(full, page), view=timeline_pager(full.number, page))
 
 

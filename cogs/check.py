@@ -20,7 +20,7 @@ SHOWN = 5
 class Check(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
         # Context menus cannot live inside a Cog class in discord.py; the cog owns it all the same.
         self.menu = app_commands.ContextMenu(name="Check claims", callback=self.check_claims)
         self.menu.guild_only = True
@@ -35,7 +35,7 @@ class Check(commands.Cog):
     async def check_claims(self, interaction: discord.Interaction, message: discord.Message) -> None:
         assert interaction.guild_id is not None
         text = " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
-        found = await self.store.match_text(interaction.guild_id, text, limit=SHOWN)
+        found = await self.desk.match_text(interaction.guild_id, text, limit=SHOWN)
         await interaction.response.send_message(embed=matches(text, found), ephemeral=True)
 
 

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import ClaimOption, store_of
+from bot.commands.options import ClaimOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.render import custom_ids
 from bot.render.cards import claim_buttons, claim_card
@@ -45,9 +45,9 @@ class HistoryButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
 
     async def run(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
-        claim = await store.claim(interaction.guild_id, self.number)
-        page = await store.history(interaction.guild_id, self.number, limit=HISTORY_PAGE)
+        desk = desk_of(interaction)
+        claim = await desk.claim(interaction.guild_id, self.number)
+        page = await desk.history(interaction.guild_id, self.number, limit=HISTORY_PAGE)
         await interaction.response.send_message(
             embed=timeline(claim, page), view=timeline_pager(claim.number, page), ephemeral=True
         )
@@ -60,10 +60,10 @@ class SpeakerButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
 
     async def run(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
-        claim = await store.claim(interaction.guild_id, self.number)
-        speaker = await store.speaker_by_id(interaction.guild_id, claim.speaker.id)
-        page = await store.speaker_claims(interaction.guild_id, speaker.id, limit=SPEAKER_PAGE)
+        desk = desk_of(interaction)
+        claim = await desk.claim(interaction.guild_id, self.number)
+        speaker = await desk.speaker_by_id(interaction.guild_id, claim.speaker.id)
+        page = await desk.speaker_claims(interaction.guild_id, speaker.id, limit=SPEAKER_PAGE)
         await interaction.response.send_message(
             embed=speaker_page(speaker, page), view=speaker_pager(speaker, page), ephemeral=True
         )
@@ -76,9 +76,9 @@ class RelatedButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
 
     async def run(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
-        claim = await store.claim(interaction.guild_id, self.number)
-        relations = await store.relations(interaction.guild_id, self.number)
+        desk = desk_of(interaction)
+        claim = await desk.claim(interaction.guild_id, self.number)
+        relations = await desk.relations(interaction.guild_id, self.number)
         await interaction.response.send_message(embed=related(claim, relations), ephemeral=True)
 
 
@@ -95,16 +95,16 @@ class HistoryPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=
 
     async def run(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
-        claim = await store.claim(interaction.guild_id, self.number)
-        page = await store.history(interaction.guild_id, self.number, offset=self.offset, limit=HISTORY_PAGE)
+        desk = desk_of(interaction)
+        claim = await desk.claim(interaction.guild_id, self.number)
+        page = await desk.history(interaction.guild_id, self.number, offset=self.offset, limit=HISTORY_PAGE)
         await show_page(interaction, embed=timeline(claim, page), view=timeline_pager(claim.number, page))
 
 
 class Claims(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(HistoryButton, SpeakerButton, RelatedButton, HistoryPager)
@@ -117,7 +117,7 @@ class Claims(commands.Cog):
     @app_commands.guild_only()
     async def claim(self, interaction: discord.Interaction, claim: ClaimOption) -> None:
         assert interaction.guild_id is not None
-        card = await self.store.claim_card(interaction.guild_id, claim.number)
+        card = await self.desk.claim_card(interaction.guild_id, claim.number)
         await interaction.response.send_message(embed=claim_card(card), view=claim_buttons(card.claim.number))
 
 

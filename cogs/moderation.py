@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.commands.checks import Refused, can_manage_server, is_moderator
 from bot.commands.options import ClaimOption
 from bot.commands.tree import answer_error, log_outcome
+from bot.desk import ClaimEdit
 from bot.domain.claims import Actor, Change, Claim, GuildSettings, NewClaim, RelationKind
 from bot.domain.rules import (
     RuleBroken,
@@ -30,7 +31,6 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import settings_summary, verdict_announcement
-from bot.store.base import ClaimEdit
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -139,17 +139,10 @@ class AddClaimModal(ClaimModal):
             said_when=fields["said_when"],
             evidence=(),
         )
-        claim = await self.cog.store.add_claim(
-            interaction.guild_id, new, note="Added by a moderator.", actor=actor_of(interaction)
+        # The claim and its source are saved together: "nothing was changed" is then always true.
+        claim = await self.cog.desk.add_claim(
+            interaction.guild_id, new, note="Added by a moderator.", actor=actor_of(interaction), source_url=source
         )
-        if source:
-            claim = await self.cog.store.add_evidence(
-                interaction.guild_id,
-                claim.number,
-                source,
-                note="Source given when the claim was added.",
-                actor=actor_of(interaction),
-            )
         await interaction.followup.send(saved_note(f"Added claim #{claim.number}."), ephemeral=True)
         log_outcome(interaction, "ok")
 
@@ -169,7 +162,7 @@ class EditClaimModal(ClaimModal):
         edit = ClaimEdit(verbatim=self.verbatim, **fields)
         await interaction.response.defer(ephemeral=True, thinking=True)
         # The revision read when the form opened: a change made meanwhile is refused, not overwritten.
-        claim, changes = await self.cog.store.edit_claim(
+        claim, changes = await self.cog.desk.edit_claim(
             interaction.guild_id,
             self.claim.number,
             edit,
@@ -187,7 +180,7 @@ class EditClaimModal(ClaimModal):
 class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
         self.open_forms: dict[str, float] = {}  # custom_id -> when it stops being accepted
         super().__init__()
 
@@ -208,7 +201,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
 
     async def require_moderator(self, interaction: discord.Interaction) -> GuildSettings:
         assert interaction.guild_id is not None
-        settings = await self.store.guild_settings(interaction.guild_id)
+        settings = await self.desk.guild_settings(interaction.guild_id)
         if not is_moderator(interaction, settings):
             raise Refused(NOT_A_MODERATOR)
         return settings
@@ -263,7 +256,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         target = parse_verdict(verdict)
         checked_note, checked_source = check_note(note), check_source(source)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated, change = await self.store.set_verdict(
+        updated, change = await self.desk.set_verdict(
             interaction.guild_id,
             claim.number,
             target,
@@ -291,7 +284,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         target = parse_choice(status, Attribution, "attribution")
         checked_note, checked_source = check_note(note), check_source(source)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated, _change = await self.store.set_attribution(
+        updated, _change = await self.desk.set_attribution(
             interaction.guild_id,
             claim.number,
             target,  # type: ignore[arg-type]
@@ -328,7 +321,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         checked_note = check_note(note)
         if kind is not None and kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
-        current = await self.store.claim(interaction.guild_id, claim.number)
+        current = await self.desk.claim(interaction.guild_id, claim.number)
         verbatim = None if kind is None else kind == "quote"
         await self.open_form(interaction, EditClaimModal(self, current, note=checked_note, verbatim=verbatim))
 
@@ -348,7 +341,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         kind = parse_choice(relation, RelationKind, "relation")
         checked_note = check_note(note) if note else ""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.store.link_claims(
+        await self.desk.link_claims(
             interaction.guild_id,
             claim.number,
             kind,  # type: ignore[arg-type]
@@ -375,7 +368,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise RuleBroken("The evidence needs a link starting with http:// or https://.")
         checked_note = check_note(note)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.store.add_evidence(
+        updated = await self.desk.add_evidence(
             interaction.guild_id, claim.number, link, note=checked_note, actor=actor_of(interaction)
         )
         count = len(updated.evidence)
@@ -421,9 +414,9 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         elif reset is not None:
             raise RuleBroken("Pick a setting to reset from the choices.")
         settings = (
-            await self.store.update_guild_settings(interaction.guild_id, **changes)
+            await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes
-            else await self.store.guild_settings(interaction.guild_id)
+            else await self.desk.guild_settings(interaction.guild_id)
         )
         channel = interaction.guild.get_channel(settings.announce_channel_id or 0)
         warnings = []

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import SpeakerOption, store_of
+from bot.commands.options import SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.domain.claims import Speaker
 from bot.domain.rules import RuleBroken, parse_verdict
@@ -44,9 +44,9 @@ class SearchPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=c
         query = search_query(message.embeds[0]) if message and message.embeds else None
         if not query:
             raise RuleBroken("This search can no longer be paged; run /search again.")
-        store = store_of(interaction)
-        speaker = await store.speaker_by_id(interaction.guild_id, self.speaker_id) if self.speaker_id else None
-        page = await store.search(
+        desk = desk_of(interaction)
+        speaker = await desk.speaker_by_id(interaction.guild_id, self.speaker_id) if self.speaker_id else None
+        page = await desk.search(
             interaction.guild_id,
             query,
             verdict=self.verdict,
@@ -61,7 +61,7 @@ class SearchPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=c
 class Search(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SearchPager)
@@ -88,7 +88,7 @@ class Search(commands.Cog):
         chosen: Speaker | None = speaker
         # The cleaned query is the one the embed's footer keeps for the pager: pages 1 and 2 search the same text.
         query = clean(query[:QUERY_MAX], inline=True)
-        page = await self.store.search(
+        page = await self.desk.search(
             interaction.guild_id,
             query,
             verdict=verdict,

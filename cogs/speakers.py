@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import SpeakerOption, store_of
+from bot.commands.options import SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.render import custom_ids
 from bot.render.lists import speaker_page, speaker_pager
@@ -33,17 +33,17 @@ class SpeakerPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=
 
     async def run(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
+        desk = desk_of(interaction)
         # speaker_by_id is scoped to this guild: an id copied from another server finds nothing.
-        speaker = await store.speaker_by_id(interaction.guild_id, self.speaker_id)
-        page = await store.speaker_claims(interaction.guild_id, speaker.id, offset=self.offset, limit=PAGE_SIZE)
+        speaker = await desk.speaker_by_id(interaction.guild_id, self.speaker_id)
+        page = await desk.speaker_claims(interaction.guild_id, speaker.id, offset=self.offset, limit=PAGE_SIZE)
         await show_page(interaction, embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))
 
 
 class Speakers(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.desk = bot.desk
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(SpeakerPager)
@@ -56,7 +56,7 @@ class Speakers(commands.Cog):
     @app_commands.guild_only()
     async def who_said(self, interaction: discord.Interaction, speaker: SpeakerOption) -> None:
         assert interaction.guild_id is not None
-        page = await self.store.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
+        page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
         await interaction.response.send_message(embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))
 
 

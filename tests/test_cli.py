@@ -73,7 +73,7 @@ def test_seed_twice_duplicates_nothing(tmp_path: Path) -> None:
         pass
     first = run_cli(tmp_path, "seed")
     assert first.returncode == 0, first.stderr
-    # No guild has been seen yet; give the store one, then seed twice.
+    # No guild has been seen yet; give the desk one, then seed twice.
     asyncio.run(_ensure_guild(database, 42))
     before = count_rows(database)
     second = run_cli(tmp_path, "seed")
@@ -94,10 +94,10 @@ def count_rows(database: Path) -> dict[str, int]:
 
 async def _ensure_guild(database: Path, guild_id: int) -> None:
     from bot.seedfile import load_stories
-    from bot.store.sqlite import SqliteClaimStore
+    from tests.desks import opened_desk
 
-    async with SqliteClaimStore(database, load_stories()) as store:
-        await store.ensure_guild(guild_id)
+    async with opened_desk(database, load_stories()) as desk:
+        await desk.ensure_guild(guild_id)
 
 
 async def test_sync_registers_every_command_with_the_guild(local_discord: Driver, tmp_path: Path) -> None:  # noqa: F811

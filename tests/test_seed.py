@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.claims import RelationKind
 from bot.domain.states import Attribution, Verdict
 from bot.seedfile import SeedClaim, SeedError, SeedStory, load_stories, load_story
-from bot.store.sqlite import SqliteClaimStore
+from tests.desks import opened_desk
 from tests.store.conftest import GUILD_A, SHIPPED_STORY, number_of, rewrite_claim, write_seed
 
 ZELENSKY_QUOTE = "We know about 10,000 soldiers of North Korea, that they are preparing to send to fight against us."
@@ -144,15 +145,13 @@ def test_every_claim_has_a_rationale_and_a_date_as_far_as_the_story_tells(shippe
 
 
 @pytest.fixture
-async def seeded(tmp_path: Path, shipped: SeedStory) -> AsyncIterator[SqliteClaimStore]:
-    async with SqliteClaimStore(tmp_path / "claims.db", [shipped]) as store:
-        await store.ensure_guild(GUILD_A)
-        yield store
+async def seeded(tmp_path: Path, shipped: SeedStory) -> AsyncIterator[Desk]:
+    async with opened_desk(tmp_path / "claims.db", [shipped]) as desk:
+        await desk.ensure_guild(GUILD_A)
+        yield desk
 
 
-async def test_the_seeded_store_shows_the_quote_contradicted_by_rutte_and_moscow(
-    seeded: SqliteClaimStore, tmp_path: Path
-) -> None:
+async def test_the_seeded_store_shows_the_quote_contradicted_by_rutte_and_moscow(seeded: Desk, tmp_path: Path) -> None:
     number = number_of(tmp_path / "claims.db", GUILD_A, "zelensky-we-know-10000")
     card = await seeded.claim_card(GUILD_A, number)
     assert card.claim.statement == ZELENSKY_QUOTE

@@ -54,11 +54,22 @@ def test_api_base_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> N
     assert load_settings(_env_file=None).discord_api_base == "http://127.0.0.1:8080/api/v10"
 
 
-@pytest.mark.parametrize("value", ["postgres://u:p@db/claims", "postgresql://db/claims"])
-def test_postgres_database_url_is_refused_with_the_sqlite_form(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    message = refused(monkeypatch, "DATABASE_URL", value)
-    assert "PostgreSQL" in message
-    assert "sqlite:///" in message
+@pytest.mark.parametrize("value", ["postgres://u:secret@db/claims", "postgresql://db:5433/claims"])
+def test_a_postgres_database_url_selects_postgres_and_is_shown_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", value)
+    settings = load_settings(_env_file=None)
+    assert settings.database_is_postgres
+    assert "secret" not in settings.database_label
+    assert settings.database_label.endswith("/claims")
+
+
+@pytest.mark.parametrize(("value", "says"), [("postgresql://db", "database"), ("postgresql:///claims", "host")])
+def test_a_postgres_url_without_host_or_database_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str, says: str
+) -> None:
+    assert says in refused(monkeypatch, "DATABASE_URL", value)
 
 
 @pytest.mark.parametrize("value", ["garbage", "sqlite:///", "sqlite://claims.db", "mysql://db/claims", "claims.db"])
@@ -131,8 +142,8 @@ def test_an_env_file_is_read_only_when_asked(tmp_path: Path) -> None:
 
 def test_a_bad_value_in_the_env_file_names_the_setting(tmp_path: Path) -> None:
     env_file = tmp_path / "dev.env"
-    env_file.write_text("DATABASE_URL=postgres://db/claims\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"^DATABASE_URL: PostgreSQL"):
+    env_file.write_text("DATABASE_URL=mysql://db/claims\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^DATABASE_URL: must look like sqlite:///"):
         load_settings(_env_file=env_file)
 
 

@@ -1,4 +1,4 @@
-"""Claim and speaker options: autocomplete from the store, and the typed value checked again on submit.
+"""Claim and speaker options: autocomplete from the desk, and the typed value checked again on submit.
 
 Autocomplete runs no parent checks and a member may submit text it never offered, so `transform`
 resolves whatever arrives, inside the interaction's own guild only.
@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.desk.errors import ClaimNotFound, SpeakerNotFound
 from bot.domain.claims import ClaimSummary, Speaker
 from bot.domain.rules import parse_claim_number
 from bot.render.choices import claim_choice, speaker_choice, speaker_id_from_value
-from bot.store.errors import ClaimNotFound, SpeakerNotFound
 
 if TYPE_CHECKING:
-    from bot.store.base import ClaimStore
+    from bot.desk import Desk
 
 
-def store_of(interaction: discord.Interaction) -> ClaimStore:
-    return interaction.client.store  # type: ignore[attr-defined]
+def desk_of(interaction: discord.Interaction) -> Desk:
+    return interaction.client.desk  # type: ignore[attr-defined]
 
 
 def may_suggest(interaction: discord.Interaction) -> bool:
@@ -39,12 +39,12 @@ class ClaimTransformer(app_commands.Transformer):
         if not may_suggest(interaction):
             return []
         assert interaction.guild_id is not None
-        found = await store_of(interaction).suggest_claims(interaction.guild_id, value[:200])
+        found = await desk_of(interaction).suggest_claims(interaction.guild_id, value[:200])
         return [claim_choice(summary) for summary in found]
 
     async def transform(self, interaction: discord.Interaction, value: str) -> ClaimSummary:
         assert interaction.guild_id is not None  # the tree refuses interactions outside servers
-        found = await store_of(interaction).resolve_claim(interaction.guild_id, value[:200])
+        found = await desk_of(interaction).resolve_claim(interaction.guild_id, value[:200])
         if found is None:
             # A number gets "there is no claim #N in this server", words get "no claim matches".
             number = parse_claim_number(value)
@@ -59,19 +59,19 @@ class SpeakerTransformer(app_commands.Transformer):
         if not may_suggest(interaction):
             return []
         assert interaction.guild_id is not None
-        found = await store_of(interaction).suggest_speakers(interaction.guild_id, value[:200])
+        found = await desk_of(interaction).suggest_speakers(interaction.guild_id, value[:200])
         return [speaker_choice(speaker) for speaker in found]
 
     async def transform(self, interaction: discord.Interaction, value: str) -> Speaker:
         assert interaction.guild_id is not None
-        store = store_of(interaction)
+        desk = desk_of(interaction)
         speaker_id = speaker_id_from_value(value)
         if speaker_id is not None:
             try:
-                return await store.speaker_by_id(interaction.guild_id, speaker_id)
+                return await desk.speaker_by_id(interaction.guild_id, speaker_id)
             except SpeakerNotFound:
                 raise SpeakerNotFound(value[:80]) from None
-        return await store.find_speaker(interaction.guild_id, value[:200])
+        return await desk.find_speaker(interaction.guild_id, value[:200])
 
 
 ClaimOption = app_commands.Transform[ClaimSummary, ClaimTransformer]

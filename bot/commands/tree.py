@@ -15,8 +15,9 @@ import discord
 from discord import app_commands
 
 from bot.commands.checks import Refused
+from bot.desk.errors import NothingToChange, Refusal, VerdictConflict
 from bot.domain.rules import RuleBroken
-from bot.store.errors import NothingToChange, StoreError, VerdictConflict
+from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -61,7 +62,7 @@ def explain(error: BaseException) -> str | None:
         # Two moderators making the same change at once: the second hears who was first.
         when = discord.utils.format_dt(error.at, "R")
         return f"{error} {error.by.name} set it {when}."
-    if isinstance(error, StoreError | RuleBroken | Refused | ShuttingDown):
+    if isinstance(error, Refusal | StoreError | RuleBroken | Refused | ShuttingDown):
         return str(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
@@ -125,7 +126,7 @@ class ClaimTree(app_commands.CommandTree):
         bot: ClaimBot = self.client  # type: ignore[assignment]
         if bot.draining:
             raise ShuttingDown()
-        await bot.store.ensure_guild(interaction.guild_id)
+        await bot.desk.ensure_guild(interaction.guild_id)
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

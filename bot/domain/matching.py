@@ -8,15 +8,12 @@ read every claim of a large guild to weigh the guild's own filter term, which is
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.claims import MATCH_END, MATCH_START
+from bot.domain.text import WORD, fold, words
 
-_WORD = re.compile(r"\w+")
-MAX_TERMS = 12
-MAX_TERM_LENGTH = 48
 SNIPPET_WORDS = 32
 
 # Where a word is found says how much it tells: the speaker's name most, the role least.
@@ -26,24 +23,10 @@ ROLE_WEIGHT = 0.5
 WHOLE_WORD_BONUS = 0.5  # "troops" typed in full beats "troo" as a prefix of "troopship"
 
 
-def fold(word: str) -> str:
-    """Case and accents away, as the search index's tokenizer does (unicode61, remove_diacritics)."""
-    if word.isascii():  # most text: no accents to strip, and the per-character loop is the cost
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def terms(text: str) -> list[str]:
-    """The words of a query, folded, at most MAX_TERMS of at most MAX_TERM_LENGTH characters."""
-    found = [fold(w)[:MAX_TERM_LENGTH] for w in _WORD.findall(text)]
-    return list(dict.fromkeys(w for w in found if w))[:MAX_TERMS]
-
-
 def _column_score(query: Sequence[str], text: str) -> tuple[float, set[str]]:
     score = 0.0
     hit: set[str] = set()
-    for word in _WORD.findall(fold(text)):
+    for word in words(text):
         for term in query:
             if word.startswith(term):
                 score += 1.0 + (WHOLE_WORD_BONUS if word == term else 0.0)
@@ -84,8 +67,8 @@ def _words(statement: str, query: Sequence[str]) -> list[tuple[int, int, bool]]:
     if statement.isascii() and query:
         # One regex pass instead of folding each word: most statements are plain ASCII.
         wanted = re.compile("|".join(re.escape(t) for t in query), re.IGNORECASE)
-        return [(m.start(), m.end(), wanted.match(m.group()) is not None) for m in _WORD.finditer(statement)]
-    return [(m.start(), m.end(), any(fold(m.group()).startswith(t) for t in query)) for m in _WORD.finditer(statement)]
+        return [(m.start(), m.end(), wanted.match(m.group()) is not None) for m in WORD.finditer(statement)]
+    return [(m.start(), m.end(), any(fold(m.group()).startswith(t) for t in query)) for m in WORD.finditer(statement)]
 
 
 def snippet(statement: str, query: Sequence[str], words: int = SNIPPET_WORDS) -> str:

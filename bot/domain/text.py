@@ -17,16 +17,18 @@ MAX_TERMS = 12  # of a query: more words narrow nothing and only cost
 MAX_TERM_LENGTH = 48
 
 # Runs of letters and digits. Not `\w`: an underscore splits words, as punctuation does.
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 
 # Words too common in news prose to say anything about which claim a message is about.
-STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by for from had has have he her his i if in into is it its of on or
-    our said says she that the their them they this to was we were will with would you about after also
-    than then there these those which who what when where why not no more one
-    """.split()
-)
+# fmt: off
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "he",
+    "her", "his", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "our", "said", "says", "she",
+    "that", "the", "their", "them", "they", "this", "to", "was", "we", "were", "will", "with", "would", "you",
+    "about", "after", "also", "than", "then", "there", "these", "those", "which", "who", "what", "when",
+    "where", "why", "not", "no", "more", "one",
+))
+# fmt: on
 
 
 def fold(text: str) -> str:
@@ -40,12 +42,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Every word of the text as the index stores it, in order, repeats kept."""
-    return [w[:MAX_TERM_LENGTH] for w in _WORD.findall(fold(text))]
+    return [w[:MAX_TERM_LENGTH] for w in WORD.findall(fold(text))]
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """Each word's (start, end) in the original text with its term, for highlighting."""
-    return [(m.start(), m.end(), fold(m.group())[:MAX_TERM_LENGTH]) for m in _WORD.finditer(text)]
+    return [(m.start(), m.end(), fold(m.group())[:MAX_TERM_LENGTH]) for m in WORD.finditer(text)]
 
 
 def index_terms(statement: str, speaker_names: Iterable[str], role: str) -> list[str]:

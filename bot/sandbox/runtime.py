@@ -19,10 +19,11 @@ from pathlib import Path
 import discord
 
 from bot.bot import ClaimBot
+from bot.desk import Desk
 from bot.sandbox.world import Newsroom, build_newsroom
 from bot.seedfile import load_stories
 from bot.settings import Settings
-from bot.store.sqlite import SqliteClaimStore
+from bot.store import open_store
 from localdiscord.client import restore_discord_py
 from localdiscord.driver import Driver
 from localdiscord.server import LocalDiscord
@@ -109,8 +110,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
                     database_url=f"sqlite:///{workdir / 'claims.db'}",
                     log_level=settings.log_level,
                 )
-                async with SqliteClaimStore(bot_settings.database_path, load_stories(), single_instance=True) as store:
-                    bot = ClaimBot(settings=bot_settings, store=store, sync_dev_guild=False, guild_ready_timeout=0.05)
+                async with Desk(open_store(bot_settings, single_instance=True), load_stories()) as desk:
+                    bot = ClaimBot(settings=bot_settings, desk=desk, sync_dev_guild=False, guild_ready_timeout=0.05)
                     async with bot:
                         connection = await _connect(bot, token)
                         await _sync_to(bot, newsroom)

@@ -1,55 +1,15 @@
-"""What the store refuses, in terms a member can be told. The cogs turn these into ephemeral replies."""
+"""What a store raises on purpose: the database would not take a write, or cannot be used at all."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.domain.claims import Actor
-from bot.domain.states import Verdict
-
 
 class StoreError(Exception):
-    """Base for everything the store raises on purpose."""
-
-
-class ClaimNotFound(StoreError):
-    def __init__(self, number: int | str) -> None:
-        if isinstance(number, int) or str(number).startswith("#"):
-            text = f"There is no claim #{str(number).lstrip('#')} in this server."
-        else:
-            text = f"No claim matches “{number}”. Try /search, or pick one of the suggestions."
-        super().__init__(text)
-        self.number = number
-
-
-class SpeakerNotFound(StoreError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"No speaker matches “{name}” in this server.")
-        self.name = name
-
-
-class VerdictConflict(StoreError):
-    """Someone else changed the claim after this change was prepared: refuse rather than overwrite."""
-
-    def __init__(self, number: int, current: Verdict, by: Actor, at: datetime) -> None:
-        super().__init__(f"#{number} was changed meanwhile by {by.name} (now {current.value}); nothing was saved.")
-        self.number, self.current, self.by, self.at = number, current, by, at
-
-
-class NothingToChange(StoreError):
-    """The change asks for what is already there (a verdict equal to the current one)."""
-
-    def __init__(self, message: str, by: Actor | None = None, at: datetime | None = None) -> None:
-        super().__init__(message)
-        self.by, self.at = by, at
-
-
-class DuplicateRelation(StoreError):
-    pass
+    """Base for everything a store raises on purpose; str(exc) is fit to show a member."""
 
 
 class SaveFailed(StoreError):
-    """The database would not take the write (read-only, disk full, locked too long). Nothing changed."""
+    """The database would not take the write (read-only, disk full, locked too long, unreachable, a
+    statement timeout). Nothing changed."""
 
     def __init__(self, reason: str) -> None:
         super().__init__("Could not save, nothing was changed. Please try again in a moment.")
@@ -57,8 +17,12 @@ class SaveFailed(StoreError):
 
 
 class StoreLocked(StoreError):
-    """Another claimbot process holds the database."""
+    """Another claimbot process holds the database (SQLite: one process per file)."""
 
 
 class StoreUnwritable(StoreError):
     """The database's folder cannot be written (a read-only file system): claimbot will not start."""
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached or refuses us at start-up: claimbot will not start."""

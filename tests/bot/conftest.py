@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot.bot import ClaimBot
+from bot.desk import Desk
 from bot.seedfile import load_stories
 from bot.settings import Settings
-from bot.store.base import ClaimStore
-from bot.store.sqlite import SqliteClaimStore
+from bot.store import open_store
 from localdiscord import permissions as perms
 from localdiscord.client import restore_discord_py
 from localdiscord.driver import Driver
@@ -81,38 +81,39 @@ def bot_settings(driver: Driver, database: Path) -> Settings:
     )
 
 
-async def start_bot(settings: Settings) -> tuple[ClaimBot, SqliteClaimStore, asyncio.Task[None]]:
-    store = SqliteClaimStore(settings.database_path, load_stories(), single_instance=True)
-    await store.open()
+async def start_bot(settings: Settings) -> tuple[ClaimBot, Desk, asyncio.Task[None]]:
+    """The bot as `python -m bot` wires it: the configured store, the desk over it, the client."""
+    desk = Desk(open_store(settings, single_instance=True), load_stories())
+    await desk.open()
     # discord.py waits up to 2 s for guilds to stream in before on_ready; the local Discord sends them at once.
-    bot = ClaimBot(settings=settings, store=store, guild_ready_timeout=0.05)
+    bot = ClaimBot(settings=settings, desk=desk, guild_ready_timeout=0.05)
     await bot.login(settings.require_token())
     task = asyncio.create_task(bot.connect())
     await asyncio.wait_for(bot.wait_until_ready(), 10)
     await bot.tree.sync()
-    return bot, store, task
+    return bot, desk, task
 
 
-async def stop_bot(bot: ClaimBot, store: SqliteClaimStore, task: asyncio.Task[None]) -> None:
+async def stop_bot(bot: ClaimBot, desk: Desk, task: asyncio.Task[None]) -> None:
     await bot.close()
     await asyncio.wait_for(task, 10)
-    await store.close()
+    await desk.close()
 
 
 @pytest.fixture
 async def claimbot(newsroom: Newsroom, tmp_path: Path) -> AsyncIterator[ClaimBot]:
-    bot, store, task = await start_bot(bot_settings(newsroom.driver, tmp_path / "claims.db"))
+    bot, desk, task = await start_bot(bot_settings(newsroom.driver, tmp_path / "claims.db"))
     try:
         yield bot
     finally:
-        await stop_bot(bot, store, task)
+        await stop_bot(bot, desk, task)
         restore_discord_py()
 
 
 @pytest.fixture
-async def store(claimbot: ClaimBot, newsroom: Newsroom) -> ClaimStore:
-    """The running bot's store, both servers already seeded (the bot seeds a server on its first
+async def desk(claimbot: ClaimBot, newsroom: Newsroom) -> Desk:
+    """The running bot's desk, both servers already seeded (the bot seeds a server on its first
     interaction; tests that set data up directly need the seed claims there first)."""
     for guild in (newsroom.guild, newsroom.other_guild):
-        await claimbot.store.ensure_guild(guild.id)
-    return claimbot.store
+        await claimbot.desk.ensure_guild(guild.id)
+    return claimbot.desk

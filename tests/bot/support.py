@@ -1,12 +1,12 @@
-"""Small readers for the bot-level tests: what a member sees in an embed or a form, and what the store holds."""
+"""Small readers for the bot-level tests: what a member sees in an embed or a form, and what the desk holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from bot.desk import Desk
 from bot.domain.claims import Change, Claim, Relation
-from bot.store.base import ClaimStore
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Message
 
@@ -46,10 +46,10 @@ class ClaimState:
     relations: tuple[Relation, ...]
 
 
-async def claim_state(store: ClaimStore, guild_id: int, number: int) -> ClaimState:
-    history = await store.history(guild_id, number, limit=100)
-    relations = await store.relations(guild_id, number)
-    return ClaimState(await store.claim(guild_id, number), history.items, tuple(relations))
+async def claim_state(desk: Desk, guild_id: int, number: int) -> ClaimState:
+    history = await desk.history(guild_id, number, limit=100)
+    relations = await desk.relations(guild_id, number)
+    return ClaimState(await desk.claim(guild_id, number), history.items, tuple(relations))
 
 
 def public(messages: list[Message]) -> list[Message]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.states import Verdict
-from bot.store.base import ClaimStore
 from localdiscord.client import restore_discord_py
 from localdiscord.world import Message
 from tests.bot.conftest import Newsroom, bot_settings, start_bot, stop_bot
@@ -77,15 +77,15 @@ async def test_related_button_shows_what_contradicts_and_supports_the_claim(news
 # Pagers
 
 
-async def many_zelensky_claims(store: ClaimStore, newsroom: Newsroom) -> None:
+async def many_zelensky_claims(desk: Desk, newsroom: Newsroom) -> None:
     for index in range(12):
         new = NewClaim(statement=f"Statement number {index} about the front.", verbatim=False, speaker="Zelenskyy")
-        await store.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
+        await desk.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
 
 
-async def test_who_said_pages_in_place_for_whoever_asked(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_who_said_pages_in_place_for_whoever_asked(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    await many_zelensky_claims(store, newsroom)
+    await many_zelensky_claims(desk, newsroom)
     asked = await d.slash(newsroom.guild, newsroom.reader, "who-said", {"speaker": "Zelenskiy"})
     await asked
     page = asked.original
@@ -107,11 +107,9 @@ async def test_who_said_pages_in_place_for_whoever_asked(newsroom: Newsroom, sto
     assert footer(back.original) == "Showing 1–10 of 16 claims"
 
 
-async def test_someone_elses_page_turn_is_private_and_leaves_the_list_alone(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_someone_elses_page_turn_is_private_and_leaves_the_list_alone(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    await many_zelensky_claims(store, newsroom)
+    await many_zelensky_claims(desk, newsroom)
     asked = await d.slash(newsroom.guild, newsroom.reader, "who-said", {"speaker": "zelensky"})
     await asked
     page = asked.original
@@ -157,11 +155,11 @@ async def test_search_pages_keep_the_query_and_filters(newsroom: Newsroom, claim
     )
 
 
-async def test_history_pages_through_a_long_timeline(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_history_pages_through_a_long_timeline(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     verdicts = [Verdict.INVESTIGATING, Verdict.DISPUTED] * 5
     for index, verdict in enumerate(verdicts):
-        await store.set_verdict(
+        await desk.set_verdict(
             newsroom.guild.id, 5, verdict, note=f"round {index}", source_url=None, actor=Actor(9, f"mod{index}")
         )
     asked = await d.slash(newsroom.guild, newsroom.reader, "status", {"claim": "5"})
@@ -184,14 +182,14 @@ async def test_history_pages_through_a_long_timeline(newsroom: Newsroom, store: 
 async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom, tmp_path: Path) -> None:
     d = newsroom.driver
     settings = bot_settings(d, tmp_path / "claims.db")
-    bot, store, task = await start_bot(settings)
+    bot, desk, task = await start_bot(settings)
     try:
         card = await post_card(newsroom, 2)
         searched = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "north korea"})
         await searched
     finally:
-        await stop_bot(bot, store, task)
-    bot, store, task = await start_bot(settings)
+        await stop_bot(bot, desk, task)
+    bot, desk, task = await start_bot(settings)
     try:
         assert bot.user is not None
         for custom_id, title in (
@@ -222,21 +220,21 @@ async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom
         await history
         assert "🟠 Disputed → 🟢 Confirmed · by **mod**" in description(history.original)
     finally:
-        await stop_bot(bot, store, task)
+        await stop_bot(bot, desk, task)
         restore_discord_py()
 
 
 async def test_a_form_opened_before_a_restart_is_answered_not_lost(newsroom: Newsroom, tmp_path: Path) -> None:
     d = newsroom.driver
     settings = bot_settings(d, tmp_path / "claims.db")
-    bot, store, task = await start_bot(settings)
+    bot, desk, task = await start_bot(settings)
     try:
         opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
         await opened
         assert opened.modal is not None
     finally:
-        await stop_bot(bot, store, task)
-    bot, store, task = await start_bot(settings)
+        await stop_bot(bot, desk, task)
+    bot, desk, task = await start_bot(settings)
     try:
         submitted = await d.submit_modal(
             opened, filled(opened, {"Statement": "Said before the restart.", "Speaker (a person or a body)": "Rutte"})
@@ -244,7 +242,7 @@ async def test_a_form_opened_before_a_restart_is_answered_not_lost(newsroom: New
         await submitted
         assert submitted.ephemeral
         assert "opened before claimbot restarted" in submitted.text
-        assert await store.resolve_claim(newsroom.guild.id, "17") is None  # nothing was added
+        assert await desk.resolve_claim(newsroom.guild.id, "17") is None  # nothing was added
     finally:
-        await stop_bot(bot, store, task)
+        await stop_bot(bot, desk, task)
         restore_discord_py()

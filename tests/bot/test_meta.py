@@ -13,8 +13,8 @@ from discord import AppCommandType, app_commands
 from bot.bot import EXTENSIONS, ClaimBot
 from bot.seedfile import load_stories
 from bot.settings import Settings
-from bot.store.sqlite import SqliteClaimStore
 from tests.bot.conftest import Newsroom
+from tests.desks import opened_desk
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = "…"  # what discord.py sends when a command or option has no description
@@ -24,8 +24,8 @@ PLACEHOLDER = "…"  # what discord.py sends when a command or option has no des
 async def bot(tmp_path: Path) -> AsyncIterator[ClaimBot]:
     """The bot with every extension loaded and nothing connected: the command tree as it would sync."""
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'claims.db'}")  # type: ignore[call-arg]
-    store = SqliteClaimStore(settings.database_path, load_stories(), single_instance=True)
-    claimbot = ClaimBot(settings=settings, store=store)
+    desk = opened_desk(settings.database_path, load_stories(), single_instance=True)
+    claimbot = ClaimBot(settings=settings, desk=desk)
     for name in EXTENSIONS:
         await claimbot.load_extension(name)
     yield claimbot

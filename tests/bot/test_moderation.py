@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.desk import Desk
 from bot.domain.states import Attribution, Verdict
-from bot.store.base import ClaimStore
 from localdiscord import permissions as perms
 from tests.bot.conftest import Newsroom
 from tests.bot.support import description, fields, filled, modal_inputs, public
@@ -26,7 +26,7 @@ async def configure(newsroom: Newsroom, **options: object):  # type: ignore[no-u
 
 
 async def test_verdict_change_is_announced_in_the_channel_and_confirmed_privately(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
     result = await d.slash(
@@ -56,12 +56,12 @@ async def test_verdict_change_is_announced_in_the_channel_and_confirmed_privatel
     assert "We know about 10,000 soldiers" in announcement.content
     assert [m.id for m in public(d.messages(newsroom.general))] == [announcement.id]
     assert d.messages(newsroom.announce) == []  # no announce channel configured
-    claim = await store.claim(newsroom.guild.id, 2)
+    claim = await desk.claim(newsroom.guild.id, 2)
     assert claim.verdict is Verdict.CONFIRMED
     assert claim.rationale.startswith("Satellite images")
 
 
-async def test_verdict_change_is_also_posted_in_the_announce_channel(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_verdict_change_is_also_posted_in_the_announce_channel(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     config = await configure(newsroom, announce_channel=newsroom.announce)
     assert config.ephemeral
@@ -84,9 +84,7 @@ async def test_verdict_change_is_also_posted_in_the_announce_channel(newsroom: N
     assert result.messages[0].text == "✅ #6 is now false."
 
 
-async def test_config_warns_when_the_bot_may_not_post_in_the_announce_channel(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_config_warns_when_the_bot_may_not_post_in_the_announce_channel(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     d.set_bot_permissions(newsroom.announce, deny=perms.SEND_MESSAGES)
     config = await configure(newsroom, announce_channel=newsroom.announce)
@@ -108,17 +106,15 @@ async def test_config_warns_when_the_bot_may_not_post_in_the_announce_channel(
     assert private.ephemeral
     assert private.text.startswith("✅ #6 is now investigating.\nI may not post in <#")
     assert d.messages(newsroom.announce) == []
-    assert (await store.claim(newsroom.guild.id, 6)).verdict is Verdict.INVESTIGATING
+    assert (await desk.claim(newsroom.guild.id, 6)).verdict is Verdict.INVESTIGATING
 
 
-async def test_config_sets_a_moderator_role_whose_members_may_change_verdicts(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_config_sets_a_moderator_role_whose_members_may_change_verdicts(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     config = await configure(newsroom, moderator_role=newsroom.checker_role)
     assert config.ephemeral
     assert f"Moderator role: <@&{newsroom.checker_role.id}>" in config.text
-    assert (await store.guild_settings(newsroom.guild.id)).moderator_role_id == newsroom.checker_role.id
+    assert (await desk.guild_settings(newsroom.guild.id)).moderator_role_id == newsroom.checker_role.id
     assert d.permissions(newsroom.checker, newsroom.general) & (perms.MANAGE_MESSAGES | perms.MANAGE_GUILD) == 0
     result = await d.slash(
         newsroom.guild,
@@ -144,7 +140,7 @@ async def test_config_sets_a_moderator_role_whose_members_may_change_verdicts(
     await again
     assert again.ephemeral
     assert again.text.startswith("Only moderators can do that")
-    assert (await store.claim(newsroom.guild.id, 3)).verdict is Verdict.INVESTIGATING
+    assert (await desk.claim(newsroom.guild.id, 3)).verdict is Verdict.INVESTIGATING
 
 
 async def test_config_without_options_shows_the_settings(newsroom: Newsroom, claimbot) -> None:
@@ -158,7 +154,7 @@ async def test_config_without_options_shows_the_settings(newsroom: Newsroom, cla
 # The other /mod subcommands: each leaves a history row a reader can see
 
 
-async def test_attribution_change_is_in_the_history_and_on_the_card(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_attribution_change_is_in_the_history_and_on_the_card(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     result = await d.slash(
         newsroom.guild,
@@ -170,7 +166,7 @@ async def test_attribution_change_is_in_the_history_and_on_the_card(newsroom: Ne
     await result
     assert result.ephemeral
     assert result.text == "✅ #6 is now: reported by an outlet."
-    assert (await store.claim(newsroom.guild.id, 6)).attribution is Attribution.VIA_OUTLET
+    assert (await desk.claim(newsroom.guild.id, 6)).attribution is Attribution.VIA_OUTLET
     history = await timeline_text(newsroom, 6)
     block = history.split("\n\n")[1]
     assert block.startswith("**Attribution**: 🎙️ On the record → 📰 Reported by an outlet · by **mod**")
@@ -181,7 +177,7 @@ async def test_attribution_change_is_in_the_history_and_on_the_card(newsroom: Ne
     assert "Reported by an outlet" in fields(card.original)["Attribution"]
 
 
-async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
     await opened
@@ -211,7 +207,7 @@ async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroo
     await submitted
     assert submitted.ephemeral
     assert submitted.text == "✅ Added claim #17."
-    claim = await store.claim(newsroom.guild.id, 17)
+    claim = await desk.claim(newsroom.guild.id, 17)
     assert claim.speaker.name == "Volodymyr Zelensky"
     assert claim.verbatim
     assert [e.url for e in claim.evidence] == ["https://example.org/kursk"]
@@ -228,7 +224,7 @@ async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroo
     assert "Added by a moderator." in history
 
 
-async def test_add_refuses_a_form_with_a_date_it_cannot_read(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_add_refuses_a_form_with_a_date_it_cannot_read(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")
     await opened
@@ -241,13 +237,11 @@ async def test_add_refuses_a_form_with_a_date_it_cannot_read(newsroom: Newsroom,
     await submitted
     assert submitted.ephemeral
     assert submitted.text.startswith('when must be a date like "2024-10-17"')
-    board = await store.board(newsroom.guild.id)
+    board = await desk.board(newsroom.guild.id)
     assert board.total == 16
 
 
-async def test_edit_opens_a_prefilled_form_and_records_each_changed_field(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_edit_opens_a_prefilled_form_and_records_each_changed_field(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     opened = await d.slash(
         newsroom.guild, newsroom.moderator, "mod", {"claim": "6", "note": "Role per NATO's site"}, subcommand="edit"
@@ -264,14 +258,14 @@ async def test_edit_opens_a_prefilled_form_and_records_each_changed_field(
     await submitted
     assert submitted.ephemeral
     assert submitted.text == "✅ #6: changed role."
-    assert (await store.claim(newsroom.guild.id, 6)).role == "Secretary General of NATO"
+    assert (await desk.claim(newsroom.guild.id, 6)).role == "Secretary General of NATO"
     history = await timeline_text(newsroom, 6)
     block = history.split("\n\n")[1]
     assert block.startswith("**Role**: NATO Secretary General → Secretary General of NATO · by **mod**")
     assert "Role per NATO's site" in block
 
 
-async def test_link_records_the_relation_on_both_cards(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_link_records_the_relation_on_both_cards(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     result = await d.slash(
         newsroom.guild,
@@ -291,7 +285,7 @@ async def test_link_records_the_relation_on_both_cards(newsroom: Newsroom, store
     assert "supported by **#10**" in fields(card.original)["Related claims"]
 
 
-async def test_evidence_is_listed_on_the_card_and_in_the_history(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_evidence_is_listed_on_the_card_and_in_the_history(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     result = await d.slash(
         newsroom.guild,
@@ -310,7 +304,7 @@ async def test_evidence_is_listed_on_the_card_and_in_the_history(newsroom: Newsr
     assert "[Treaty text](https://kcna.kp/treaty)" in fields(card.original)["Evidence"]
 
 
-async def test_change_made_in_the_announce_channel_is_posted_there_once(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_change_made_in_the_announce_channel_is_posted_there_once(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     await configure(newsroom, announce_channel=newsroom.announce)
     result = await d.slash(
@@ -327,9 +321,7 @@ async def test_change_made_in_the_announce_channel_is_posted_there_once(newsroom
     assert public(d.messages(newsroom.general)) == []
 
 
-async def test_member_written_markup_and_mentions_show_as_typed_and_ping_nobody(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_member_written_markup_and_mentions_show_as_typed_and_ping_nobody(newsroom: Newsroom, desk: Desk) -> None:
     """The local Discord fails the test on any ping; here we also check the text reads as it was typed."""
     d = newsroom.driver
     opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
-from bot.store.base import ClaimStore
 from tests.bot.conftest import Newsroom
 from tests.bot.support import description, fields
 
@@ -109,13 +109,11 @@ async def test_claim_autocomplete_matches_words_prefixes_and_speakers(
         assert choice["name"].startswith(f"#{choice['value']} · ")
 
 
-async def test_claim_autocomplete_offers_at_most_25_choices_with_short_names(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_claim_autocomplete_offers_at_most_25_choices_with_short_names(newsroom: Newsroom, desk: Desk) -> None:
     long_statement = "North Korea " + "troops and artillery and missiles " * 100
     for index in range(30):
         new = NewClaim(statement=f"{long_statement} {index}", verbatim=True, speaker="Kim Jong Un " + "X" * 150)
-        await store.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
+        await desk.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
     for typed in ("", "north", "troops artillery", "kim"):
         result = await newsroom.driver.autocomplete(newsroom.guild, newsroom.reader, "claim", "claim", typed)
         await result
@@ -127,8 +125,8 @@ async def test_claim_autocomplete_offers_at_most_25_choices_with_short_names(
 # The card
 
 
-async def test_card_shows_every_part_of_a_verbatim_claim(newsroom: Newsroom, store: ClaimStore) -> None:
-    await store.add_evidence(
+async def test_card_shows_every_part_of_a_verbatim_claim(newsroom: Newsroom, desk: Desk) -> None:
+    await desk.add_evidence(
         newsroom.guild.id, 2, "https://example.org/brussels", note="Press conference video", actor=SETUP
     )
     result = await newsroom.driver.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "2"})

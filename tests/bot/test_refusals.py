@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.states import Verdict
-from bot.store.base import ClaimStore
 from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member
@@ -50,14 +50,14 @@ async def set_moderator_role(newsroom: Newsroom) -> None:
     assert "Moderator role: <@&" in result.text
 
 
-async def everything(store: ClaimStore, newsroom: Newsroom) -> tuple[object, ...]:
+async def everything(desk: Desk, newsroom: Newsroom) -> tuple[object, ...]:
     """What any /mod call could change in the newsroom: claims 2 and 5, the board, the settings."""
     guild_id = newsroom.guild.id
     return (
-        await claim_state(store, guild_id, 2),
-        await claim_state(store, guild_id, 5),
-        await store.board(guild_id),
-        await store.guild_settings(guild_id),
+        await claim_state(desk, guild_id, 2),
+        await claim_state(desk, guild_id, 5),
+        await desk.board(guild_id),
+        await desk.guild_settings(guild_id),
     )
 
 
@@ -68,56 +68,54 @@ def assert_refused(result: InteractionResult, text: str) -> None:
     assert [m.text for m in result.messages] == [text]
 
 
-async def refuse_every_mod_subcommand(newsroom: Newsroom, store: ClaimStore, member: Member) -> None:
+async def refuse_every_mod_subcommand(newsroom: Newsroom, desk: Desk, member: Member) -> None:
     d = newsroom.driver
-    before = await everything(store, newsroom)
+    before = await everything(desk, newsroom)
     for subcommand, options, refusal in mod_calls(newsroom):
         result = await d.slash(newsroom.guild, member, "mod", options, subcommand=subcommand)
         await result.finished(idle=0.02)
         assert_refused(result, refusal)
-    assert await everything(store, newsroom) == before
+    assert await everything(desk, newsroom) == before
     assert public(d.messages(newsroom.general)) == []
     assert d.messages(newsroom.announce) == []
 
 
-async def test_reader_is_refused_every_mod_subcommand_and_nothing_changes(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
-    await refuse_every_mod_subcommand(newsroom, store, newsroom.reader)
+async def test_reader_is_refused_every_mod_subcommand_and_nothing_changes(newsroom: Newsroom, desk: Desk) -> None:
+    await refuse_every_mod_subcommand(newsroom, desk, newsroom.reader)
 
 
 async def test_member_with_no_permissions_is_refused_even_when_the_interaction_reaches_the_bot(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
     nobody = d.create_member(newsroom.guild, "nobody")
     d.set_permissions(newsroom.general, nobody, deny=perms.ALL)
     assert d.permissions(nobody, newsroom.general) == 0
-    await refuse_every_mod_subcommand(newsroom, store, nobody)
+    await refuse_every_mod_subcommand(newsroom, desk, nobody)
 
 
-async def test_plain_moderator_cannot_change_the_settings(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_plain_moderator_cannot_change_the_settings(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    before = await store.guild_settings(newsroom.guild.id)
+    before = await desk.guild_settings(newsroom.guild.id)
     for options in ({"moderator_role": newsroom.checker_role}, {"announce_channel": newsroom.announce}, {}):
         result = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand="config")
         await result.finished(idle=0.02)
         assert_refused(result, NOT_A_MANAGER)
     # nor can a member whose only right is the configured moderator role
     await set_moderator_role(newsroom)
-    configured = await store.guild_settings(newsroom.guild.id)
+    configured = await desk.guild_settings(newsroom.guild.id)
     assert configured.moderator_role_id == newsroom.checker_role.id
     result = await d.slash(newsroom.guild, newsroom.checker, "mod", {"reset": "moderator_role"}, subcommand="config")
     await result
     assert_refused(result, NOT_A_MANAGER)
-    assert await store.guild_settings(newsroom.guild.id) == configured
+    assert await desk.guild_settings(newsroom.guild.id) == configured
     assert before.announce_channel_id is None
 
 
-async def test_note_over_1000_characters_is_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_note_over_1000_characters_is_refused(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     note = "x" * 1001
-    before = await everything(store, newsroom)
+    before = await everything(desk, newsroom)
     calls = [
         ("status", {"claim": "2", "verdict": "confirmed", "note": note}),
         ("attribution", {"claim": "2", "status": "retracted", "note": note}),
@@ -129,14 +127,14 @@ async def test_note_over_1000_characters_is_refused(newsroom: Newsroom, store: C
         result = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand=subcommand)
         await result.finished(idle=0.02)
         assert_refused(result, "The note is 1,001 characters; keep it to 1,000.")
-    assert await everything(store, newsroom) == before
+    assert await everything(desk, newsroom) == before
     assert public(d.messages(newsroom.general)) == []
 
 
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://x", "notaurl", "http://", "https://exa mple.org"])
-async def test_source_that_is_not_a_web_link_is_refused(newsroom: Newsroom, store: ClaimStore, link: str) -> None:
+async def test_source_that_is_not_a_web_link_is_refused(newsroom: Newsroom, desk: Desk, link: str) -> None:
     d = newsroom.driver
-    before = await everything(store, newsroom)
+    before = await everything(desk, newsroom)
     calls = [
         ("status", {"claim": "2", "verdict": "confirmed", "note": "n", "source": link}),
         ("attribution", {"claim": "2", "status": "retracted", "note": "n", "source": link}),
@@ -150,13 +148,13 @@ async def test_source_that_is_not_a_web_link_is_refused(newsroom: Newsroom, stor
             "The source must be a web link starting with http:// or https://.",
             "The evidence needs a link starting with http:// or https://.",
         ), subcommand
-    assert await everything(store, newsroom) == before
+    assert await everything(desk, newsroom) == before
     assert public(d.messages(newsroom.general)) == []
 
 
-async def test_verdict_equal_to_the_current_one_is_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_verdict_equal_to_the_current_one_is_refused(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    before = await claim_state(store, newsroom.guild.id, 2)
+    before = await claim_state(desk, newsroom.guild.id, 2)
     result = await d.slash(
         newsroom.guild,
         newsroom.moderator,
@@ -167,13 +165,13 @@ async def test_verdict_equal_to_the_current_one_is_refused(newsroom: Newsroom, s
     await result
     assert result.ephemeral
     assert result.text.startswith("#2 is already disputed; nothing was changed. claimbot seed set it <t:")
-    assert await claim_state(store, newsroom.guild.id, 2) == before
+    assert await claim_state(desk, newsroom.guild.id, 2) == before
     assert public(d.messages(newsroom.general)) == []
 
 
-async def test_unknown_verdict_from_a_modified_client_is_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_unknown_verdict_from_a_modified_client_is_refused(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    before = await claim_state(store, newsroom.guild.id, 2)
+    before = await claim_state(desk, newsroom.guild.id, 2)
     result = await d.slash(
         newsroom.guild, newsroom.moderator, "mod", {"claim": "2", "verdict": "true", "note": "n"}, subcommand="status"
     )
@@ -182,12 +180,12 @@ async def test_unknown_verdict_from_a_modified_client_is_refused(newsroom: Newsr
     d.warnings.clear()  # sent on purpose: no Discord client offers it
     assert result.ephemeral
     assert result.text.startswith("Unknown verdict 'true'; choose one of: unverified, investigating")
-    assert await claim_state(store, newsroom.guild.id, 2) == before
+    assert await claim_state(desk, newsroom.guild.id, 2) == before
 
 
-async def test_two_moderators_changing_one_claim_at_once_only_one_wins(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_two_moderators_changing_one_claim_at_once_only_one_wins(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    before = await claim_state(store, newsroom.guild.id, 2)
+    before = await claim_state(desk, newsroom.guild.id, 2)
     results = await asyncio.gather(
         *(
             d.slash(
@@ -216,7 +214,7 @@ async def test_two_moderators_changing_one_claim_at_once_only_one_wins(newsroom:
         rf"#2 is already false; nothing was changed\. {name} set it <t:\d+:R>\.",
         loser.text,
     ), loser.text
-    after = await claim_state(store, newsroom.guild.id, 2)
+    after = await claim_state(desk, newsroom.guild.id, 2)
     assert after.claim.verdict is Verdict.FALSE
     assert after.claim.revision == before.claim.revision + 1
     assert len(after.history) == len(before.history) + 1
@@ -227,7 +225,7 @@ async def test_two_moderators_changing_one_claim_at_once_only_one_wins(newsroom:
 
 
 async def test_edit_form_submitted_after_another_moderator_changed_the_claim_is_refused(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
     opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"claim": "6", "note": "typo"}, subcommand="edit")
@@ -236,44 +234,44 @@ async def test_edit_form_submitted_after_another_moderator_changed_the_claim_is_
         newsroom.guild, newsroom.admin, "mod", {"claim": "6", "verdict": "false", "note": "n"}, subcommand="status"
     )
     await change
-    before = await claim_state(store, newsroom.guild.id, 6)
+    before = await claim_state(desk, newsroom.guild.id, 6)
     submitted = await d.submit_modal(opened, filled(opened, {"Role or affiliation": "NATO chief"}))
     await submitted
     assert submitted.ephemeral
     assert submitted.text.startswith("#6 was changed meanwhile by admin (now false); nothing was saved.")
-    assert await claim_state(store, newsroom.guild.id, 6) == before
+    assert await claim_state(desk, newsroom.guild.id, 6) == before
 
 
-async def test_form_submitted_after_losing_the_moderator_role_is_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_form_submitted_after_losing_the_moderator_role_is_refused(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
     await set_moderator_role(newsroom)
     opened = await d.slash(newsroom.guild, newsroom.checker, "mod", {"kind": "quote"}, subcommand="add")
     await opened
     assert opened.modal is not None
     d.remove_roles(newsroom.checker, newsroom.checker_role)
-    before = await store.board(newsroom.guild.id)
+    before = await desk.board(newsroom.guild.id)
     submitted = await d.submit_modal(
         opened, filled(opened, {"Statement": "Late words", "Speaker (a person or a body)": "Someone"})
     )
     await submitted
     assert_refused(submitted, NOT_A_MODERATOR)
-    assert await store.board(newsroom.guild.id) == before
+    assert await desk.board(newsroom.guild.id) == before
 
 
 # Another server
 
 
-async def guild_a_only_claim(store: ClaimStore, newsroom: Newsroom) -> int:
+async def guild_a_only_claim(desk: Desk, newsroom: Newsroom) -> int:
     new = NewClaim(statement="Drones were seen over the Newsroom's city.", verbatim=False, speaker="Local Desk")
-    claim = await store.add_claim(newsroom.guild.id, new, note="setup", actor=Actor(1, "setup"))
+    claim = await desk.add_claim(newsroom.guild.id, new, note="setup", actor=Actor(1, "setup"))
     assert claim.number == 17
     return claim.number
 
 
-async def test_number_that_exists_only_in_another_server_is_not_found(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_number_that_exists_only_in_another_server_is_not_found(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    number = await guild_a_only_claim(store, newsroom)
-    before = await claim_state(store, newsroom.guild.id, number)
+    number = await guild_a_only_claim(desk, newsroom)
+    before = await claim_state(desk, newsroom.guild.id, number)
     other = newsroom.other_guild
     for typed in (str(number), f"#{number}"):
         shown = await d.slash(other, newsroom.other_moderator, "claim", {"claim": typed})
@@ -301,14 +299,14 @@ async def test_number_that_exists_only_in_another_server_is_not_found(newsroom: 
     )
     await typed_words
     assert_refused(typed_words, "No claim matches “drones newsroom city”. Try /search, or pick one of the suggestions.")
-    assert await claim_state(store, newsroom.guild.id, number) == before
+    assert await claim_state(desk, newsroom.guild.id, number) == before
 
 
 async def test_other_servers_moderator_changes_only_their_own_claim_of_the_same_number(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
-    before = await everything(store, newsroom)
+    before = await everything(desk, newsroom)
     result = await d.slash(
         newsroom.other_guild,
         newsroom.other_moderator,
@@ -318,16 +316,16 @@ async def test_other_servers_moderator_changes_only_their_own_claim_of_the_same_
     )
     await result
     assert result.messages[0].text == "✅ #2 is now false."
-    assert (await store.claim(newsroom.other_guild.id, 2)).verdict is Verdict.FALSE
-    assert await everything(store, newsroom) == before
+    assert (await desk.claim(newsroom.other_guild.id, 2)).verdict is Verdict.FALSE
+    assert await everything(desk, newsroom) == before
     assert public(d.messages(newsroom.general)) == []
 
 
-async def test_button_ids_pointing_at_another_servers_data_find_nothing(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_button_ids_pointing_at_another_servers_data_find_nothing(newsroom: Newsroom, desk: Desk) -> None:
     """A modified client can press any custom_id on a message; the guild still comes from the interaction."""
     d = newsroom.driver
-    number = await guild_a_only_claim(store, newsroom)
-    zelensky_in_a = await store.find_speaker(newsroom.guild.id, "Zelensky")
+    number = await guild_a_only_claim(desk, newsroom)
+    zelensky_in_a = await desk.find_speaker(newsroom.guild.id, "Zelensky")
     other = newsroom.other_guild
     card = await d.slash(other, newsroom.other_moderator, "claim", {"claim": "2"})
     await card
@@ -363,10 +361,10 @@ async def test_search_too_often_is_told_to_slow_down(newsroom: Newsroom, claimbo
     assert re.fullmatch(r"Slow down a little: try again in \d+ s\.", answers[5].text)
 
 
-async def test_links_evidence_and_edits_that_change_nothing_are_refused(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_links_evidence_and_edits_that_change_nothing_are_refused(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    await store.add_evidence(newsroom.guild.id, 2, "https://example.org/a", note="a", actor=Actor(1, "setup"))
-    before = await everything(store, newsroom)
+    await desk.add_evidence(newsroom.guild.id, 2, "https://example.org/a", note="a", actor=Actor(1, "setup"))
+    before = await everything(desk, newsroom)
     calls = [
         ({"claim": "2", "relation": "supports", "other": "#2"}, "link", "A claim cannot be linked to itself."),
         # seeded: #6 contradicts #2, and #2 is the same as #1 (which reads the same both ways)
@@ -379,7 +377,7 @@ async def test_links_evidence_and_edits_that_change_nothing_are_refused(newsroom
         ({"claim": "2", "url": "https://example.org/a", "note": "n"}, "evidence", "#2 already lists that link."),
         ({"claim": "2", "status": "on_record", "note": "n"}, "attribution", "#2 is already marked on the record."),
     ]
-    others = [await claim_state(store, newsroom.guild.id, number) for number in (1, 6)]
+    others = [await claim_state(desk, newsroom.guild.id, number) for number in (1, 6)]
     for options, subcommand, refusal in calls:
         result = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand=subcommand)
         await result.finished(idle=0.02)
@@ -389,5 +387,5 @@ async def test_links_evidence_and_edits_that_change_nothing_are_refused(newsroom
     submitted = await d.submit_modal(opened, {})  # the prefilled form, sent back as it was
     await submitted
     assert_refused(submitted, "#2 already says that; nothing was changed.")
-    assert await everything(store, newsroom) == before
-    assert [await claim_state(store, newsroom.guild.id, number) for number in (1, 6)] == others
+    assert await everything(desk, newsroom) == before
+    assert [await claim_state(desk, newsroom.guild.id, number) for number in (1, 6)] == others

@@ -10,9 +10,11 @@ import asyncio
 import re
 
 from bot.commands.budget import BURST, RATE, AutocompleteBudget
+from bot.desk import Desk
+from bot.desk.finding import MATCH_POOL, SEARCH_CAP
+from bot.domain import text
 from bot.domain.claims import Actor, NewClaim
-from bot.store.sqlite import fts
-from bot.store.sqlite.store import MATCH_POOL, SEARCH_CAP, SqliteClaimStore
+from bot.store.sqlite import index
 from localdiscord.interactions import AUTOCOMPLETE_RESULT
 from tests.bot.conftest import Newsroom
 from tests.bot.support import description
@@ -78,17 +80,17 @@ def test_autocomplete_budget_allows_a_burst_then_the_rate() -> None:
     assert [budget.allow(1, 7, now=1000.0) for _ in range(6)] == [True] * 5 + [False]  # never more than the burst
 
 
-async def many_drone_claims(store: SqliteClaimStore, guild_id: int, count: int) -> None:
+async def many_drone_claims(desk: Desk, guild_id: int, count: int) -> None:
     for i in range(count):
         new = NewClaim(statement=f"Drone sighting number {i} over the port", verbatim=False, speaker=f"Watcher {i % 7}")
-        await store.add_claim(guild_id, new, note="setup", actor=Actor(1, "setup"))
+        await desk.add_claim(guild_id, new, note="setup", actor=Actor(1, "setup"))
 
 
 async def test_work_per_interaction_is_bounded_with_hundreds_of_matches(newsroom: Newsroom, claimbot) -> None:
     d = newsroom.driver
-    store = claimbot.store
-    await store.ensure_guild(newsroom.guild.id)
-    await many_drone_claims(store, newsroom.guild.id, SEARCH_CAP + 50)
+    desk = claimbot.desk
+    await desk.ensure_guild(newsroom.guild.id)
+    await many_drone_claims(desk, newsroom.guild.id, SEARCH_CAP + 50)
 
     searched = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "drone sighting"})
     await searched
@@ -123,10 +125,11 @@ async def test_work_per_interaction_is_bounded_with_hundreds_of_matches(newsroom
 
 def test_typed_text_becomes_a_bounded_query() -> None:
     long_query = " ".join(f"word{i}" * 20 for i in range(3000))[:6000]
-    terms = fts.words(long_query)
-    assert len(terms) <= fts.MAX_TERMS
-    assert all(len(t) <= fts.MAX_TERM_LENGTH for t in terms)
-    any_word = fts.any_word_query(1, long_query)
-    assert any_word is not None
-    assert any_word.count(" OR ") < fts.MAX_TERMS * 2
+    terms = text.query_terms(long_query)
+    assert len(terms) <= text.MAX_TERMS
+    assert all(len(t) <= text.MAX_TERM_LENGTH for t in terms)
+    content = text.content_terms(long_query)
+    assert all(len(t) <= text.MAX_TERM_LENGTH for t in content)
+    any_word = index.any_term(1, content)
+    assert any_word.count(" OR ") < text.MAX_TERMS * 2
     assert MATCH_POOL <= 25

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+from bot.desk import Desk
 from bot.domain.states import Verdict
-from bot.store.base import ClaimStore
 from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
 from tests.bot.conftest import Newsroom
@@ -20,12 +20,12 @@ DEADLINE = 3.0
 
 
 async def test_five_moderators_changing_one_claim_at_once_exactly_one_wins_and_the_rest_hear_who(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
     mods = d.create_role(newsroom.guild, "Desk", permissions=perms.MANAGE_MESSAGES)
     racers = [d.create_member(newsroom.guild, f"racer{i}", roles=[mods]) for i in range(5)]
-    before = await claim_state(store, newsroom.guild.id, 4)
+    before = await claim_state(desk, newsroom.guild.id, 4)
     results = await asyncio.gather(
         *(
             d.slash(
@@ -50,7 +50,7 @@ async def test_five_moderators_changing_one_claim_at_once_exactly_one_wins_and_t
     for loser in (r for r in results if r is not winners[0]):
         assert loser.ephemeral, loser
         assert told.fullmatch(loser.text), loser.text
-    after = await claim_state(store, newsroom.guild.id, 4)
+    after = await claim_state(desk, newsroom.guild.id, 4)
     assert after.claim.verdict is Verdict.MISLEADING
     assert after.claim.revision == before.claim.revision + 1
     assert len(after.history) == len(before.history) + 1
@@ -58,7 +58,7 @@ async def test_five_moderators_changing_one_claim_at_once_exactly_one_wins_and_t
 
 
 async def test_fifty_readers_and_fifty_autocompletes_during_thirty_writes_are_all_answered_in_time(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     d = newsroom.driver
     mods = d.create_role(newsroom.guild, "Desk", permissions=perms.MANAGE_MESSAGES)

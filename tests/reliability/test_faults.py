@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 
 from bot.bot import ClaimBot
-from bot.store.base import ClaimStore
-from bot.store.sqlite import SqliteClaimStore
+from bot.desk import Desk
+from bot.store.sqlite.maintenance import integrity_check
 from localdiscord.client import restore_discord_py
 from localdiscord.interactions import InteractionResult
 from tests.bot.conftest import Newsroom, bot_settings, start_bot, stop_bot
 from tests.bot.support import claim_state, public
+from tests.desks import opened_desk
 from tests.reliability.conftest import ROOT
 from tests.reliability.figures import record_figure
 
@@ -64,13 +65,13 @@ async def change_verdict(newsroom: Newsroom, verdict: str, note: str = "checked"
     return result
 
 
-async def assert_refused_cleanly(newsroom: Newsroom, store: ClaimStore, verdict: str, note: str = "n") -> None:
-    before = await claim_state(store, newsroom.guild.id, 2)
+async def assert_refused_cleanly(newsroom: Newsroom, desk: Desk, verdict: str, note: str = "n") -> None:
+    before = await claim_state(desk, newsroom.guild.id, 2)
     announced = len(public(newsroom.driver.messages(newsroom.general)))
     refused = await change_verdict(newsroom, verdict, note)
     assert refused.ephemeral
     assert refused.text == COULD_NOT_SAVE
-    assert await claim_state(store, newsroom.guild.id, 2) == before
+    assert await claim_state(desk, newsroom.guild.id, 2) == before
     assert len(public(newsroom.driver.messages(newsroom.general))) == announced
 
 
@@ -91,16 +92,17 @@ def integrity(database: Path) -> str:
 
 @pytest.mark.slow
 async def test_database_locked_longer_than_the_busy_timeout_is_refused_clearly_then_works_again(
-    newsroom: Newsroom, store: SqliteClaimStore, caplog: pytest.LogCaptureFixture
+    newsroom: Newsroom, desk: Desk, caplog: pytest.LogCaptureFixture
 ) -> None:
+    database = desk.store.path  # type: ignore[attr-defined]  # SQLite's file: this fault is SQLite's own
     holder = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", HOLD_LOCK, str(store.path), "6.5", stdout=asyncio.subprocess.PIPE
+        sys.executable, "-c", HOLD_LOCK, str(database), "6.5", stdout=asyncio.subprocess.PIPE
     )
     assert holder.stdout is not None
     assert (await holder.stdout.readline()).strip() == b"locked"
 
     await assert_reads_work(newsroom)  # readers never wait for the writer (WAL)
-    await assert_refused_cleanly(newsroom, store, "false")
+    await assert_refused_cleanly(newsroom, desk, "false")
     assert_one_line_logged(caplog, "database is locked")
 
     assert await holder.wait() == 0
@@ -144,22 +146,22 @@ def read_only(path: Path) -> Iterator[Path]:
 
 @contextlib.asynccontextmanager
 async def bot_on(newsroom: Newsroom, database: Path) -> AsyncIterator[ClaimBot]:
-    bot, store, task = await start_bot(bot_settings(newsroom.driver, database))
+    bot, desk, task = await start_bot(bot_settings(newsroom.driver, database))
     try:
         for guild in (newsroom.guild, newsroom.other_guild):
-            await store.ensure_guild(guild.id)
+            await desk.ensure_guild(guild.id)
         yield bot
     finally:
-        await stop_bot(bot, store, task)
+        await stop_bot(bot, desk, task)
         restore_discord_py()
 
 
 async def seeded_database(newsroom: Newsroom, path: Path) -> Path:
     from bot.seedfile import load_stories
 
-    async with SqliteClaimStore(path, load_stories()) as store:
+    async with opened_desk(path, load_stories()) as desk:
         for guild in (newsroom.guild, newsroom.other_guild):
-            await store.ensure_guild(guild.id)
+            await desk.ensure_guild(guild.id)
     return path
 
 
@@ -190,29 +192,29 @@ async def test_full_disk_is_refused_clearly_and_recovers_when_space_is_freed(
     with tmpfs(tmp_path / "disk", "3m") as disk:
         database = disk / "claims.db"
         async with bot_on(newsroom, database) as bot:
-            store = bot.store
-            assert await store.integrity_check() == "ok"
+            desk = bot.desk
+            assert await integrity_check(desk.store) == "ok"  # type: ignore[arg-type]
             filler = fill(disk)
             # The WAL may still have room from earlier writes: change until the disk is what refuses.
             verdicts = ["false", "confirmed"]
             refused_after = None
             for k in range(40):
-                before = await claim_state(store, newsroom.guild.id, 2)
+                before = await claim_state(desk, newsroom.guild.id, 2)
                 result = await change_verdict(newsroom, verdicts[k % 2], note=f"{k} " + "n" * 990)
                 if result.text == COULD_NOT_SAVE:
-                    assert await claim_state(store, newsroom.guild.id, 2) == before
+                    assert await claim_state(desk, newsroom.guild.id, 2) == before
                     refused_after = k
                     break
                 assert result.messages[0].text == SAVED.format(verdict=verdicts[k % 2]), result.text
             assert refused_after is not None, "the full disk never refused a write"
             assert_one_line_logged(caplog, "database or disk is full")
             await assert_reads_work(newsroom)
-            await assert_refused_cleanly(newsroom, store, verdicts[refused_after % 2])
+            await assert_refused_cleanly(newsroom, desk, verdicts[refused_after % 2])
 
             filler.unlink()
             verdict = verdicts[refused_after % 2]
             assert (await change_verdict(newsroom, verdict)).messages[0].text == SAVED.format(verdict=verdict)
-            assert await store.integrity_check() == "ok"
+            assert await integrity_check(desk.store) == "ok"  # type: ignore[arg-type]
         assert integrity(database) == "ok"
     record_figure("faults injected: disk full (refused, then recovered)", 1)
 
@@ -232,11 +234,11 @@ async def test_read_only_database_file_serves_readers_refuses_changes_and_recove
             database.open("r+b").close()
         async with bot_on(newsroom, database) as bot:
             await assert_reads_work(newsroom)
-            await assert_refused_cleanly(newsroom, bot.store, "false")
+            await assert_refused_cleanly(newsroom, bot.desk, "false")
             assert_one_line_logged(caplog, "attempt to write a readonly database")
             umount(database)  # writable again, while the bot runs
             assert (await change_verdict(newsroom, "false")).messages[0].text == SAVED.format(verdict="false")
-            assert (await bot.store.claim(newsroom.guild.id, 2)).verdict.value == "false"
+            assert (await bot.desk.claim(newsroom.guild.id, 2)).verdict.value == "false"
     assert integrity(database) == "ok"
     record_figure("faults injected: read-only database file (refused, then recovered)", 1)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.states import Verdict
-from bot.store.base import ClaimStore
 from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member
@@ -37,9 +37,9 @@ def assert_refused(result: InteractionResult, text: str) -> None:
     assert [m.text for m in result.messages] == [text]
 
 
-async def board_and_claims(store: ClaimStore, guild_id: int) -> tuple[object, ...]:
-    board = await store.board(guild_id)
-    states = [await claim_state(store, guild_id, n) for n in range(1, 17)]
+async def board_and_claims(desk: Desk, guild_id: int) -> tuple[object, ...]:
+    board = await desk.board(guild_id)
+    states = [await claim_state(desk, guild_id, n) for n in range(1, 17)]
     return board, tuple(states)
 
 
@@ -53,11 +53,11 @@ def nobody(newsroom: Newsroom) -> Member:
 
 
 async def test_forms_opened_by_a_moderator_are_refused_when_submitted_by_a_member_without_rights(
-    newsroom: Newsroom, store: ClaimStore
+    newsroom: Newsroom, desk: Desk
 ) -> None:
     """A form's custom_id is no key: whoever submits it is checked again."""
     d = newsroom.driver
-    before = await board_and_claims(store, newsroom.guild.id)
+    before = await board_and_claims(desk, newsroom.guild.id)
     add = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
     edit = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"claim": "2", "note": "n"}, subcommand="edit")
     await add
@@ -74,14 +74,14 @@ async def test_forms_opened_by_a_moderator_are_refused_when_submitted_by_a_membe
             assert_refused(result, NOT_A_MODERATOR)
             submitted += 1
     assert submitted == 4
-    assert await board_and_claims(store, newsroom.guild.id) == before
+    assert await board_and_claims(desk, newsroom.guild.id) == before
     assert public(d.messages(newsroom.general)) == []
 
 
-async def a_only_claim(store: ClaimStore, newsroom: Newsroom) -> tuple[int, int]:
+async def a_only_claim(desk: Desk, newsroom: Newsroom) -> tuple[int, int]:
     """Claim #17 and its speaker exist only in the newsroom (server A)."""
     new = NewClaim(statement="Drones were seen over the Newsroom's city.", verbatim=False, speaker="Local Desk")
-    claim = await store.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
+    claim = await desk.add_claim(newsroom.guild.id, new, note="setup", actor=SETUP)
     assert claim.number == 17
     return claim.number, claim.speaker.id
 
@@ -97,11 +97,11 @@ def every_mod_change(number: str) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-async def test_another_servers_claim_number_reaches_no_mod_subcommand(newsroom: Newsroom, store: ClaimStore) -> None:
+async def test_another_servers_claim_number_reaches_no_mod_subcommand(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    number, _speaker = await a_only_claim(store, newsroom)
-    before_a = await claim_state(store, newsroom.guild.id, number)
-    before_b = await board_and_claims(store, newsroom.other_guild.id)
+    number, _speaker = await a_only_claim(desk, newsroom)
+    before_a = await claim_state(desk, newsroom.guild.id, number)
+    before_b = await board_and_claims(desk, newsroom.other_guild.id)
     tried = 0
     for typed in (str(number), f"#{number}"):
         for subcommand, options in every_mod_change(typed):
@@ -112,15 +112,13 @@ async def test_another_servers_claim_number_reaches_no_mod_subcommand(newsroom: 
             assert_refused(result, f"There is no claim #{number} in this server.")
             tried += 1
     assert tried == 12
-    assert await claim_state(store, newsroom.guild.id, number) == before_a
-    assert await board_and_claims(store, newsroom.other_guild.id) == before_b
+    assert await claim_state(desk, newsroom.guild.id, number) == before_a
+    assert await board_and_claims(desk, newsroom.other_guild.id) == before_b
 
 
-async def test_a_speaker_value_from_another_servers_suggestions_finds_nothing(
-    newsroom: Newsroom, store: ClaimStore
-) -> None:
+async def test_a_speaker_value_from_another_servers_suggestions_finds_nothing(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
-    _number, speaker_id = await a_only_claim(store, newsroom)
+    _number, speaker_id = await a_only_claim(desk, newsroom)
     suggested = await d.autocomplete(newsroom.guild, newsroom.moderator, "who-said", "speaker", "local")
     await suggested
     assert suggested.choices[0]["value"] == "Local Desk"
@@ -139,10 +137,10 @@ async def test_a_speaker_value_from_another_servers_suggestions_finds_nothing(
 
 @pytest.mark.parametrize("forged_speaker", ["a", "99999999999999999999"])
 async def test_a_search_pager_forged_with_another_servers_speaker_finds_nothing(
-    newsroom: Newsroom, store: ClaimStore, forged_speaker: str
+    newsroom: Newsroom, desk: Desk, forged_speaker: str
 ) -> None:
     d = newsroom.driver
-    _number, speaker_id = await a_only_claim(store, newsroom)
+    _number, speaker_id = await a_only_claim(desk, newsroom)
     forged_id = str(speaker_id) if forged_speaker == "a" else forged_speaker
     searched = await d.slash(newsroom.other_guild, newsroom.other_moderator, "search", {"query": "north korea"})
     await searched
@@ -159,21 +157,21 @@ async def test_a_search_pager_forged_with_another_servers_speaker_finds_nothing(
     assert_refused(pressed, f"No speaker matches “{int(forged_id)}” in this server.")
 
 
-async def many_changes(store: ClaimStore, guild_id: int, number: int, count: int) -> None:
+async def many_changes(desk: Desk, guild_id: int, number: int, count: int) -> None:
     verdicts = [Verdict.INVESTIGATING, Verdict.DISPUTED]
     for k in range(count):
-        await store.set_verdict(guild_id, number, verdicts[k % 2], note=f"change {k}", source_url=None, actor=SETUP)
+        await desk.set_verdict(guild_id, number, verdicts[k % 2], note=f"change {k}", source_url=None, actor=SETUP)
 
 
 @pytest.mark.parametrize("listing", ["search", "history"])
 async def test_someone_elses_search_or_history_page_turn_is_private_and_leaves_the_list_alone(
-    newsroom: Newsroom, store: ClaimStore, listing: str
+    newsroom: Newsroom, desk: Desk, listing: str
 ) -> None:
     d = newsroom.driver
     if listing == "search":
         asked = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "north korea"})
     else:
-        await many_changes(store, newsroom.guild.id, 3, 12)
+        await many_changes(desk, newsroom.guild.id, 3, 12)
         asked = await d.slash(newsroom.guild, newsroom.reader, "status", {"claim": "3"})
     await asked
     page = asked.original

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.bot import ClaimBot
-from bot.store.sqlite import SqliteClaimStore
+from bot.desk import Desk
 from localdiscord import permissions as perms
 from localdiscord.client import restore_discord_py
 from localdiscord.driver import Driver
@@ -89,7 +89,7 @@ class ThreadedBot:
     moderator: Member = field(init=False)
     other_guild: Guild = field(init=False)
     other_moderator: Member = field(init=False)
-    _store: SqliteClaimStore | None = None
+    _store: Desk | None = None
     _task: asyncio.Task[None] | None = None
     _thread: threading.Thread | None = None
 

@@ -1,4 +1,4 @@
-"""A real SQLite file in tmp_path, migrated and seeded with the shipped story, for every store test."""
+"""A real SQLite file in tmp_path, migrated and seeded with the shipped story, for every desk test."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.seedfile import STORIES_DIR, SeedStory, load_story
-from bot.store.sqlite import SqliteClaimStore
+from tests.desks import opened_desk
 
 # Realistic Discord snowflakes; one is not a prefix of the other's FTS guild token.
 GUILD_A = 811111111111111111
@@ -33,15 +34,15 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path, seed: SeedStory) -> AsyncIterator[SqliteClaimStore]:
+async def desk(db_path: Path, seed: SeedStory) -> AsyncIterator[Desk]:
     """Guild A already seeded with the shipped story; guild B is not created yet."""
-    async with SqliteClaimStore(db_path, [seed]) as opened:
+    async with opened_desk(db_path, [seed]) as opened:
         await opened.ensure_guild(GUILD_A)
         yield opened
 
 
 def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
-    """Read the file behind the store's back, the way an auditor would."""
+    """Read the file behind the desk's back, the way an auditor would."""
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql, params).fetchall()

@@ -7,30 +7,30 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import ClaimEdit, Desk, DuplicateRelation, NothingToChange
 from bot.domain.claims import Evidence, RelationKind
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Verdict
-from bot.store import ClaimEdit, DuplicateRelation, NothingToChange
-from bot.store.sqlite import SqliteClaimStore
+from tests.desks import opened_desk
 from tests.store.conftest import ALICE, BOB, GUILD_A, GUILD_B, SEEDED_CLAIMS, new_claim, scalar
 
 
-async def test_claims_added_at_once_get_distinct_consecutive_numbers(store: SqliteClaimStore) -> None:
+async def test_claims_added_at_once_get_distinct_consecutive_numbers(desk: Desk) -> None:
     added = await asyncio.gather(
-        *(store.add_claim(GUILD_A, new_claim(f"Claim {i}"), note="n", actor=ALICE) for i in range(10))
+        *(desk.add_claim(GUILD_A, new_claim(f"Claim {i}"), note="n", actor=ALICE) for i in range(10))
     )
     assert sorted(c.number for c in added) == list(range(SEEDED_CLAIMS + 1, SEEDED_CLAIMS + 11))
 
 
 async def test_numbers_start_at_one_in_a_guild_without_seeds(db_path: Path) -> None:
-    async with SqliteClaimStore(db_path) as store:
-        first = await store.add_claim(GUILD_B, new_claim("First"), note="n", actor=ALICE)
-        second = await store.add_claim(GUILD_B, new_claim("Second"), note="n", actor=ALICE)
+    async with opened_desk(db_path) as desk:
+        first = await desk.add_claim(GUILD_B, new_claim("First"), note="n", actor=ALICE)
+        second = await desk.add_claim(GUILD_B, new_claim("Second"), note="n", actor=ALICE)
     assert (first.number, second.number) == (1, 2)
 
 
-async def test_an_added_claim_keeps_everything_it_was_given(store: SqliteClaimStore) -> None:
-    claim = await store.add_claim(
+async def test_an_added_claim_keeps_everything_it_was_given(desk: Desk) -> None:
+    claim = await desk.add_claim(
         GUILD_A,
         new_claim(
             "Troops crossed at dawn.",
@@ -44,7 +44,7 @@ async def test_an_added_claim_keeps_everything_it_was_given(store: SqliteClaimSt
         note="From the wire.",
         actor=ALICE,
     )
-    again = await store.claim(GUILD_A, claim.number)
+    again = await desk.claim(GUILD_A, claim.number)
     assert again == claim
     assert (again.role, again.venue, again.said_when, again.verdict) == (
         "Defence analyst",
@@ -53,7 +53,7 @@ async def test_an_added_claim_keeps_everything_it_was_given(store: SqliteClaimSt
         Verdict.INVESTIGATING,
     )
     assert again.evidence == (Evidence("https://example.org/photo", "satellite photo"),)
-    (created,) = (await store.history(GUILD_A, claim.number)).items
+    (created,) = (await desk.history(GUILD_A, claim.number)).items
     assert (created.field, created.old_value, created.new_value, created.actor) == (
         "verdict",
         None,
@@ -62,9 +62,9 @@ async def test_an_added_claim_keeps_everything_it_was_given(store: SqliteClaimSt
     )
 
 
-async def test_an_edit_records_one_row_per_changed_field(store: SqliteClaimStore, db_path: Path) -> None:
-    before = await store.claim(GUILD_A, 3)
-    claim, changes = await store.edit_claim(
+async def test_an_edit_records_one_row_per_changed_field(desk: Desk, db_path: Path) -> None:
+    before = await desk.claim(GUILD_A, 3)
+    claim, changes = await desk.edit_claim(
         GUILD_A,
         3,
         ClaimEdit(statement="North Korean soldiers are fighting in Kursk.", venue="Kyiv", role=before.role),
@@ -77,26 +77,26 @@ async def test_an_edit_records_one_row_per_changed_field(store: SqliteClaimStore
         ("venue", "Kyiv"),
     ]
     assert claim.revision == before.revision + 1
-    assert [s.number for s in await store.suggest_claims(GUILD_A, "kursk")] == [3]
+    assert [s.number for s in await desk.suggest_claims(GUILD_A, "kursk")] == [3]
     with pytest.raises(NothingToChange):
-        await store.edit_claim(GUILD_A, 3, ClaimEdit(venue="Kyiv"), note="again", actor=BOB)
+        await desk.edit_claim(GUILD_A, 3, ClaimEdit(venue="Kyiv"), note="again", actor=BOB)
     assert scalar(db_path, "SELECT count(*) FROM history WHERE actor_id = ?", (BOB.id,)) == 2
 
 
-async def test_moving_a_claim_to_another_speaker_moves_its_count(store: SqliteClaimStore) -> None:
-    kremlin = await store.find_speaker(GUILD_A, "Kremlin")
-    claim, _ = await store.edit_claim(GUILD_A, 3, ClaimEdit(speaker="Moscow"), note="It was Moscow.", actor=BOB)
+async def test_moving_a_claim_to_another_speaker_moves_its_count(desk: Desk) -> None:
+    kremlin = await desk.find_speaker(GUILD_A, "Kremlin")
+    claim, _ = await desk.edit_claim(GUILD_A, 3, ClaimEdit(speaker="Moscow"), note="It was Moscow.", actor=BOB)
     assert claim.speaker.id == kremlin.id
-    assert (await store.speaker_by_id(GUILD_A, kremlin.id)).claim_count == kremlin.claim_count + 1
-    assert (await store.find_speaker(GUILD_A, "Ukrainian officials")).claim_count == 0
+    assert (await desk.speaker_by_id(GUILD_A, kremlin.id)).claim_count == kremlin.claim_count + 1
+    assert (await desk.find_speaker(GUILD_A, "Ukrainian officials")).claim_count == 0
 
 
-async def test_a_relation_cannot_be_added_twice_or_to_itself(store: SqliteClaimStore) -> None:
-    relation = await store.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 2, note="n", actor=ALICE)
+async def test_a_relation_cannot_be_added_twice_or_to_itself(desk: Desk) -> None:
+    relation = await desk.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 2, note="n", actor=ALICE)
     assert (relation.kind, relation.outgoing, relation.other.number) == (RelationKind.SUPPORTS, True, 2)
     with pytest.raises(DuplicateRelation):
-        await store.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 2, note="n", actor=ALICE)
+        await desk.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 2, note="n", actor=ALICE)
     with pytest.raises(RuleBroken):
-        await store.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 4, note="n", actor=ALICE)
-    incoming = [r for r in await store.relations(GUILD_A, 2) if r.other.number == 4]
+        await desk.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 4, note="n", actor=ALICE)
+    incoming = [r for r in await desk.relations(GUILD_A, 2) if r.other.number == 4]
     assert [(r.kind, r.outgoing, r.phrase) for r in incoming] == [(RelationKind.SUPPORTS, False, "supported by")]

@@ -1,6 +1,6 @@
-"""Whatever a member types, the text-taking store calls answer or refuse politely, never with an SQL error.
+"""Whatever a member types, the text-taking desk calls answer or refuse politely, never with an SQL error.
 
-Hypothesis drives a plain function, so each test owns one event loop (asyncio.Runner) and one store
+Hypothesis drives a plain function, so each test owns one event loop (asyncio.Runner) and one desk
 opened in it; every example runs on that loop.
 """
 
@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.desk import Desk, SpeakerNotFound
 from bot.domain.rules import RuleBroken
 from bot.seedfile import load_story
-from bot.store import SpeakerNotFound
-from bot.store.sqlite import SqliteClaimStore
+from tests.desks import opened_desk
 from tests.store.conftest import GUILD_A, SHIPPED_STORY
 
-# The fixture's store is shared by the examples on purpose: the calls under test only read.
+# The fixture's desk is shared by the examples on purpose: the calls under test only read.
 FAST = settings(
     max_examples=200,
     deadline=None,
@@ -43,37 +43,37 @@ TEXT = st.one_of(
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[asyncio.Runner, SqliteClaimStore]]:
+def running(tmp_path: Path) -> Iterator[tuple[asyncio.Runner, Desk]]:
     runner = asyncio.Runner()
-    store = SqliteClaimStore(tmp_path / "fuzz.db", [load_story(SHIPPED_STORY)])
-    runner.run(store.open())
-    runner.run(store.ensure_guild(GUILD_A))
+    desk = opened_desk(tmp_path / "fuzz.db", [load_story(SHIPPED_STORY)])
+    runner.run(desk.open())
+    runner.run(desk.ensure_guild(GUILD_A))
     try:
-        yield runner, store
+        yield runner, desk
     finally:
-        runner.run(store.close())
+        runner.run(desk.close())
         runner.close()
 
 
-async def call(store: SqliteClaimStore, name: str, text: str) -> None:
+async def call(desk: Desk, name: str, text: str) -> None:
     """One text-taking call, with the bounds its callers rely on; RuleBroken/SpeakerNotFound are polite."""
     if name == "suggest_claims":
-        assert len(await store.suggest_claims(GUILD_A, text)) <= 25
+        assert len(await desk.suggest_claims(GUILD_A, text)) <= 25
     elif name == "resolve_claim":
-        await store.resolve_claim(GUILD_A, text)
+        await desk.resolve_claim(GUILD_A, text)
     elif name == "search":
         try:
-            page = await store.search(GUILD_A, text)
+            page = await desk.search(GUILD_A, text)
         except RuleBroken:
             return
         assert len(page.items) <= min(5, page.total)
     elif name == "match_text":
-        assert len(await store.match_text(GUILD_A, text)) <= 5
+        assert len(await desk.match_text(GUILD_A, text)) <= 5
     elif name == "suggest_speakers":
-        assert len(await store.suggest_speakers(GUILD_A, text)) <= 25
+        assert len(await desk.suggest_speakers(GUILD_A, text)) <= 25
     elif name == "find_speaker":
         try:
-            speaker = await store.find_speaker(GUILD_A, text)
+            speaker = await desk.find_speaker(GUILD_A, text)
         except SpeakerNotFound:
             return
         assert speaker.claim_count >= 1
@@ -86,8 +86,6 @@ async def call(store: SqliteClaimStore, name: str, text: str) -> None:
 )
 @FAST
 @given(text=TEXT)
-def test_any_text_is_answered_or_refused_politely(
-    running: tuple[asyncio.Runner, SqliteClaimStore], name: str, text: str
-) -> None:
-    runner, store = running
-    runner.run(call(store, name, text))
+def test_any_text_is_answered_or_refused_politely(running: tuple[asyncio.Runner, Desk], name: str, text: str) -> None:
+    runner, desk = running
+    runner.run(call(desk, name, text))

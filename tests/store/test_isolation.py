@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import ClaimEdit, ClaimNotFound, Desk, SpeakerNotFound
 from bot.domain.claims import Claim, RelationKind
 from bot.domain.states import Attribution, Verdict
-from bot.store import ClaimEdit, ClaimNotFound, SpeakerNotFound
-from bot.store.sqlite import SqliteClaimStore
 from tests.store.conftest import ALICE, BOB, GUILD_A, GUILD_B, SEEDED_CLAIMS, new_claim, scalar
 
 ONLY_IN_A = SEEDED_CLAIMS + 1
@@ -23,21 +22,21 @@ UNIQUE_WORD = "quokkagate"
 
 @dataclass(frozen=True)
 class TwoGuilds:
-    store: SqliteClaimStore
+    desk: Desk
     a_claim: Claim
 
 
 @pytest.fixture
-async def guilds(store: SqliteClaimStore) -> TwoGuilds:
-    await store.ensure_guild(GUILD_B)
-    added = await store.add_claim(
+async def guilds(desk: Desk) -> TwoGuilds:
+    await desk.ensure_guild(GUILD_B)
+    added = await desk.add_claim(
         GUILD_A,
         new_claim(f"The {UNIQUE_WORD} memo was leaked by a ministry aide.", speaker="Ada Quillfeather"),
         note="Reported on the desk.",
         actor=ALICE,
     )
-    await store.link_claims(GUILD_A, ONLY_IN_A, RelationKind.SUPPORTS, 1, note="same story", actor=ALICE)
-    return TwoGuilds(store, added)
+    await desk.link_claims(GUILD_A, ONLY_IN_A, RelationKind.SUPPORTS, 1, note="same story", actor=ALICE)
+    return TwoGuilds(desk, added)
 
 
 def test_the_claim_only_guild_a_has_is_numbered_after_the_seed(guilds: TwoGuilds) -> None:
@@ -46,89 +45,89 @@ def test_the_claim_only_guild_a_has_is_numbered_after_the_seed(guilds: TwoGuilds
 
 
 async def test_guild_b_cannot_read_guild_a_claim_by_number(guilds: TwoGuilds) -> None:
-    store = guilds.store
+    desk = guilds.desk
     with pytest.raises(ClaimNotFound):
-        await store.claim(GUILD_B, ONLY_IN_A)
+        await desk.claim(GUILD_B, ONLY_IN_A)
     with pytest.raises(ClaimNotFound):
-        await store.claim_card(GUILD_B, ONLY_IN_A)
+        await desk.claim_card(GUILD_B, ONLY_IN_A)
     with pytest.raises(ClaimNotFound):
-        await store.history(GUILD_B, ONLY_IN_A)
+        await desk.history(GUILD_B, ONLY_IN_A)
     with pytest.raises(ClaimNotFound):
-        await store.relations(GUILD_B, ONLY_IN_A)
-    assert await store.resolve_claim(GUILD_B, f"#{ONLY_IN_A}") is None
+        await desk.relations(GUILD_B, ONLY_IN_A)
+    assert await desk.resolve_claim(GUILD_B, f"#{ONLY_IN_A}") is None
 
 
 async def test_guild_b_cannot_change_guild_a_claim_by_number(guilds: TwoGuilds, db_path: Path) -> None:
-    store = guilds.store
+    desk = guilds.desk
     history_rows = scalar(db_path, "SELECT count(*) FROM history")
     with pytest.raises(ClaimNotFound):
-        await store.set_verdict(GUILD_B, ONLY_IN_A, Verdict.FALSE, note="n", source_url=None, actor=BOB)
+        await desk.set_verdict(GUILD_B, ONLY_IN_A, Verdict.FALSE, note="n", source_url=None, actor=BOB)
     with pytest.raises(ClaimNotFound):
-        await store.set_attribution(GUILD_B, ONLY_IN_A, Attribution.RETRACTED, note="n", source_url=None, actor=BOB)
+        await desk.set_attribution(GUILD_B, ONLY_IN_A, Attribution.RETRACTED, note="n", source_url=None, actor=BOB)
     with pytest.raises(ClaimNotFound):
-        await store.edit_claim(GUILD_B, ONLY_IN_A, ClaimEdit(statement="Hijacked."), note="n", actor=BOB)
+        await desk.edit_claim(GUILD_B, ONLY_IN_A, ClaimEdit(statement="Hijacked."), note="n", actor=BOB)
     with pytest.raises(ClaimNotFound):
-        await store.add_evidence(GUILD_B, ONLY_IN_A, "https://example.org/x", note="n", actor=BOB)
+        await desk.add_evidence(GUILD_B, ONLY_IN_A, "https://example.org/x", note="n", actor=BOB)
 
-    assert await store.claim(GUILD_A, ONLY_IN_A) == guilds.a_claim
+    assert await desk.claim(GUILD_A, ONLY_IN_A) == guilds.a_claim
     assert scalar(db_path, "SELECT count(*) FROM history") == history_rows
 
 
 async def test_same_number_in_each_guild_is_a_different_claim(guilds: TwoGuilds) -> None:
-    store = guilds.store
-    await store.set_verdict(GUILD_B, 1, Verdict.FALSE, note="B decided", source_url=None, actor=BOB)
-    a_one, b_one = await store.claim(GUILD_A, 1), await store.claim(GUILD_B, 1)
+    desk = guilds.desk
+    await desk.set_verdict(GUILD_B, 1, Verdict.FALSE, note="B decided", source_url=None, actor=BOB)
+    a_one, b_one = await desk.claim(GUILD_A, 1), await desk.claim(GUILD_B, 1)
     assert a_one.id != b_one.id
     assert (a_one.verdict, b_one.verdict) == (Verdict.DISPUTED, Verdict.FALSE)
-    assert BOB not in [c.actor for c in (await store.history(GUILD_A, 1)).items]
+    assert BOB not in [c.actor for c in (await desk.history(GUILD_A, 1)).items]
 
 
 async def test_guild_b_cannot_reach_guild_a_speaker_by_id(guilds: TwoGuilds) -> None:
-    store = guilds.store
+    desk = guilds.desk
     speaker_id = guilds.a_claim.speaker.id
-    assert (await store.speaker_by_id(GUILD_A, speaker_id)).name == "Ada Quillfeather"
+    assert (await desk.speaker_by_id(GUILD_A, speaker_id)).name == "Ada Quillfeather"
     with pytest.raises(SpeakerNotFound):
-        await store.speaker_by_id(GUILD_B, speaker_id)
+        await desk.speaker_by_id(GUILD_B, speaker_id)
     with pytest.raises(SpeakerNotFound):
-        await store.speaker_claims(GUILD_B, speaker_id)
+        await desk.speaker_claims(GUILD_B, speaker_id)
     with pytest.raises(SpeakerNotFound):
-        await store.find_speaker(GUILD_B, "Ada Quillfeather")
-    assert await store.suggest_speakers(GUILD_B, "Ada") == []
+        await desk.find_speaker(GUILD_B, "Ada Quillfeather")
+    assert await desk.suggest_speakers(GUILD_B, "Ada") == []
 
 
 async def test_seeded_speaker_ids_are_per_guild(guilds: TwoGuilds) -> None:
-    store = guilds.store
-    a_zelensky = await store.find_speaker(GUILD_A, "Zelensky")
-    b_zelensky = await store.find_speaker(GUILD_B, "Zelensky")
+    desk = guilds.desk
+    a_zelensky = await desk.find_speaker(GUILD_A, "Zelensky")
+    b_zelensky = await desk.find_speaker(GUILD_B, "Zelensky")
     assert a_zelensky.id != b_zelensky.id
     with pytest.raises(SpeakerNotFound):
-        await store.speaker_claims(GUILD_B, a_zelensky.id)
-    page = await store.search(GUILD_B, "North Korea", speaker_id=a_zelensky.id)
+        await desk.speaker_claims(GUILD_B, a_zelensky.id)
+    page = await desk.search(GUILD_B, "North Korea", speaker_id=a_zelensky.id)
     assert page.total == 0
     assert page.items == ()
 
 
 async def test_guild_b_search_and_autocomplete_never_return_guild_a_claims(guilds: TwoGuilds) -> None:
-    store = guilds.store
-    assert [s.number for s in await store.suggest_claims(GUILD_A, UNIQUE_WORD)] == [ONLY_IN_A]
-    assert (await store.search(GUILD_A, UNIQUE_WORD)).total == 1
+    desk = guilds.desk
+    assert [s.number for s in await desk.suggest_claims(GUILD_A, UNIQUE_WORD)] == [ONLY_IN_A]
+    assert (await desk.search(GUILD_A, UNIQUE_WORD)).total == 1
 
-    assert await store.suggest_claims(GUILD_B, UNIQUE_WORD) == []
-    assert await store.suggest_claims(GUILD_B, f"#{ONLY_IN_A}") == []
-    assert (await store.search(GUILD_B, UNIQUE_WORD)).total == 0
-    assert (await store.search(GUILD_B, f"{UNIQUE_WORD} memo leaked aide")).total == 0
-    assert await store.match_text(GUILD_B, f"Did you see the {UNIQUE_WORD} memo leak?") == []
-    recent_b = await store.suggest_claims(GUILD_B, "")
+    assert await desk.suggest_claims(GUILD_B, UNIQUE_WORD) == []
+    assert await desk.suggest_claims(GUILD_B, f"#{ONLY_IN_A}") == []
+    assert (await desk.search(GUILD_B, UNIQUE_WORD)).total == 0
+    assert (await desk.search(GUILD_B, f"{UNIQUE_WORD} memo leaked aide")).total == 0
+    assert await desk.match_text(GUILD_B, f"Did you see the {UNIQUE_WORD} memo leak?") == []
+    recent_b = await desk.suggest_claims(GUILD_B, "")
     assert UNIQUE_WORD not in " ".join(s.statement for s in recent_b)
 
 
 async def test_claims_cannot_be_linked_across_guilds(guilds: TwoGuilds, db_path: Path) -> None:
-    store = guilds.store
+    desk = guilds.desk
     relations_before = scalar(db_path, "SELECT count(*) FROM relations")
     with pytest.raises(ClaimNotFound):
-        await store.link_claims(GUILD_B, 1, RelationKind.CONTRADICTS, ONLY_IN_A, note="n", actor=BOB)
+        await desk.link_claims(GUILD_B, 1, RelationKind.CONTRADICTS, ONLY_IN_A, note="n", actor=BOB)
     with pytest.raises(ClaimNotFound):
-        await store.link_claims(GUILD_B, ONLY_IN_A, RelationKind.CONTRADICTS, 1, note="n", actor=BOB)
+        await desk.link_claims(GUILD_B, ONLY_IN_A, RelationKind.CONTRADICTS, 1, note="n", actor=BOB)
     assert scalar(db_path, "SELECT count(*) FROM relations") == relations_before
     crossing = scalar(
         db_path,
@@ -139,19 +138,19 @@ async def test_claims_cannot_be_linked_across_guilds(guilds: TwoGuilds, db_path:
 
 
 async def test_guild_b_relations_and_history_show_nothing_of_guild_a(guilds: TwoGuilds) -> None:
-    store = guilds.store
-    a_relations = await store.relations(GUILD_A, 1)
+    desk = guilds.desk
+    a_relations = await desk.relations(GUILD_A, 1)
     assert ONLY_IN_A in [r.other.number for r in a_relations]
-    b_relations = await store.relations(GUILD_B, 1)
+    b_relations = await desk.relations(GUILD_B, 1)
     assert ONLY_IN_A not in [r.other.number for r in b_relations]
     assert len(b_relations) == len(a_relations) - 1
-    b_history = await store.history(GUILD_B, 1, limit=50)
+    b_history = await desk.history(GUILD_B, 1, limit=50)
     assert ALICE not in [change.actor for change in b_history.items]
 
 
 async def test_guild_b_board_counts_only_its_own_claims(guilds: TwoGuilds) -> None:
-    store = guilds.store
-    board_a, board_b = await store.board(GUILD_A), await store.board(GUILD_B)
+    desk = guilds.desk
+    board_a, board_b = await desk.board(GUILD_A), await desk.board(GUILD_B)
     assert board_a.total == SEEDED_CLAIMS + 1
     assert board_b.total == SEEDED_CLAIMS
     assert ONLY_IN_A not in [summary.number for summary, _ in board_b.recent]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.seedfile import SeedStory
-from bot.store.sqlite import SqliteClaimStore
 from bot.store.sqlite.connection import connect, migrate, migrations
+from tests.desks import opened_desk
 from tests.store.conftest import GUILD_A, SEEDED_CLAIMS, query, scalar
 
 LATEST = migrations()[-1][0]
@@ -30,7 +30,7 @@ def test_migration_files_are_numbered_from_one_without_gaps() -> None:
 
 
 async def test_opening_an_empty_file_applies_every_migration_and_records_it(db_path: Path) -> None:
-    async with SqliteClaimStore(db_path):
+    async with opened_desk(db_path):
         pass
     versions = [row[0] for row in query(db_path, "SELECT version FROM schema_version ORDER BY version")]
     assert versions == list(range(1, LATEST + 1))
@@ -40,15 +40,15 @@ async def test_opening_an_empty_file_applies_every_migration_and_records_it(db_p
 
 
 async def test_reopening_keeps_schema_version_and_data(db_path: Path, seed: SeedStory) -> None:
-    async with SqliteClaimStore(db_path, [seed]) as store:
-        await store.ensure_guild(GUILD_A)
-        before = await store.claim(GUILD_A, 2)
+    async with opened_desk(db_path, [seed]) as desk:
+        await desk.ensure_guild(GUILD_A)
+        before = await desk.claim(GUILD_A, 2)
     recorded = query(db_path, "SELECT version, applied_at FROM schema_version ORDER BY version")
 
-    async with SqliteClaimStore(db_path, [seed]) as store:
-        after = await store.claim(GUILD_A, 2)
-        await store.ensure_guild(GUILD_A)  # a restart sees the guild again: nothing is seeded twice
-    async with SqliteClaimStore(db_path, [seed]):
+    async with opened_desk(db_path, [seed]) as desk:
+        after = await desk.claim(GUILD_A, 2)
+        await desk.ensure_guild(GUILD_A)  # a restart sees the guild again: nothing is seeded twice
+    async with opened_desk(db_path, [seed]):
         pass
 
     assert query(db_path, "SELECT version, applied_at FROM schema_version ORDER BY version") == recorded

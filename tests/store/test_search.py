@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import Desk
 from bot.domain.rules import RuleBroken
-from bot.store.sqlite import SqliteClaimStore
 from tests.store.conftest import ALICE, GUILD_A, SEEDED_CLAIMS, new_claim, number_of, scalar
 
 ZELENSKY_TROOPS = "North Korea is preparing to send 10,000 troops to help Russia's war on Ukraine."
@@ -66,26 +66,26 @@ WORDY = [
 
 
 @pytest.mark.parametrize("text", WORDLESS, ids=repr)
-async def test_search_refuses_text_without_words_politely(store: SqliteClaimStore, text: str) -> None:
+async def test_search_refuses_text_without_words_politely(desk: Desk, text: str) -> None:
     with pytest.raises(RuleBroken, match="at least one word"):
-        await store.search(GUILD_A, text)
+        await desk.search(GUILD_A, text)
 
 
 @pytest.mark.parametrize("text", WORDLESS, ids=repr)
-async def test_autocomplete_without_words_shows_recent_claims(store: SqliteClaimStore, text: str) -> None:
-    found = await store.suggest_claims(GUILD_A, text)
+async def test_autocomplete_without_words_shows_recent_claims(desk: Desk, text: str) -> None:
+    found = await desk.suggest_claims(GUILD_A, text)
     assert len(found) == SEEDED_CLAIMS
-    assert await store.match_text(GUILD_A, text) == []
+    assert await desk.match_text(GUILD_A, text) == []
     # Offered while typing, but a submitted value with no number and no word names no claim.
-    assert await store.resolve_claim(GUILD_A, text) is None
+    assert await desk.resolve_claim(GUILD_A, text) is None
 
 
 @pytest.mark.parametrize("text", WORDY, ids=lambda t: repr(t[:40]))
-async def test_hostile_text_is_searched_as_plain_words(store: SqliteClaimStore, db_path: Path, text: str) -> None:
-    page = await store.search(GUILD_A, text)
-    suggestions = await store.suggest_claims(GUILD_A, text)
-    matches = await store.match_text(GUILD_A, text)
-    speakers = await store.suggest_speakers(GUILD_A, text)
+async def test_hostile_text_is_searched_as_plain_words(desk: Desk, db_path: Path, text: str) -> None:
+    page = await desk.search(GUILD_A, text)
+    suggestions = await desk.suggest_claims(GUILD_A, text)
+    matches = await desk.match_text(GUILD_A, text)
+    speakers = await desk.suggest_speakers(GUILD_A, text)
 
     assert page.total >= len(page.items)
     assert len(page.items) <= 5
@@ -97,69 +97,67 @@ async def test_hostile_text_is_searched_as_plain_words(store: SqliteClaimStore, 
 
 
 @pytest.mark.parametrize("text", ['"troops', "troops*", "^troops", "statement:troops", "troops) OR (1=1"], ids=repr)
-async def test_operators_around_a_word_still_find_that_word(store: SqliteClaimStore, text: str) -> None:
-    page = await store.search(GUILD_A, text, limit=10)
+async def test_operators_around_a_word_still_find_that_word(desk: Desk, text: str) -> None:
+    page = await desk.search(GUILD_A, text, limit=10)
     statements = {hit.summary.statement for hit in page.items}
     assert ZELENSKY_TROOPS in statements
 
 
-async def test_sql_in_a_search_is_only_text(store: SqliteClaimStore, db_path: Path) -> None:
-    page = await store.search(GUILD_A, '"; DROP TABLE claims; --')
+async def test_sql_in_a_search_is_only_text(desk: Desk, db_path: Path) -> None:
+    page = await desk.search(GUILD_A, '"; DROP TABLE claims; --')
     assert page.total == 0
     assert scalar(db_path, "SELECT count(*) FROM claims") == SEEDED_CLAIMS
 
 
-async def test_search_works_on_a_database_whose_text_has_fts_syntax(store: SqliteClaimStore) -> None:
-    added = await store.add_claim(
-        GUILD_A, new_claim('He said "NEAR(x" AND (y) OR z* ^w col:val'), note="n", actor=ALICE
-    )
-    page = await store.search(GUILD_A, "NEAR col:val")
+async def test_search_works_on_a_database_whose_text_has_fts_syntax(desk: Desk) -> None:
+    added = await desk.add_claim(GUILD_A, new_claim('He said "NEAR(x" AND (y) OR z* ^w col:val'), note="n", actor=ALICE)
+    page = await desk.search(GUILD_A, "NEAR col:val")
     assert [hit.summary.number for hit in page.items] == [added.number]
     assert "\x02" in page.items[0].snippet
 
 
-async def test_autocomplete_finds_troops_with_zelenskys_claim_first(store: SqliteClaimStore) -> None:
-    found = await store.suggest_claims(GUILD_A, "troops")
+async def test_autocomplete_finds_troops_with_zelenskys_claim_first(desk: Desk) -> None:
+    found = await desk.suggest_claims(GUILD_A, "troops")
     assert found[0].statement == ZELENSKY_TROOPS
     assert found[0].speaker_name == "Volodymyr Zelensky"
     assert found[0].number == 1
 
 
 @pytest.mark.parametrize("text", ["#2", "2", " # 2 ", "#02"], ids=repr)
-async def test_autocomplete_puts_the_claim_with_that_number_first(store: SqliteClaimStore, text: str) -> None:
-    found = await store.suggest_claims(GUILD_A, text)
+async def test_autocomplete_puts_the_claim_with_that_number_first(desk: Desk, text: str) -> None:
+    found = await desk.suggest_claims(GUILD_A, text)
     assert found[0].number == 2
     assert found[0].statement.startswith("We know about 10,000 soldiers of North Korea")
     assert [s.number for s in found].count(2) == 1
-    assert (await store.resolve_claim(GUILD_A, text)).number == 2  # type: ignore[union-attr]
+    assert (await desk.resolve_claim(GUILD_A, text)).number == 2  # type: ignore[union-attr]
 
 
-async def test_resolve_claim_of_a_number_that_does_not_exist_is_none(store: SqliteClaimStore) -> None:
-    assert await store.resolve_claim(GUILD_A, "#999") is None
-    assert await store.resolve_claim(GUILD_A, "0") is None
+async def test_resolve_claim_of_a_number_that_does_not_exist_is_none(desk: Desk) -> None:
+    assert await desk.resolve_claim(GUILD_A, "#999") is None
+    assert await desk.resolve_claim(GUILD_A, "0") is None
 
 
-async def test_autocomplete_never_returns_more_than_25(store: SqliteClaimStore) -> None:
+async def test_autocomplete_never_returns_more_than_25(desk: Desk) -> None:
     for i in range(30):
-        await store.add_claim(GUILD_A, new_claim(f"Zebrafish report number {i}"), note="n", actor=ALICE)
-    assert len(await store.suggest_claims(GUILD_A, "zebrafish")) == 25
-    assert len(await store.suggest_claims(GUILD_A, "zebrafish", limit=100)) == 25
-    assert len(await store.suggest_claims(GUILD_A, "")) == 25
-    assert len(await store.suggest_speakers(GUILD_A, "", limit=100)) <= 25
-    page = await store.search(GUILD_A, "zebrafish", limit=5)
+        await desk.add_claim(GUILD_A, new_claim(f"Zebrafish report number {i}"), note="n", actor=ALICE)
+    assert len(await desk.suggest_claims(GUILD_A, "zebrafish")) == 25
+    assert len(await desk.suggest_claims(GUILD_A, "zebrafish", limit=100)) == 25
+    assert len(await desk.suggest_claims(GUILD_A, "")) == 25
+    assert len(await desk.suggest_speakers(GUILD_A, "", limit=100)) <= 25
+    page = await desk.search(GUILD_A, "zebrafish", limit=5)
     assert (page.total, len(page.items), page.has_next) == (30, 5, True)
-    last = await store.search(GUILD_A, "zebrafish", offset=25, limit=5)
+    last = await desk.search(GUILD_A, "zebrafish", offset=25, limit=5)
     assert (len(last.items), last.has_next) == (5, False)
 
 
-async def test_search_ranks_and_filters(store: SqliteClaimStore, db_path: Path) -> None:
-    rutte = await store.find_speaker(GUILD_A, "Rutte")
-    page = await store.search(GUILD_A, "North Korean soldiers", speaker_id=rutte.id)
+async def test_search_ranks_and_filters(desk: Desk, db_path: Path) -> None:
+    rutte = await desk.find_speaker(GUILD_A, "Rutte")
+    page = await desk.search(GUILD_A, "North Korean soldiers", speaker_id=rutte.id)
     assert [hit.summary.speaker_name for hit in page.items] == ["Mark Rutte"]
     assert page.items[0].summary.number == number_of(db_path, GUILD_A, "rutte-no-evidence")
 
 
-async def test_match_text_finds_the_claims_a_message_is_about(store: SqliteClaimStore) -> None:
-    found = await store.match_text(GUILD_A, "Zelensky says 10,000 North Korean soldiers are coming to fight")
+async def test_match_text_finds_the_claims_a_message_is_about(desk: Desk) -> None:
+    found = await desk.match_text(GUILD_A, "Zelensky says 10,000 North Korean soldiers are coming to fight")
     assert found[0].number == 2
-    assert await store.match_text(GUILD_A, "the weather in Lisbon is lovely") == []
+    assert await desk.match_text(GUILD_A, "the weather in Lisbon is lovely") == []

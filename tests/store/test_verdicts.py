@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.desk import ClaimEdit, Desk, NothingToChange, VerdictConflict
 from bot.domain.claims import Actor, Change, Claim
 from bot.domain.states import Attribution, Verdict
 from bot.seedfile import SeedStory, load_story
-from bot.store import ClaimEdit, NothingToChange, VerdictConflict
-from bot.store.sqlite import SqliteClaimStore
+from tests.desks import opened_desk
 from tests.store.conftest import (
     ALICE,
     BOB,
@@ -45,14 +45,12 @@ def split_outcomes(
     return wins, losses  # type: ignore[return-value]
 
 
-async def test_two_concurrent_verdict_changes_one_wins_the_other_conflicts(
-    store: SqliteClaimStore, db_path: Path
-) -> None:
-    claim = await store.claim(GUILD_A, 2)
+async def test_two_concurrent_verdict_changes_one_wins_the_other_conflicts(desk: Desk, db_path: Path) -> None:
+    claim = await desk.claim(GUILD_A, 2)
     rows_before = history_count(db_path, 2)
 
     outcomes = await asyncio.gather(
-        store.set_verdict(
+        desk.set_verdict(
             GUILD_A,
             2,
             Verdict.CONFIRMED,
@@ -61,7 +59,7 @@ async def test_two_concurrent_verdict_changes_one_wins_the_other_conflicts(
             actor=ALICE,
             expected_revision=claim.revision,
         ),
-        store.set_verdict(
+        desk.set_verdict(
             GUILD_A,
             2,
             Verdict.FALSE,
@@ -82,18 +80,18 @@ async def test_two_concurrent_verdict_changes_one_wins_the_other_conflicts(
     assert conflict.by.name in str(conflict)
     assert conflict.current == winner.verdict
     assert winner.revision == claim.revision + 1
-    assert (await store.claim(GUILD_A, 2)).verdict == winner.verdict
+    assert (await desk.claim(GUILD_A, 2)).verdict == winner.verdict
     assert history_count(db_path, 2) == rows_before + 1
 
 
 async def test_two_processes_racing_on_one_file_cannot_both_change_a_verdict(
-    store: SqliteClaimStore, db_path: Path, seed: SeedStory
+    desk: Desk, db_path: Path, seed: SeedStory
 ) -> None:
-    claim = await store.claim(GUILD_A, 6)
+    claim = await desk.claim(GUILD_A, 6)
     rows_before = history_count(db_path, 6)
-    async with SqliteClaimStore(db_path, [seed]) as other:
+    async with opened_desk(db_path, [seed]) as other:
         outcomes = await asyncio.gather(
-            store.set_verdict(
+            desk.set_verdict(
                 GUILD_A, 6, Verdict.FALSE, note="a", source_url=None, actor=ALICE, expected_revision=claim.revision
             ),
             other.set_verdict(
@@ -109,9 +107,9 @@ async def test_two_processes_racing_on_one_file_cannot_both_change_a_verdict(
     assert history_count(db_path, 6) == rows_before + 1
 
 
-async def test_a_change_prepared_against_an_old_revision_is_refused(store: SqliteClaimStore, db_path: Path) -> None:
-    stale = await store.claim(GUILD_A, 3)
-    await store.set_attribution(
+async def test_a_change_prepared_against_an_old_revision_is_refused(desk: Desk, db_path: Path) -> None:
+    stale = await desk.claim(GUILD_A, 3)
+    await desk.set_attribution(
         GUILD_A,
         3,
         Attribution.VIA_OUTLET,
@@ -121,50 +119,50 @@ async def test_a_change_prepared_against_an_old_revision_is_refused(store: Sqlit
         expected_revision=stale.revision,
     )
     with pytest.raises(VerdictConflict) as raised:
-        await store.set_verdict(
+        await desk.set_verdict(
             GUILD_A, 3, Verdict.FALSE, note="late", source_url=None, actor=BOB, expected_revision=stale.revision
         )
     assert raised.value.by == ALICE
-    assert (await store.claim(GUILD_A, 3)).verdict == stale.verdict
+    assert (await desk.claim(GUILD_A, 3)).verdict == stale.verdict
 
 
 async def test_setting_the_current_verdict_raises_nothing_to_change_and_writes_nothing(
-    store: SqliteClaimStore, db_path: Path
+    desk: Desk, db_path: Path
 ) -> None:
-    before = await store.claim(GUILD_A, 2)
+    before = await desk.claim(GUILD_A, 2)
     assert before.verdict == Verdict.DISPUTED
     rows_before = history_count(db_path, 2)
 
     with pytest.raises(NothingToChange):
-        await store.set_verdict(
+        await desk.set_verdict(
             GUILD_A, 2, Verdict.DISPUTED, note="again", source_url="https://example.org/a", actor=ALICE
         )
 
-    assert await store.claim(GUILD_A, 2) == before
+    assert await desk.claim(GUILD_A, 2) == before
     assert history_count(db_path, 2) == rows_before
     assert scalar(db_path, "SELECT count(*) FROM evidence") == 0
 
 
-async def test_nothing_to_change_names_who_set_the_verdict_last(store: SqliteClaimStore) -> None:
-    await store.set_verdict(GUILD_A, 4, Verdict.CONFIRMED, note="State Dept. briefing.", source_url=None, actor=BOB)
+async def test_nothing_to_change_names_who_set_the_verdict_last(desk: Desk) -> None:
+    await desk.set_verdict(GUILD_A, 4, Verdict.CONFIRMED, note="State Dept. briefing.", source_url=None, actor=BOB)
     with pytest.raises(NothingToChange) as raised:
-        await store.set_verdict(GUILD_A, 4, Verdict.CONFIRMED, note="me too", source_url=None, actor=ALICE)
+        await desk.set_verdict(GUILD_A, 4, Verdict.CONFIRMED, note="me too", source_url=None, actor=ALICE)
     assert raised.value.by == BOB
 
 
-async def test_a_verdict_change_is_recorded_with_actor_note_and_source(store: SqliteClaimStore) -> None:
-    claim, change = await store.set_verdict(
+async def test_a_verdict_change_is_recorded_with_actor_note_and_source(desk: Desk) -> None:
+    claim, change = await desk.set_verdict(
         GUILD_A, 7, Verdict.FALSE, note="Troops seen in Kursk.", source_url="https://example.org/kursk", actor=ALICE
     )
     assert (claim.verdict, claim.rationale) == (Verdict.FALSE, "Troops seen in Kursk.")
     assert (change.field, change.old_value, change.new_value) == ("verdict", "unverified", "false")
     assert (change.actor, change.source_url) == (ALICE, "https://example.org/kursk")
     assert [e.url for e in claim.evidence] == ["https://example.org/kursk"]
-    assert (await store.history(GUILD_A, 7)).items[0] == change
+    assert (await desk.history(GUILD_A, 7)).items[0] == change
 
 
-async def test_history_rows_cannot_be_updated_or_deleted_even_directly(store: SqliteClaimStore, db_path: Path) -> None:
-    await store.set_verdict(GUILD_A, 1, Verdict.FALSE, note="n", source_url=None, actor=ALICE)
+async def test_history_rows_cannot_be_updated_or_deleted_even_directly(desk: Desk, db_path: Path) -> None:
+    await desk.set_verdict(GUILD_A, 1, Verdict.FALSE, note="n", source_url=None, actor=ALICE)
     before = query(db_path, "SELECT * FROM history ORDER BY id")
 
     conn = sqlite3.connect(db_path)
@@ -182,24 +180,24 @@ async def test_history_rows_cannot_be_updated_or_deleted_even_directly(store: Sq
     assert query(db_path, "SELECT * FROM history ORDER BY id") == before
 
 
-async def make_many_changes(store: SqliteClaimStore, tmp_path: Path, rounds: int = 60) -> None:
+async def make_many_changes(desk: Desk, tmp_path: Path, rounds: int = 60) -> None:
     """Verdict changes, edits, new claims and a re-seed in both guilds, in a fixed pseudo-random order."""
     rng = random.Random(20241017)
-    await store.ensure_guild(GUILD_B)
+    await desk.ensure_guild(GUILD_B)
     for i in range(5):
-        await store.add_claim(
+        await desk.add_claim(
             GUILD_A, new_claim(f"Extra claim {i}", verdict=rng.choice(list(Verdict))), note="n", actor=ALICE
         )
     for _ in range(rounds):
         guild = rng.choice([GUILD_A, GUILD_A, GUILD_B])
         top = SEEDED_CLAIMS + 5 if guild == GUILD_A else SEEDED_CLAIMS
         number = rng.randint(1, top)
-        claim = await store.claim(guild, number)
+        claim = await desk.claim(guild, number)
         verdict = rng.choice([v for v in Verdict if v != claim.verdict])
         actor = Actor(rng.randint(1, 5), "mod")
-        await store.set_verdict(guild, number, verdict, note="n", source_url=None, actor=actor)
+        await desk.set_verdict(guild, number, verdict, note="n", source_url=None, actor=actor)
         if rng.random() < 0.2:
-            await store.edit_claim(guild, number, ClaimEdit(role=f"role {rng.random()}"), note="n", actor=actor)
+            await desk.edit_claim(guild, number, ClaimEdit(role=f"role {rng.random()}"), note="n", actor=actor)
     text = rewrite_claim(
         SHIPPED_STORY.read_text(encoding="utf-8"),
         "zelensky-no-concessions",
@@ -207,13 +205,13 @@ async def make_many_changes(store: SqliteClaimStore, tmp_path: Path, rounds: int
         'verdict = "false"',
     )
     text = rewrite_claim(text, "kim-mutual-assistance", 'verdict = "confirmed"', 'verdict = "misleading"')
-    await store.apply_seed(load_story(write_seed(tmp_path, text)))
+    await desk.apply_seed(load_story(write_seed(tmp_path, text)))
 
 
 async def test_every_claims_verdict_equals_its_last_verdict_history_row(
-    store: SqliteClaimStore, db_path: Path, tmp_path: Path
+    desk: Desk, db_path: Path, tmp_path: Path
 ) -> None:
-    await make_many_changes(store, tmp_path)
+    await make_many_changes(desk, tmp_path)
     rows = query(
         db_path,
         """
@@ -228,12 +226,10 @@ async def test_every_claims_verdict_equals_its_last_verdict_history_row(
     assert mismatched == []
 
 
-async def test_board_counts_equal_a_real_count_after_many_changes(
-    store: SqliteClaimStore, db_path: Path, tmp_path: Path
-) -> None:
-    await make_many_changes(store, tmp_path)
+async def test_board_counts_equal_a_real_count_after_many_changes(desk: Desk, db_path: Path, tmp_path: Path) -> None:
+    await make_many_changes(desk, tmp_path)
     for guild in (GUILD_A, GUILD_B):
-        board = await store.board(guild)
+        board = await desk.board(guild)
         real = dict(
             query(db_path, "SELECT verdict, count(*) FROM claims WHERE guild_id = ? GROUP BY verdict", (guild,))
         )
@@ -241,19 +237,19 @@ async def test_board_counts_equal_a_real_count_after_many_changes(
         assert board.total == (SEEDED_CLAIMS + 5 if guild == GUILD_A else SEEDED_CLAIMS)
 
 
-async def test_board_shows_the_seeded_verdicts_before_anyone_changes_them(store: SqliteClaimStore) -> None:
-    board = await store.board(GUILD_A)
+async def test_board_shows_the_seeded_verdicts_before_anyone_changes_them(desk: Desk) -> None:
+    board = await desk.board(GUILD_A)
     assert board.counts == {Verdict.DISPUTED: 5, Verdict.UNVERIFIED: 9, Verdict.CONFIRMED: 2}
     assert len(board.recent) == 5
 
 
-async def test_a_claim_changed_many_times_does_not_crowd_the_board(store: SqliteClaimStore) -> None:
+async def test_a_claim_changed_many_times_does_not_crowd_the_board(desk: Desk) -> None:
     for i in range(25):
         verdict = Verdict.FALSE if i % 2 == 0 else Verdict.CONFIRMED
-        await store.set_verdict(GUILD_A, 1, verdict, note=f"flip {i}", source_url=None, actor=ALICE)
-    await store.set_verdict(GUILD_A, 5, Verdict.INVESTIGATING, note="checking", source_url=None, actor=BOB)
+        await desk.set_verdict(GUILD_A, 1, verdict, note=f"flip {i}", source_url=None, actor=ALICE)
+    await desk.set_verdict(GUILD_A, 5, Verdict.INVESTIGATING, note="checking", source_url=None, actor=BOB)
 
-    board = await store.board(GUILD_A, recent=5)
+    board = await desk.board(GUILD_A, recent=5)
 
     assert [summary.number for summary, _ in board.recent] == [5, 1, 16, 15, 14]
     assert board.recent[1][1].note == "flip 24"

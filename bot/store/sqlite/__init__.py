@@ -1,5 +1,5 @@
-"""SQLite behind the ClaimStore interface; FTS5 syntax and PRAGMAs stay in this package."""
+"""SQLite behind the Store interface; FTS5 syntax and PRAGMAs stay in this package."""
 
-from bot.store.sqlite.store import SqliteClaimStore
+from bot.store.sqlite.store import SqliteStore
 
-__all__ = ["SqliteClaimStore"]
+__all__ = ["SqliteStore"]

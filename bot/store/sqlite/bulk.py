@@ -15,16 +15,12 @@ nothing can race it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
-import aiosqlite
-
-from bot.domain.claims import SEED_ACTOR
-from bot.domain.names import normalise_name
-from bot.seedfile import SeedClaim, SeedStory
+from bot.domain import text
+from bot.store.sqlite import index
 from bot.store.sqlite.connection import BUSY_TIMEOUT_MS, migrations, now
 
 # Column orders of the tuples each method takes.
@@ -66,30 +62,8 @@ HISTORY_COLUMNS = (
     "at",
 )
 
-# What a seeded claim sets; the rest take their defaults. The second column is the key RETURNING maps by.
-_SEED_CLAIM_COLUMNS = (
-    "guild_id",
-    "number",
-    "statement",
-    "verbatim",
-    "speaker_id",
-    "role",
-    "venue",
-    "said_when",
-    "story_id",
-    "attribution",
-    "verdict",
-    "rationale",
-    "seed_key",
-    "seed_fingerprint",
-    "moderated",
-    "created_at",
-    "updated_at",
-)
-MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
-
 # The triggers whose per-row work the loader does in bulk at the end instead.
-DEFERRED_TRIGGERS = ("claims_after_insert", "speaker_names_after_insert")
+DEFERRED_TRIGGERS = ("claims_after_insert",)
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -184,8 +158,8 @@ class BulkLoader:
         self.conn.executemany(_insert("speakers", SPEAKER_COLUMNS), rows)
 
     def speaker_names(self, rows: Iterable[tuple[object, ...]]) -> None:
-        """Names of speakers loaded here only: speaker_names_after_insert, which would refresh the FTS
-        rows of a speaker's older claims, is deferred, and the rebuild covers this load's claims only."""
+        """Names of speakers loaded here only: the index rows of a speaker's older claims would not follow
+        a new name, since the rebuild covers this load's claims only."""
         first = self._first_speaker_id
 
         def checked() -> Iterable[tuple[object, ...]]:
@@ -214,18 +188,19 @@ class BulkLoader:
         """The deferred triggers' work, once, for the rows this load added."""
         conn = self.conn
         first = self._first_claim_id
-        # claims_after_insert: the FTS row (speaker = every name of the speaker), then the counts.
-        conn.execute(
-            """
-            INSERT INTO claim_fts (rowid, guild, statement, speaker, role)
-            SELECT c.id, 'g' || c.guild_id, c.statement, n.names, c.role
-              FROM claims c
-              LEFT JOIN (SELECT speaker_id, group_concat(name, ' ') AS names FROM speaker_names GROUP BY speaker_id) n
-                ON n.speaker_id = c.speaker_id
-             WHERE c.id >= ?
-            """,
+        # The index rows, from the analyser (bot.domain.text), as the store writes them one claim at a time.
+        found = conn.execute(
+            "SELECT c.id, c.guild_id, c.statement, c.role, n.names FROM claims c LEFT JOIN "
+            "(SELECT speaker_id, group_concat(name, ' ') AS names FROM speaker_names GROUP BY speaker_id) n "
+            "ON n.speaker_id = c.speaker_id WHERE c.id >= ?",
             (first,),
         )
+        conn.executemany(
+            "INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)",
+            ((r[0], f"g{r[1]}", index.row_text(r[2], [r[4] or ""], r[3])) for r in found),
+        )
+        if first == 1:  # the whole index is this load's: it is current
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'index_version'", (str(text.INDEX_VERSION),))
         conn.execute(
             """
             INSERT INTO verdict_counts (guild_id, verdict, count)
@@ -242,156 +217,3 @@ class BulkLoader:
             """,
             (first,),
         )
-
-
-# --------------------------------------------------------------------------------- seeding a new guild
-
-
-async def seed_new_guild(db: aiosqlite.Connection, guild_id: int, seeds: Sequence[SeedStory], at: str) -> int:
-    """Copy the seed stories into a guild created in this transaction, in a dozen statements.
-
-    The rows are the ones `SqliteClaimStore._seed_guild` writes claim by claim (the same numbers, speakers
-    and name variants, history and relations); a guild's first interaction waits for this, so it is done
-    with multi-row INSERT ... RETURNING and executemany instead of ~10 round trips per claim. Returns the
-    number of claims added.
-    """
-    items, people, names, speaker_of = _speakers_of(seeds)
-    story_ids: dict[str, int] = {}
-    stories = [seed.story for seed in seeds] + [i.claim.story for _s, i in items if i.claim.story is not None]
-    for story in stories:
-        if story.slug in story_ids:
-            continue
-        row = await (
-            await db.execute(
-                "INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-                "url = excluded.url, published = excluded.published RETURNING id",
-                (guild_id, story.slug, story.title, story.publisher, story.url, story.published.isoformat()),
-            )
-        ).fetchone()
-        assert row is not None
-        story_ids[story.slug] = int(row[0])
-    shorts = {item.claim.speaker: item.claim.speaker_short for _seed, item in items if item.claim.speaker_short}
-    speaker_ids = await _insert_returning(
-        db, "speakers", ("guild_id", "name", "short_name"), [(guild_id, p, shorts.get(p, "")) for p in people]
-    )
-    await db.executemany(
-        "INSERT INTO speaker_names (guild_id, norm, speaker_id, name) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, norm) DO NOTHING",
-        [(guild_id, key, speaker_ids[person], spelling) for key, person, spelling in names],
-    )
-    # Each claim its own instant, in order, as when they were added one by one: "most recent" stays defined.
-    start = datetime.fromisoformat(at)
-    stamps = [(start + timedelta(microseconds=n)).isoformat(timespec="microseconds") for n in range(len(items))]
-    claim_rows = [
-        (
-            guild_id,
-            number,
-            item.claim.statement,
-            int(item.claim.verbatim),
-            speaker_ids[speaker_of[number - 1]],
-            item.claim.role,
-            item.claim.venue,
-            item.claim.said_when,
-            story_ids[item.claim.story.slug] if item.claim.story else None,
-            item.claim.attribution,
-            item.claim.verdict,
-            item.claim.rationale,
-            item.key,
-            item.fingerprint,
-            0,
-            stamps[number - 1],
-            stamps[number - 1],
-        )
-        for number, (_seed, item) in enumerate(items, start=1)
-    ]
-    claim_ids = await _insert_returning(db, "claims", _SEED_CLAIM_COLUMNS, claim_rows)
-    await db.executemany(
-        "INSERT INTO evidence (claim_id, url, note, added_at) VALUES (?, ?, ?, ?)",
-        [(claim_ids[n], e.url, e.note, stamps[n]) for n, (_s, item) in enumerate(items) for e in item.claim.evidence],
-    )
-    await db.executemany(
-        _insert("history", HISTORY_COLUMNS),
-        [
-            (
-                guild_id,
-                claim_ids[n],
-                "verdict",
-                None,
-                item.claim.verdict,
-                item.history_note,
-                None,
-                SEED_ACTOR.id,
-                SEED_ACTOR.name,
-                stamps[n],
-            )
-            for n, (_s, item) in enumerate(items)
-        ],
-    )
-    relation_rows = []
-    offset = 0
-    for seed in seeds:
-        by_key = {item.key: claim_ids[offset + i] for i, item in enumerate(seed.claims)}
-        offset += len(seed.claims)
-        relation_rows += [(guild_id, by_key[r.source], r.kind, by_key[r.target], r.note, at) for r in seed.relations]
-    await db.executemany(
-        "INSERT INTO relations (guild_id, source_id, kind, target_id, note, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        relation_rows,
-    )
-    await db.execute("UPDATE guilds SET next_claim_number = ? WHERE id = ?", (len(items) + 1, guild_id))
-    return len(items)
-
-
-# The speaker plan depends on the seed stories only, not on the guild: worked out once per set of stories.
-_plans: dict[int, tuple[Sequence[SeedStory], _SpeakerPlan]] = {}
-_SpeakerPlan = tuple[list[tuple[SeedStory, SeedClaim]], list[str], list[tuple[str, int, str]], list[int]]
-
-
-def _speakers_of(seeds: Sequence[SeedStory]) -> _SpeakerPlan:
-    """Which speaker each claim's name belongs to, exactly as `_speaker_id` decides it one claim at a time:
-    the name's own key finds a speaker, otherwise it is a new one; every variant key not yet taken is added.
-    Returns the claims in order, the speakers' names, (key, speaker index, spelling) rows, and each claim's
-    speaker index."""
-    cached = _plans.get(id(seeds))
-    if cached is not None and cached[0] is seeds:
-        return cached[1]
-    owner: dict[str, int] = {}
-    people: list[str] = []
-    names: list[tuple[str, int, str]] = []
-    items = [(seed, item) for seed in seeds for item in seed.claims]
-    speaker_of: list[int] = []
-    for _seed, item in items:
-        claim = item.claim
-        person = owner.get(normalise_name(claim.speaker))
-        if person is None:
-            person = len(people)
-            people.append(claim.speaker)
-        for spelling in (claim.speaker, *claim.speaker_variants):
-            key = normalise_name(spelling)
-            if key and key not in owner:
-                owner[key] = person
-                names.append((key, person, spelling))
-        speaker_of.append(person)
-    plan = (items, people, names, speaker_of)
-    _plans[id(seeds)] = (seeds, plan)
-    return plan
-
-
-async def _insert_returning(
-    db: aiosqlite.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
-) -> list[int]:
-    """Multi-row INSERT ... RETURNING: each row's new id, in the rows' order (matched by the second
-    column, which must be unique among `rows`: RETURNING does not promise an order)."""
-    ids: dict[object, int] = {}
-    per_statement = max(1, MAX_VARIABLES // len(columns))
-    row_sql = f"({', '.join('?' * len(columns))})"
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
-            f"RETURNING id, {columns[1]}"
-        )
-        async with db.execute(sql, [value for row in chunk for value in row]) as cursor:
-            ids.update({key: int(new_id) for new_id, key in await cursor.fetchall()})
-    return [ids[row[1]] for row in rows]

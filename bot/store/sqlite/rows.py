@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
@@ -12,7 +12,7 @@ from bot.domain.states import Attribution, Verdict
 CLAIM_COLUMNS = """
     c.id, c.guild_id, c.number, c.statement, c.verbatim, c.role, c.venue, c.said_when, c.attribution,
     c.verdict, c.rationale, c.revision, c.created_at, c.updated_at,
-    s.id AS speaker_id, s.name AS speaker_name, s.claim_count AS speaker_count,
+    s.id AS speaker_id, s.name AS speaker_name, s.claim_count AS speaker_count, s.short_name AS speaker_short,
     st.slug AS story_slug, st.title AS story_title, st.publisher AS story_publisher,
     st.url AS story_url, st.published AS story_published
 """
@@ -26,6 +26,11 @@ HISTORY_COLUMNS = """
     h.id, c.number AS claim_number, h.field, h.old_value, h.new_value, h.note, h.source_url,
     h.actor_id, h.actor_name, h.at
 """
+
+
+def stamp(at: datetime) -> str:
+    """How SQLite keeps a time: ISO 8601 in UTC, to the microsecond, so text order is time order."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def claim(row: aiosqlite.Row, evidence: tuple[Evidence, ...] = ()) -> Claim:
@@ -44,7 +49,9 @@ def claim(row: aiosqlite.Row, evidence: tuple[Evidence, ...] = ()) -> Claim:
         number=row["number"],
         statement=row["statement"],
         verbatim=bool(row["verbatim"]),
-        speaker=Speaker(row["speaker_id"], row["speaker_name"], claim_count=row["speaker_count"]),
+        speaker=Speaker(
+            row["speaker_id"], row["speaker_name"], claim_count=row["speaker_count"], short_name=row["speaker_short"]
+        ),
         role=row["role"],
         venue=row["venue"],
         said_when=row["said_when"],

@@ -1,0 +1,338 @@
+"""The rules of every change a moderator makes, and what each change also changes.
+
+Each function runs inside one transaction (`Tx`) the desk opened for the member's action, so a
+change, its history rows and its evidence are saved together or not at all. Conflicts are decided by
+the store's compare-and-set (`update_claim` against the revision the change was prepared with), so
+two moderators racing for one claim get one winner on every backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.desk.errors import ClaimNotFound, DuplicateRelation, NothingToChange, VerdictConflict
+from bot.domain.claims import SEED_ACTOR, Actor, Change, Claim, ClaimSummary, NewClaim, Relation, RelationKind
+from bot.domain.rules import RuleBroken
+from bot.domain.states import Attribution, Verdict
+from bot.store.base import (
+    ClaimFields,
+    ClaimRow,
+    EvidenceRow,
+    HistoryRow,
+    RelationRow,
+    SpeakerNames,
+    Tx,
+)
+
+EVIDENCE_NOTE_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEdit:
+    """Fields a moderator may edit; None leaves a field as it is."""
+
+    statement: str | None = None
+    verbatim: bool | None = None
+    speaker: str | None = None
+    role: str | None = None
+    venue: str | None = None
+    said_when: str | None = None
+
+
+def history_row(
+    claim: Claim,
+    field: str,
+    old: str | None,
+    new: str,
+    *,
+    note: str,
+    actor: Actor,
+    at: datetime,
+    source_url: str | None = None,
+) -> HistoryRow:
+    return HistoryRow(claim.guild_id, claim.id, claim.number, field, old, new, note, source_url, actor, at)
+
+
+async def claim_for_change(tx: Tx, guild_id: int, number: int, expected_revision: int | None) -> Claim:
+    """The claim as it stands in this transaction, refusing a change prepared against an older revision."""
+    claim = await tx.claim(guild_id, number)
+    if claim is None:
+        raise ClaimNotFound(number)
+    if expected_revision is not None and claim.revision != expected_revision:
+        raise await conflict(tx, guild_id, number)
+    return claim
+
+
+async def conflict(tx: Tx, guild_id: int, number: int) -> VerdictConflict:
+    """Who changed the claim meanwhile, as the member is told."""
+    claim = await tx.claim(guild_id, number)
+    if claim is None:
+        raise ClaimNotFound(number)
+    last = await tx.latest_change(claim.id)
+    return VerdictConflict(
+        number, claim.verdict, last.actor if last else SEED_ACTOR, last.at if last else claim.updated_at
+    )
+
+
+async def save(tx: Tx, claim: Claim, fields: ClaimFields, at: datetime, *, moderated: bool = True) -> None:
+    """Compare-and-set against the revision the change was prepared with: another change saved since
+    (even one that read the same revision, under READ COMMITTED) makes this one a conflict."""
+    if not await tx.update_claim(claim.id, claim.revision, fields, at=at, moderated=moderated):
+        raise await conflict(tx, claim.guild_id, claim.number)
+
+
+async def reread(tx: Tx, claim: Claim) -> Claim:
+    updated = await tx.claim(claim.guild_id, claim.number)
+    assert updated is not None  # claims are never deleted
+    return updated
+
+
+async def set_verdict(
+    tx: Tx,
+    guild_id: int,
+    number: int,
+    verdict: Verdict,
+    *,
+    note: str,
+    source_url: str | None,
+    actor: Actor,
+    at: datetime,
+    expected_revision: int | None,
+) -> tuple[Claim, Change]:
+    claim = await claim_for_change(tx, guild_id, number, expected_revision)
+    if claim.verdict == verdict:
+        last = await tx.latest_change(claim.id, "verdict")
+        raise NothingToChange(
+            f"#{number} is already {verdict.value}; nothing was changed.",
+            last.actor if last else None,
+            last.at if last else None,
+        )
+    # The note becomes the card's "why"; the source, the claim's evidence.
+    await save(tx, claim, ClaimFields(verdict=verdict.value, rationale=note), at)
+    (change,) = await tx.record(
+        [history_row(claim, "verdict", claim.verdict, verdict, note=note, actor=actor, at=at, source_url=source_url)]
+    )
+    if source_url:
+        evidence_note = f"Source for {verdict.look.label.lower()}: {note}"[:EVIDENCE_NOTE_MAX]
+        await tx.add_evidence([EvidenceRow(claim.id, source_url, evidence_note, at)])
+    return await reread(tx, claim), change
+
+
+async def set_attribution(
+    tx: Tx,
+    guild_id: int,
+    number: int,
+    attribution: Attribution,
+    *,
+    note: str,
+    source_url: str | None,
+    actor: Actor,
+    at: datetime,
+    expected_revision: int | None,
+) -> tuple[Claim, Change]:
+    claim = await claim_for_change(tx, guild_id, number, expected_revision)
+    if claim.attribution == attribution:
+        raise NothingToChange(f"#{number} is already marked {attribution.look.label.lower()}.")
+    await save(tx, claim, ClaimFields(attribution=attribution.value), at)
+    (change,) = await tx.record(
+        [
+            history_row(
+                claim,
+                "attribution",
+                claim.attribution,
+                attribution,
+                note=note,
+                actor=actor,
+                at=at,
+                source_url=source_url,
+            )
+        ]
+    )
+    return await reread(tx, claim), change
+
+
+def edited_fields(claim: Claim, edit: ClaimEdit) -> list[tuple[str, str, str]]:
+    """(field, old, new) for each field the edit really changes, in the form's order."""
+    current = {
+        "statement": claim.statement,
+        "verbatim": "quote" if claim.verbatim else "paraphrase",
+        "speaker": claim.speaker.name,
+        "role": claim.role,
+        "venue": claim.venue,
+        "said_when": claim.said_when,
+    }
+    wanted = {
+        "statement": edit.statement,
+        "verbatim": None if edit.verbatim is None else ("quote" if edit.verbatim else "paraphrase"),
+        "speaker": edit.speaker,
+        "role": edit.role,
+        "venue": edit.venue,
+        "said_when": edit.said_when,
+    }
+    return [(f, current[f], new) for f, new in wanted.items() if new is not None and new != current[f]]
+
+
+async def apply_edit(
+    tx: Tx,
+    claim: Claim,
+    edit: ClaimEdit,
+    *,
+    note: str,
+    actor: Actor,
+    at: datetime,
+    moderated: bool,
+    also: ClaimFields | None = None,
+) -> list[Change]:
+    """Save the edit's real changes (and `also`'s columns) in one compare-and-set, a history row each."""
+    diff = edited_fields(claim, edit)
+    fields = also or ClaimFields()
+    for field, _old, new in diff:
+        if field == "speaker":
+            (speaker_id,) = await tx.speaker_ids(claim.guild_id, [SpeakerNames(new)])
+            fields = replace(fields, speaker_id=speaker_id)
+        elif field == "verbatim":
+            fields = replace(fields, verbatim=new == "quote")
+        else:
+            fields = replace(fields, **{field: new})
+    if not diff and fields == ClaimFields():
+        return []
+    await save(tx, claim, fields, at, moderated=moderated)
+    return await tx.record(
+        [history_row(claim, field, old, new, note=note, actor=actor, at=at) for field, old, new in diff]
+    )
+
+
+async def edit_claim(
+    tx: Tx,
+    guild_id: int,
+    number: int,
+    edit: ClaimEdit,
+    *,
+    note: str,
+    actor: Actor,
+    at: datetime,
+    expected_revision: int | None,
+) -> tuple[Claim, list[Change]]:
+    claim = await claim_for_change(tx, guild_id, number, expected_revision)
+    changes = await apply_edit(tx, claim, edit, note=note, actor=actor, at=at, moderated=True)
+    if not changes:
+        raise NothingToChange(f"#{number} already says that; nothing was changed.")
+    return await reread(tx, claim), changes
+
+
+async def add_claims(
+    tx: Tx,
+    guild_id: int,
+    new: list[NewClaim],
+    *,
+    notes: list[str],
+    actor: Actor,
+    at: datetime,
+    seed_keys: list[str] | None = None,
+    fingerprints: list[str] | None = None,
+) -> list[tuple[int, int]]:
+    """New claims, numbered in order, each with its first history row; their (id, number). Several at once
+    because seeding a new server adds a whole story while a member waits for the first answer."""
+    if not new:
+        return []
+    first = await tx.reserve_numbers(guild_id, len(new))
+    if first is None:
+        raise ClaimNotFound("(unknown server)")
+    speaker_ids = await tx.speaker_ids(
+        guild_id, [SpeakerNames(c.speaker, c.speaker_variants, c.speaker_short) for c in new]
+    )
+    story_ids: dict[str, int] = {}
+    for claim in new:
+        if claim.story is not None and claim.story.slug not in story_ids:
+            story_ids[claim.story.slug] = await tx.upsert_story(guild_id, claim.story)
+    # Each claim its own instant, in order, as when added one by one: "most recent" stays defined.
+    stamps = [at + timedelta(microseconds=n) for n in range(len(new))]
+    rows = [
+        ClaimRow(
+            number=first + n,
+            claim=claim,
+            speaker_id=speaker_ids[n],
+            story_id=story_ids[claim.story.slug] if claim.story else None,
+            moderated=actor != SEED_ACTOR,
+            at=stamps[n],
+            seed_key=seed_keys[n] if seed_keys else None,
+            seed_fingerprint=fingerprints[n] if fingerprints else None,
+        )
+        for n, claim in enumerate(new)
+    ]
+    ids = await tx.insert_claims(guild_id, rows)
+    await tx.record(
+        [
+            HistoryRow(guild_id, ids[n], first + n, "verdict", None, claim.verdict, notes[n], None, actor, stamps[n])
+            for n, claim in enumerate(new)
+        ]
+    )
+    return [(claim_id, first + n) for n, claim_id in enumerate(ids)]
+
+
+async def add_claim(
+    tx: Tx, guild_id: int, new: NewClaim, *, note: str, actor: Actor, at: datetime, source_url: str | None
+) -> Claim:
+    """A moderator's new claim, and the source they gave with it, in the same transaction."""
+    ((_id, number),) = await add_claims(tx, guild_id, [new], notes=[note], actor=actor, at=at)
+    claim = await tx.claim(guild_id, number)
+    assert claim is not None
+    if source_url:
+        await tx.add_evidence([EvidenceRow(claim.id, source_url, "Source given when the claim was added.", at)])
+        await tx.record(
+            [
+                history_row(
+                    claim,
+                    "evidence",
+                    None,
+                    source_url,
+                    note="Source given when the claim was added.",
+                    actor=actor,
+                    at=at,
+                    source_url=source_url,
+                )
+            ]
+        )
+        claim = await reread(tx, claim)
+    return claim
+
+
+async def link_claims(
+    tx: Tx, guild_id: int, source: int, kind: RelationKind, target: int, *, note: str, actor: Actor, at: datetime
+) -> Relation:
+    if source == target:
+        raise RuleBroken("A claim cannot be linked to itself.")
+    first = await tx.claim(guild_id, source)
+    second = await tx.claim(guild_id, target)
+    if first is None or second is None:
+        raise ClaimNotFound(source if first is None else target)
+    duplicate = DuplicateRelation(f"That link is already recorded: #{source} {kind.phrase(outgoing=True)} #{target}.")
+    # "Same as" reads the same both ways: #1 same as #2 is already there when #2 same as #1 is.
+    if kind is RelationKind.SAME_AS and await tx.has_relation(second.id, kind, first.id):
+        raise duplicate
+    if not await tx.add_relations([RelationRow(guild_id, first.id, kind, second.id, note, at)]):
+        raise duplicate
+    await tx.record(
+        [history_row(first, "relation", None, f"{kind.phrase(outgoing=True)} #{target}", note=note, actor=actor, at=at)]
+    )
+    summary = ClaimSummary(
+        second.number,
+        second.statement,
+        second.verbatim,
+        second.speaker.name,
+        second.verdict,
+        second.speaker.short_name,
+        second.revision,
+    )
+    return Relation(kind, True, summary, note)
+
+
+async def add_evidence(tx: Tx, guild_id: int, number: int, url: str, *, note: str, actor: Actor, at: datetime) -> Claim:
+    claim = await claim_for_change(tx, guild_id, number, None)
+    if any(item.url == url for item in claim.evidence):
+        raise NothingToChange(f"#{number} already lists that link.")
+    await save(tx, claim, ClaimFields(), at)
+    await tx.add_evidence([EvidenceRow(claim.id, url, note, at)])
+    await tx.record([history_row(claim, "evidence", None, url, note=note, actor=actor, at=at, source_url=url)])
+    return await reread(tx, claim)

@@ -1,0 +1,283 @@
+"""The desk: everything the cogs and the command line ask of claimbot, over any store.
+
+Reads pass through to the store or to `finding`; every change opens one transaction and applies the
+rules in `changes` inside it. Servers are created and seeded on first sight, here, once (the store's
+`create_guild` says which caller created it, across processes too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from bot.desk import changes, finding, seeding
+from bot.desk.changes import ClaimEdit
+from bot.desk.errors import ClaimNotFound
+from bot.desk.seeding import NOTHING, SeedReport
+from bot.domain.claims import (
+    Actor,
+    Board,
+    Change,
+    Claim,
+    ClaimCard,
+    ClaimSummary,
+    GuildSettings,
+    NewClaim,
+    Page,
+    Relation,
+    RelationKind,
+    SearchHit,
+    Speaker,
+)
+from bot.domain.states import Attribution, Verdict
+from bot.seedfile import SeedStory
+from bot.store.base import Filters, Store
+
+log = logging.getLogger(__name__)
+
+UNSET = object()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Desk:
+    def __init__(self, store: Store, seeds: Iterable[SeedStory] = ()) -> None:
+        self.store = store
+        self.seeds = tuple(seeds)
+        self._known_guilds: set[int] = set()
+        self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
+        self._seed_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Open the store (migrations applied). Guilds seen before need no write transaction on their
+        first interaction after a restart."""
+        await self.store.open()
+        try:
+            self._known_guilds.update(await self.store.guild_ids())
+        except BaseException:
+            await self.store.close()
+            raise
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def __aenter__(self) -> Desk:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ----------------------------------------------------------------------------- guilds
+
+    async def ensure_guild(self, guild_id: int) -> None:
+        """Create the guild the first time it is seen, with the seed stories copied in.
+
+        Guilds first seen while others are being seeded wait, then are seeded together in one transaction:
+        a burst of new guilds (a start-up in many servers) costs a few commits, not one each.
+        """
+        if guild_id in self._known_guilds:
+            return
+        self._unseeded.add(guild_id)
+        async with self._seed_lock:
+            batch = sorted(self._unseeded - self._known_guilds)
+            if guild_id not in batch:
+                return  # seeded in the batch before this one
+            at = now()
+            async with self.store.transaction() as tx:
+                for new_id in batch:
+                    if await tx.create_guild(new_id, at):
+                        for seed in self.seeds:
+                            await seeding.seed_guild(tx, new_id, seed, at)
+                        log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
+            self._known_guilds.update(batch)
+            self._unseeded.difference_update(batch)
+
+    async def known_guilds(self) -> list[int]:
+        return await self.store.guild_ids()
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        return await self.store.guild_settings(guild_id) or GuildSettings(guild_id)
+
+    async def update_guild_settings(
+        self, guild_id: int, *, moderator_role_id: object = UNSET, announce_channel_id: object = UNSET
+    ) -> GuildSettings:
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            current = await tx.guild_settings(guild_id) or GuildSettings(guild_id)
+            role = current.moderator_role_id if moderator_role_id is UNSET else moderator_role_id
+            channel = current.announce_channel_id if announce_channel_id is UNSET else announce_channel_id
+            await tx.update_guild_settings(
+                guild_id,
+                moderator_role_id=role,  # type: ignore[arg-type]
+                announce_channel_id=channel,  # type: ignore[arg-type]
+            )
+        return GuildSettings(guild_id, role, channel)  # type: ignore[arg-type]
+
+    # ----------------------------------------------------------------------------- reading claims
+
+    async def claim(self, guild_id: int, number: int) -> Claim:
+        claim = await self.store.claim(guild_id, number)
+        if claim is None:
+            raise ClaimNotFound(number)
+        return claim
+
+    async def claim_card(self, guild_id: int, number: int) -> ClaimCard:
+        card = await self.store.card(guild_id, number)
+        if card is None:
+            raise ClaimNotFound(number)
+        return card
+
+    async def relations(self, guild_id: int, number: int) -> list[Relation]:
+        claim = await self.claim(guild_id, number)
+        return await self.store.relations(claim.id)
+
+    async def history(self, guild_id: int, number: int, *, offset: int = 0, limit: int = 10) -> Page[Change]:
+        claim = await self.claim(guild_id, number)
+        offset = max(0, offset)
+        found, total = await self.store.history(claim.id, offset=offset, limit=limit)
+        return Page(tuple(found), total, offset, limit)
+
+    async def board(self, guild_id: int, recent: int = 5) -> Board:
+        counts = await self.store.verdict_counts(guild_id)
+        latest = await self.store.latest_verdict_changes(guild_id, recent)
+        return Board(counts, tuple(latest))
+
+    async def suggest_claims(self, guild_id: int, text: str, limit: int = 25) -> list[ClaimSummary]:
+        return await finding.suggest_claims(self.store, guild_id, text, limit)
+
+    async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
+        return await finding.resolve_claim(self.store, guild_id, text)
+
+    async def search(
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        verdict: Verdict | None = None,
+        speaker_id: int | None = None,
+        offset: int = 0,
+        limit: int = 5,
+    ) -> Page[SearchHit]:
+        filters = Filters(verdict, speaker_id)
+        return await finding.search(self.store, guild_id, query, filters, offset=offset, limit=limit)
+
+    async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]:
+        return await finding.match_text(self.store, guild_id, text, limit)
+
+    # ----------------------------------------------------------------------------- speakers
+
+    async def suggest_speakers(self, guild_id: int, text: str, limit: int = 25) -> list[Speaker]:
+        return await finding.suggest_speakers(self.store, guild_id, text, limit)
+
+    async def find_speaker(self, guild_id: int, name: str) -> Speaker:
+        return await finding.find_speaker(self.store, guild_id, name)
+
+    async def speaker_by_id(self, guild_id: int, speaker_id: int) -> Speaker:
+        return await finding.speaker_by_id(self.store, guild_id, speaker_id)
+
+    async def speaker_claims(
+        self, guild_id: int, speaker_id: int, *, offset: int = 0, limit: int = 10
+    ) -> Page[ClaimSummary]:
+        speaker = await self.speaker_by_id(guild_id, speaker_id)
+        offset = max(0, offset)
+        found = await self.store.speaker_claims(guild_id, speaker.id, offset=offset, limit=limit)
+        return Page(tuple(found), speaker.claim_count, offset, limit)
+
+    # ----------------------------------------------------------------------------- changes
+
+    async def set_verdict(
+        self,
+        guild_id: int,
+        number: int,
+        verdict: Verdict,
+        *,
+        note: str,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> tuple[Claim, Change]:
+        async with self.store.transaction() as tx:
+            return await changes.set_verdict(
+                tx,
+                guild_id,
+                number,
+                verdict,
+                note=note,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def set_attribution(
+        self,
+        guild_id: int,
+        number: int,
+        attribution: Attribution,
+        *,
+        note: str,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> tuple[Claim, Change]:
+        async with self.store.transaction() as tx:
+            return await changes.set_attribution(
+                tx,
+                guild_id,
+                number,
+                attribution,
+                note=note,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def edit_claim(
+        self,
+        guild_id: int,
+        number: int,
+        edit: ClaimEdit,
+        *,
+        note: str,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> tuple[Claim, list[Change]]:
+        async with self.store.transaction() as tx:
+            return await changes.edit_claim(
+                tx, guild_id, number, edit, note=note, actor=actor, at=now(), expected_revision=expected_revision
+            )
+
+    async def add_claim(
+        self, guild_id: int, new: NewClaim, *, note: str, actor: Actor, source_url: str | None = None
+    ) -> Claim:
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            return await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=now(), source_url=source_url)
+
+    async def link_claims(
+        self, guild_id: int, source: int, kind: RelationKind, target: int, *, note: str, actor: Actor
+    ) -> Relation:
+        async with self.store.transaction() as tx:
+            return await changes.link_claims(tx, guild_id, source, kind, target, note=note, actor=actor, at=now())
+
+    async def add_evidence(self, guild_id: int, number: int, url: str, *, note: str, actor: Actor) -> Claim:
+        async with self.store.transaction() as tx:
+            return await changes.add_evidence(tx, guild_id, number, url, note=note, actor=actor, at=now())
+
+    # ----------------------------------------------------------------------------- seeds
+
+    async def apply_seed(self, story: SeedStory, guild_ids: list[int] | None = None) -> SeedReport:
+        """Load a story into guilds (every known one by default). Safe to run again: nothing doubles."""
+        targets = guild_ids if guild_ids is not None else await self.known_guilds()
+        report = NOTHING
+        for guild_id in targets:
+            await self.ensure_guild(guild_id)
+            async with self.store.transaction() as tx:
+                report += await seeding.seed_guild(tx, guild_id, story, now())
+        return report

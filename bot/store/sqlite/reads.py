@@ -1,0 +1,270 @@
+"""Every read of the SQLite store, shared by the store (its reading connection) and a transaction
+(the writing connection, seeing its own writes). One trip to aiosqlite's thread per statement."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+
+import aiosqlite
+
+from bot.domain.claims import (
+    Change,
+    Claim,
+    ClaimCard,
+    ClaimSummary,
+    Evidence,
+    GuildSettings,
+    IndexedClaim,
+    Relation,
+    RelationKind,
+    Speaker,
+)
+from bot.domain.states import Verdict
+from bot.store.base import ID_MAX, Filters, SeededClaim
+from bot.store.sqlite import index, rows
+
+SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
+
+
+def _bindable(*ids: int) -> bool:
+    """A forged number or id past SQLite's integers names nothing (and must not overflow the driver)."""
+    return all(-ID_MAX <= i <= ID_MAX for i in ids)
+
+
+class SqliteReads:
+    """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[None]:
+        """Several statements that must see one state of the database."""
+        yield
+
+    async def _all(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
+        return list(await self.db.execute_fetchall(sql, tuple(params)))
+
+    async def _one(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
+        return next(iter(await self.db.execute_fetchall(sql, tuple(params))), None)
+
+    # ----------------------------------------------------------------------------- guilds
+
+    async def guild_ids(self) -> list[int]:
+        return [row[0] for row in await self._all("SELECT id FROM guilds ORDER BY id")]
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings | None:
+        if not _bindable(guild_id):
+            return None
+        row = await self._one("SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = ?", (guild_id,))
+        return None if row is None else GuildSettings(guild_id, row[0], row[1])
+
+    # ----------------------------------------------------------------------------- claims
+
+    async def _claim(self, guild_id: int, number: int) -> Claim | None:
+        if not _bindable(guild_id, number):
+            return None
+        row = await self._one(
+            f"SELECT {rows.CLAIM_COLUMNS} FROM {rows.CLAIM_FROM} WHERE c.guild_id = ? AND c.number = ?",
+            (guild_id, number),
+        )
+        if row is None:
+            return None
+        evidence = await self._all("SELECT url, note FROM evidence WHERE claim_id = ? ORDER BY id", (row["id"],))
+        return rows.claim(row, tuple(Evidence(e[0], e[1]) for e in evidence))
+
+    async def claim(self, guild_id: int, number: int) -> Claim | None:
+        async with self.snapshot():
+            return await self._claim(guild_id, number)
+
+    async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
+        if not _bindable(guild_id, number):
+            return None
+        row = await self._one(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.number = ?",
+            (guild_id, number),
+        )
+        return None if row is None else rows.summary(row)
+
+    async def card(self, guild_id: int, number: int) -> ClaimCard | None:
+        async with self.snapshot():
+            claim = await self._claim(guild_id, number)
+            if claim is None:
+                return None
+            latest = await self.latest_change(claim.id)
+            relations = await self.relations(claim.id)
+        return ClaimCard(claim, latest, tuple(relations))
+
+    async def latest_change(self, claim_id: int, field: str | None = None) -> Change | None:
+        row = await self._one(
+            f"SELECT {rows.HISTORY_COLUMNS} FROM history h JOIN claims c ON c.id = h.claim_id "
+            "WHERE h.claim_id = ? AND (? IS NULL OR h.field = ?) ORDER BY h.id DESC LIMIT 1",
+            (claim_id, field, field),
+        )
+        return rows.change(row) if row else None
+
+    async def relations(self, claim_id: int) -> list[Relation]:
+        found = await self._all(
+            f"""
+            SELECT r.kind, 1 AS outgoing, r.note, {rows.SUMMARY_COLUMNS}
+              FROM relations r JOIN claims c ON c.id = r.target_id JOIN speakers s ON s.id = c.speaker_id
+             WHERE r.source_id = ?
+            UNION ALL
+            SELECT r.kind, 0 AS outgoing, r.note, {rows.SUMMARY_COLUMNS}
+              FROM relations r JOIN claims c ON c.id = r.source_id JOIN speakers s ON s.id = c.speaker_id
+             WHERE r.target_id = ?
+             ORDER BY number, outgoing DESC
+            """,
+            (claim_id, claim_id),
+        )
+        return [Relation(RelationKind(r["kind"]), bool(r["outgoing"]), rows.summary(r), r["note"]) for r in found]
+
+    async def has_relation(self, source_id: int, kind: RelationKind, target_id: int) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM relations WHERE source_id = ? AND kind = ? AND target_id = ?",
+            (source_id, kind.value, target_id),
+        )
+        return row is not None
+
+    async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
+        if not _bindable(offset, limit):
+            return [], 0
+        async with self.snapshot():
+            total = await self._one("SELECT count(*) FROM history WHERE claim_id = ?", (claim_id,))
+            found = await self._all(
+                f"SELECT {rows.HISTORY_COLUMNS} FROM history h JOIN claims c ON c.id = h.claim_id "
+                "WHERE h.claim_id = ? ORDER BY h.id DESC LIMIT ? OFFSET ?",
+                (claim_id, limit, offset),
+            )
+        return [rows.change(r) for r in found], int(total[0]) if total else 0
+
+    async def verdict_counts(self, guild_id: int) -> dict[Verdict, int]:
+        found = await self._all(
+            "SELECT verdict, count FROM verdict_counts WHERE guild_id = ? AND count > 0", (guild_id,)
+        )
+        return {Verdict(r[0]): r[1] for r in found}
+
+    async def latest_verdict_changes(self, guild_id: int, limit: int) -> list[tuple[ClaimSummary, Change]]:
+        # Walks history_guild backwards and stops at `limit`: a claim flipped twenty times must not
+        # crowd the others off the board.
+        found = await self._all(
+            f"SELECT {rows.HISTORY_COLUMNS}, {rows.SUMMARY_COLUMNS} FROM history h "
+            "JOIN claims c ON c.id = h.claim_id JOIN speakers s ON s.id = c.speaker_id "
+            "WHERE h.guild_id = ? AND h.field = 'verdict' AND NOT EXISTS (SELECT 1 FROM history later "
+            "WHERE later.claim_id = h.claim_id AND later.id > h.id AND later.field = 'verdict') "
+            "ORDER BY h.id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(rows.summary(r), rows.change(r)) for r in found]
+
+    async def recent_claims(self, guild_id: int, limit: int) -> list[ClaimSummary]:
+        found = await self._all(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE c.guild_id = ? "
+            "ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [rows.summary(r) for r in found]
+
+    # ----------------------------------------------------------------------------- the search index
+
+    async def _matching(self, expression: str, filters: Filters, limit: int) -> list[int]:
+        # Filters join the claims table; without them the index answers alone, walking rowids backwards.
+        where, params = "", ()
+        if filters.verdict is not None:
+            where, params = "AND c.verdict = ?", (filters.verdict.value,)
+        if filters.speaker_id is not None:
+            if not _bindable(filters.speaker_id):
+                return []
+            where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
+        found = await self._all(
+            f"SELECT f.rowid FROM claim_fts f {'JOIN claims c ON c.id = f.rowid' if where else ''} "
+            f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?",
+            (expression, *params, limit),
+        )
+        return [r[0] for r in found]
+
+    async def claims_with_prefixes(
+        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+    ) -> list[int]:
+        if not prefixes:
+            return []
+        return await self._matching(index.all_prefixes(guild_id, prefixes), filters, limit)
+
+    async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
+        if not terms:
+            return []
+        return await self._matching(index.any_term(guild_id, terms), filters, limit)
+
+    async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
+        if not claim_ids:
+            return []
+        found = await self._all(
+            f"SELECT c.id, {rows.SUMMARY_COLUMNS}, c.role, "
+            "(SELECT group_concat(name, ' ') FROM speaker_names n WHERE n.speaker_id = c.speaker_id) AS names "
+            f"FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.id IN ({','.join('?' * len(claim_ids))}) "
+            "ORDER BY c.id DESC",
+            (guild_id, *claim_ids),
+        )
+        return [IndexedClaim(r["id"], rows.summary(r), r["role"], r["names"] or "") for r in found]
+
+    # ----------------------------------------------------------------------------- speakers
+
+    async def speaker_id_by_name(self, guild_id: int, norm: str) -> int | None:
+        row = await self._one("SELECT speaker_id FROM speaker_names WHERE guild_id = ? AND norm = ?", (guild_id, norm))
+        return None if row is None else int(row[0])
+
+    async def speaker(self, guild_id: int, speaker_id: int) -> Speaker | None:
+        if not _bindable(speaker_id):
+            return None
+        async with self.snapshot():
+            row = await self._one(
+                "SELECT id, name, claim_count, short_name FROM speakers WHERE id = ? AND guild_id = ?",
+                (speaker_id, guild_id),
+            )
+            if row is None:
+                return None
+            names = await self._all("SELECT name FROM speaker_names WHERE speaker_id = ? ORDER BY name", (speaker_id,))
+        variants = tuple(n[0] for n in names if n[0] != row["name"])
+        return Speaker(row["id"], row["name"], variants, row["claim_count"], row["short_name"])
+
+    async def speakers_matching(self, guild_id: int, norm_prefix: str, limit: int) -> list[Speaker]:
+        if not norm_prefix:
+            found = await self._all(
+                "SELECT id, name, claim_count, short_name FROM speakers WHERE guild_id = ? "
+                "ORDER BY claim_count DESC, name LIMIT ?",
+                (guild_id, limit),
+            )
+        else:
+            pattern = norm_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found = await self._all(
+                """
+                SELECT s.id, s.name, s.claim_count, s.short_name FROM speakers s
+                 WHERE s.id IN (SELECT speaker_id FROM speaker_names
+                                 WHERE guild_id = ? AND (norm LIKE ? ESCAPE '\\' OR norm LIKE ? ESCAPE '\\'))
+                 ORDER BY s.claim_count DESC, s.name LIMIT ?
+                """,
+                (guild_id, pattern + "%", "% " + pattern + "%", limit),
+            )
+        return [Speaker(r[0], r[1], claim_count=r[2], short_name=r[3]) for r in found]
+
+    async def speaker_claims(self, guild_id: int, speaker_id: int, *, offset: int, limit: int) -> list[ClaimSummary]:
+        if not _bindable(speaker_id, offset, limit):
+            return []
+        found = await self._all(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.speaker_id = ? "
+            "ORDER BY c.number LIMIT ? OFFSET ?",
+            (guild_id, speaker_id, limit, offset),
+        )
+        return [rows.summary(r) for r in found]
+
+    # ----------------------------------------------------------------------------- seeds
+
+    async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
+        found = await self._all(
+            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated FROM claims c "
+            "JOIN stories st ON st.id = c.story_id WHERE st.guild_id = ? AND st.slug = ? AND c.seed_key IS NOT NULL",
+            (guild_id, story_slug),
+        )
+        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4])) for r in found}

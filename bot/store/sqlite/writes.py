@@ -1,0 +1,218 @@
+"""Every write of the SQLite store, inside the one IMMEDIATE transaction the store's writer holds.
+
+The search index is kept in step here (the analyser runs in Python, so no trigger can); the counts
+and the append-only history are kept by the schema's triggers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.claims import Change, Story
+from bot.domain.names import normalise_name
+from bot.store.base import ClaimFields, ClaimRow, EvidenceRow, HistoryRow, RelationRow, SpeakerNames
+from bot.store.sqlite import index
+from bot.store.sqlite.reads import SqliteReads
+from bot.store.sqlite.rows import stamp
+
+MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
+# Columns `update_claim` may set: the names come from here, never from input.
+_COLUMNS = (
+    "statement",
+    "verbatim",
+    "speaker_id",
+    "role",
+    "venue",
+    "said_when",
+    "attribution",
+    "verdict",
+    "rationale",
+    "seed_fingerprint",
+)
+_INDEXED = {"statement", "speaker_id", "role"}
+
+
+class SqliteTx(SqliteReads):
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        return self._db
+
+    async def create_guild(self, guild_id: int, at: datetime) -> bool:
+        cursor = await self.db.execute(
+            "INSERT INTO guilds (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (guild_id, stamp(at))
+        )
+        return cursor.rowcount == 1
+
+    async def update_guild_settings(
+        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+    ) -> None:
+        await self.db.execute(
+            "UPDATE guilds SET moderator_role_id = ?, announce_channel_id = ? WHERE id = ?",
+            (moderator_role_id, announce_channel_id, guild_id),
+        )
+
+    async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
+        row = await self._one(
+            "UPDATE guilds SET next_claim_number = next_claim_number + ? WHERE id = ? RETURNING next_claim_number - ?",
+            (count, guild_id, count),
+        )
+        return None if row is None else int(row[0])
+
+    async def upsert_story(self, guild_id: int, story: Story) -> int:
+        row = await self._one(
+            "INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
+            "url = excluded.url, published = excluded.published RETURNING id",
+            (guild_id, story.slug, story.title, story.publisher, story.url, story.published.isoformat()),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
+        """As if each were looked up in turn: a name already known (or named earlier in `speakers`) is
+        that speaker; otherwise a new one. A handful of statements, however many speakers."""
+        keys = {normalise_name(n) for s in speakers for n in (s.name, *s.variants)} - {""}
+        owner: dict[str, int | str] = {}  # norm -> speaker id, or the name of a speaker still to insert
+        if keys:
+            placeholders = ",".join("?" * len(keys))
+            known = await self._all(
+                f"SELECT norm, speaker_id FROM speaker_names WHERE guild_id = ? AND norm IN ({placeholders})",
+                (guild_id, *keys),
+            )
+            owner.update({r[0]: int(r[1]) for r in known})
+        new_people: dict[str, str] = {}  # name -> short name, in order
+        new_names: list[tuple[str, int | str, str]] = []
+        shorts: list[tuple[str, int]] = []
+        chosen: list[int | str] = []
+        for speaker in speakers:
+            person = owner.get(normalise_name(speaker.name))
+            if person is None:
+                person = speaker.name
+                new_people[person] = speaker.short
+            elif isinstance(person, int) and speaker.short:
+                shorts.append((speaker.short, person))
+            for spelling in (speaker.name, *speaker.variants):
+                key = normalise_name(spelling)
+                if key and key not in owner:
+                    owner[key] = person
+                    new_names.append((key, person, spelling))
+            chosen.append(person)
+        ids: dict[str, int] = {}
+        for name, short in new_people.items():
+            row = await self._one(
+                "INSERT INTO speakers (guild_id, name, short_name) VALUES (?, ?, ?) RETURNING id",
+                (guild_id, name, short),
+            )
+            assert row is not None
+            ids[name] = int(row[0])
+
+        def resolved(person: int | str) -> int:
+            return person if isinstance(person, int) else ids[person]
+
+        if shorts:
+            await self.db.executemany("UPDATE speakers SET short_name = ? WHERE id = ? AND short_name = ''", shorts)
+        if new_names:
+            await self.db.executemany(
+                "INSERT INTO speaker_names (guild_id, norm, speaker_id, name) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, norm) DO NOTHING",
+                [(guild_id, key, resolved(person), spelling) for key, person, spelling in new_names],
+            )
+            # A known speaker with a new name is found by it in the claims it already has.
+            renamed = sorted({p for _k, p, _s in new_names if isinstance(p, int)})
+            if renamed:
+                await index.reindex(self.db, f"c.speaker_id IN ({','.join('?' * len(renamed))})", renamed)
+        return [resolved(person) for person in chosen]
+
+    async def insert_claims(self, guild_id: int, rows: Sequence[ClaimRow]) -> list[int]:
+        columns = (
+            "guild_id", "number", "statement", "verbatim", "speaker_id", "role", "venue", "said_when",
+            "story_id", "attribution", "verdict", "rationale", "seed_key", "seed_fingerprint", "moderated",
+            "created_at", "updated_at",
+        )  # fmt: skip
+        values = [
+            (
+                guild_id, row.number, row.claim.statement, int(row.claim.verbatim), row.speaker_id, row.claim.role,
+                row.claim.venue, row.claim.said_when, row.story_id, row.claim.attribution.value,
+                row.claim.verdict.value, row.claim.rationale, row.seed_key, row.seed_fingerprint, int(row.moderated),
+                stamp(row.at), stamp(row.at),
+            )
+            for row in rows
+        ]  # fmt: skip
+        ids: dict[int, int] = {}
+        per_statement = max(1, MAX_VARIABLES // len(columns))
+        row_sql = f"({', '.join('?' * len(columns))})"
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            # RETURNING promises no order: map by number, unique in the guild.
+            found = await self._all(
+                f"INSERT INTO claims ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
+                "RETURNING id, number",
+                [value for row in chunk for value in row],
+            )
+            ids.update({int(r[1]): int(r[0]) for r in found})
+        claim_ids = [ids[row.number] for row in rows]
+        await self.add_evidence(
+            [EvidenceRow(ids[row.number], e.url, e.note, row.at) for row in rows for e in row.claim.evidence]
+        )
+        if claim_ids:
+            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(claim_ids))})", claim_ids)
+        return claim_ids
+
+    async def update_claim(
+        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+    ) -> bool:
+        changed = {name: getattr(fields, name) for name in _COLUMNS if getattr(fields, name) is not None}
+        if "verbatim" in changed:
+            changed["verbatim"] = int(changed["verbatim"])
+        sets = "".join(f"{name} = ?, " for name in changed)
+        cursor = await self.db.execute(
+            f"UPDATE claims SET {sets}revision = revision + 1, updated_at = ?, moderated = moderated OR ? "
+            "WHERE id = ? AND revision = ?",
+            (*changed.values(), stamp(at), int(moderated), claim_id, revision),
+        )
+        if cursor.rowcount != 1:
+            return False
+        if _INDEXED & changed.keys():
+            await index.reindex(self.db, "c.id = ?", (claim_id,))
+        return True
+
+    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        if rows:
+            await self.db.executemany(
+                "INSERT INTO evidence (claim_id, url, note, added_at) VALUES (?, ?, ?, ?)",
+                [(r.claim_id, r.url, r.note, stamp(r.at)) for r in rows],
+            )
+
+    async def add_relations(self, rows: Sequence[RelationRow]) -> int:
+        if not rows:
+            return 0
+        before = self.db.total_changes
+        await self.db.executemany(
+            "INSERT INTO relations (guild_id, source_id, kind, target_id, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(r.guild_id, r.source_id, r.kind.value, r.target_id, r.note, stamp(r.at)) for r in rows],
+        )
+        return self.db.total_changes - before
+
+    async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
+        changes = []
+        for r in rows:
+            found = await self._one(
+                "INSERT INTO history (guild_id, claim_id, field, old_value, new_value, note, source_url, "
+                "actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    r.guild_id, r.claim_id, r.field, r.old_value, r.new_value, r.note, r.source_url,
+                    r.actor.id, r.actor.name, stamp(r.at),
+                ),
+            )  # fmt: skip
+            assert found is not None
+            changes.append(
+                Change(found[0], r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, r.at)
+            )
+        return changes
