@@ -1,0 +1,104 @@
+"""The pool, and where a statement runs: a transaction's connection, or any free connection of the pool.
+
+Reads are written once against `Queries` and run on either: on a `Tx` they see its writes; on the
+store each read is one statement on a connection borrowed for it. A connection that turns out to be
+lost is dropped, and the pool's others with it: after a server restart every idle connection is dead,
+and each would otherwise fail one more member before the pool noticed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, Protocol
+
+import asyncpg
+
+from bot.store.postgres.failures import as_save_failed, connection_lost, describe
+
+log = logging.getLogger(__name__)
+
+
+class Queries(Protocol):
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]: ...
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None: ...
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
+
+
+async def create_pool(
+    dsn: str,
+    *,
+    min_size: int,
+    max_size: int,
+    connect_timeout: float,
+    statement_timeout_ms: int,
+    idle_in_transaction_timeout_ms: int,
+) -> asyncpg.Pool:
+    # statement_timeout is the server's; command_timeout is the client's backstop for a server that
+    # no longer answers at all.
+    command_timeout = statement_timeout_ms / 1000 + 5 if statement_timeout_ms > 0 else None
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        timeout=connect_timeout,
+        command_timeout=command_timeout,
+        server_settings={
+            "application_name": "claimbot",
+            "statement_timeout": str(statement_timeout_ms),
+            "idle_in_transaction_session_timeout": str(idle_in_transaction_timeout_ms),
+        },
+    )
+
+
+async def forget_if_lost(pool: asyncpg.Pool, conn: asyncpg.Connection, exc: BaseException) -> None:
+    """After `exc` on `conn`: if the connection is gone, close it and have the pool reconnect the rest."""
+    if not connection_lost(exc):
+        return
+    log.warning("Connection to PostgreSQL lost (%s): the pool reconnects", describe(exc))
+    terminate(conn)
+    await pool.expire_connections()
+
+
+def terminate(conn: asyncpg.Connection) -> None:
+    """Close at once. A connection that closed by itself is already back in its pool, and that is fine."""
+    with contextlib.suppress(asyncpg.InterfaceError):
+        conn.terminate()
+
+
+async def release_quietly(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    """Give the connection back. Failing to reset it only costs the connection (the pool opens another),
+    and must not change the outcome of the work done on it."""
+    try:
+        await pool.release(conn)
+    except Exception as exc:
+        log.warning("Releasing a connection failed (%s); the pool replaces it", describe(exc))
+
+
+class PoolQueries:
+    """One statement per call, each on a pool connection acquired for it (waiting at most
+    `acquire_timeout` seconds for one); an unavailable database is SaveFailed."""
+
+    def __init__(self, pool: asyncpg.Pool, acquire_timeout: float) -> None:
+        self._pool = pool
+        self._acquire_timeout = acquire_timeout
+
+    async def _run(self, method: str, query: str, args: tuple[Any, ...]) -> Any:
+        with as_save_failed("Read"):
+            conn = await self._pool.acquire(timeout=self._acquire_timeout)
+            try:
+                return await getattr(conn, method)(query, *args)
+            except BaseException as exc:
+                await forget_if_lost(self._pool, conn, exc)
+                raise
+            finally:
+                await release_quietly(self._pool, conn)
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        return await self._run("fetch", query, args)
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        return await self._run("fetchrow", query, args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self._run("fetchval", query, args)

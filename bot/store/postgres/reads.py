@@ -1,0 +1,310 @@
+"""The reads of bot.store.base.Reads, one statement each, on the store's pool or on a transaction.
+
+Ids and numbers that cannot be a BIGINT (a forged custom_id) and text that PostgreSQL cannot hold
+(NUL, a lone surrogate) name nothing: such a read answers None or nothing instead of an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.claims import (
+    Change,
+    Claim,
+    ClaimCard,
+    ClaimSummary,
+    GuildSettings,
+    IndexedClaim,
+    Relation,
+    RelationKind,
+    Speaker,
+)
+from bot.domain.states import Verdict
+from bot.store.base import ID_MAX, Filters, SeededClaim
+from bot.store.postgres import rows, search
+from bot.store.postgres.pool import Queries
+
+ID_MIN = -ID_MAX - 1
+
+
+def bindable(*values: int | None) -> bool:
+    """Every value fits a BIGINT parameter (None is a NULL, and fits)."""
+    return all(value is None or ID_MIN <= value <= ID_MAX for value in values)
+
+
+def storable(*texts: str | None) -> bool:
+    """PostgreSQL's text can hold every one of these strings."""
+    for text in texts:
+        if text is None:
+            continue
+        if "\x00" in text:
+            return False
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def _bounded(value: int) -> int:
+    """A LIMIT or OFFSET: never negative, never past what a BIGINT holds."""
+    return max(0, min(value, ID_MAX))
+
+
+class PgReads:
+    def __init__(self, db: Queries) -> None:
+        self._db = db
+
+    # ----------------------------------------------------------------------------- guilds
+
+    async def guild_ids(self) -> list[int]:
+        return [row["id"] for row in await self._db.fetch("SELECT id FROM guilds ORDER BY id")]
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings | None:
+        if not bindable(guild_id):
+            return None
+        row = await self._db.fetchrow(
+            "SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = $1", guild_id
+        )
+        if row is None:
+            return None
+        return GuildSettings(guild_id, row["moderator_role_id"], row["announce_channel_id"])
+
+    # ----------------------------------------------------------------------------- claims
+
+    async def claim(self, guild_id: int, number: int) -> Claim | None:
+        if not bindable(guild_id, number):
+            return None
+        row = await self._db.fetchrow(
+            f"SELECT {rows.CLAIM_COLUMNS} FROM {rows.CLAIM_FROM} WHERE c.guild_id = $1 AND c.number = $2",
+            guild_id,
+            number,
+        )
+        return rows.claim(row) if row is not None else None
+
+    async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
+        if not bindable(guild_id, number):
+            return None
+        row = await self._db.fetchrow(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 AND c.number = $2",
+            guild_id,
+            number,
+        )
+        return rows.summary(row) if row is not None else None
+
+    async def card(self, guild_id: int, number: int) -> ClaimCard | None:
+        if not bindable(guild_id, number):
+            return None
+        # One statement: the claim, its latest change and its relations from one snapshot.
+        row = await self._db.fetchrow(
+            f"""
+            SELECT {rows.CLAIM_COLUMNS},
+                   (SELECT {rows.HISTORY_RECORD} FROM history h
+                     WHERE h.claim_id = c.id ORDER BY h.id DESC LIMIT 1) AS latest,
+                   ARRAY(SELECT {rows.RELATION_RECORD} FROM ({rows.RELATION_ROWS.format(claim="c.id")}) x
+                          ORDER BY {rows.RELATION_ORDER}) AS relations
+              FROM {rows.CLAIM_FROM}
+             WHERE c.guild_id = $1 AND c.number = $2
+            """,
+            guild_id,
+            number,
+        )
+        if row is None:
+            return None
+        latest = rows.change_record(row["latest"]) if row["latest"] is not None else None
+        return ClaimCard(rows.claim(row), latest, tuple(map(rows.relation_record, row["relations"])))
+
+    async def latest_change(self, claim_id: int, field: str | None = None) -> Change | None:
+        if not bindable(claim_id) or not storable(field):
+            return None
+        if field is None:
+            row = await self._db.fetchrow(
+                f"SELECT {rows.HISTORY_COLUMNS} FROM {rows.HISTORY_FROM} WHERE h.claim_id = $1 "
+                "ORDER BY h.id DESC LIMIT 1",
+                claim_id,
+            )
+        else:
+            row = await self._db.fetchrow(
+                f"SELECT {rows.HISTORY_COLUMNS} FROM {rows.HISTORY_FROM} WHERE h.claim_id = $1 AND h.field = $2 "
+                "ORDER BY h.id DESC LIMIT 1",
+                claim_id,
+                field,
+            )
+        return rows.change(row) if row is not None else None
+
+    async def relations(self, claim_id: int) -> list[Relation]:
+        if not bindable(claim_id):
+            return []
+        found = await self._db.fetch(
+            f"SELECT * FROM ({rows.RELATION_ROWS.format(claim='$1')}) x ORDER BY {rows.RELATION_ORDER}", claim_id
+        )
+        return [rows.relation(row) for row in found]
+
+    async def has_relation(self, source_id: int, kind: RelationKind, target_id: int) -> bool:
+        if not bindable(source_id, target_id) or not storable(kind):
+            return False
+        found = await self._db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM relations WHERE source_id = $1 AND kind = $2 AND target_id = $3)",
+            source_id,
+            str(kind),
+            target_id,
+        )
+        return bool(found)
+
+    async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
+        if not bindable(claim_id):
+            return [], 0
+        row = await self._db.fetchrow(
+            f"""
+            SELECT (SELECT count(*) FROM history WHERE claim_id = $1) AS total,
+                   ARRAY(SELECT {rows.HISTORY_RECORD} FROM {rows.HISTORY_FROM}
+                          WHERE h.claim_id = $1 ORDER BY h.id DESC OFFSET $2 LIMIT $3) AS page
+            """,
+            claim_id,
+            _bounded(offset),
+            _bounded(limit),
+        )
+        assert row is not None
+        return [rows.change_record(values) for values in row["page"]], row["total"]
+
+    async def verdict_counts(self, guild_id: int) -> dict[Verdict, int]:
+        if not bindable(guild_id):
+            return {}
+        found = await self._db.fetch(
+            "SELECT verdict, count FROM verdict_counts WHERE guild_id = $1 AND count > 0", guild_id
+        )
+        return {Verdict(row["verdict"]): row["count"] for row in found}
+
+    async def latest_verdict_changes(self, guild_id: int, limit: int) -> list[tuple[ClaimSummary, Change]]:
+        if not bindable(guild_id):
+            return []
+        # Each claim's latest verdict change only, newest first: a claim flipped twenty times must not
+        # crowd the others off the board. Walks history_guild_verdicts backwards, stops at `limit`.
+        found = await self._db.fetch(
+            f"""
+            SELECT {rows.HISTORY_COLUMNS}, {rows.SUMMARY_COLUMNS}
+              FROM history h JOIN claims c ON c.id = h.claim_id JOIN speakers s ON s.id = c.speaker_id
+             WHERE h.guild_id = $1 AND h.field = 'verdict'
+               AND NOT EXISTS (SELECT 1 FROM history later
+                                WHERE later.claim_id = h.claim_id AND later.field = 'verdict' AND later.id > h.id)
+             ORDER BY h.id DESC LIMIT $2
+            """,
+            guild_id,
+            _bounded(limit),
+        )
+        return [(rows.summary(row), rows.change(row)) for row in found]
+
+    async def recent_claims(self, guild_id: int, limit: int) -> list[ClaimSummary]:
+        if not bindable(guild_id):
+            return []
+        found = await self._db.fetch(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 "
+            "ORDER BY c.updated_at DESC, c.id DESC LIMIT $2",
+            guild_id,
+            _bounded(limit),
+        )
+        return [rows.summary(row) for row in found]
+
+    # ----------------------------------------------------------------------------- the search index
+
+    async def claims_with_prefixes(
+        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+    ) -> list[int]:
+        if not bindable(guild_id, filters.speaker_id):
+            return []
+        query = search.prefix_query(guild_id, prefixes)
+        return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
+
+    async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
+        if not bindable(guild_id, filters.speaker_id):
+            return []
+        query = search.any_term_query(guild_id, terms)
+        return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
+
+    async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
+        wanted = [claim_id for claim_id in claim_ids if bindable(claim_id)]
+        if not bindable(guild_id) or not wanted:
+            return []
+        return await search.indexed(self._db, guild_id, wanted)
+
+    # ----------------------------------------------------------------------------- speakers
+
+    async def speaker_id_by_name(self, guild_id: int, norm: str) -> int | None:
+        if not bindable(guild_id) or not storable(norm):
+            return None
+        return await self._db.fetchval(
+            "SELECT speaker_id FROM speaker_names WHERE guild_id = $1 AND norm = $2", guild_id, norm
+        )
+
+    async def speaker(self, guild_id: int, speaker_id: int) -> Speaker | None:
+        if not bindable(guild_id, speaker_id):
+            return None
+        row = await self._db.fetchrow(
+            """
+            SELECT s.id, s.name, s.claim_count, s.short_name,
+                   ARRAY(SELECT n.name FROM speaker_names n
+                          WHERE n.speaker_id = s.id AND n.name <> s.name ORDER BY n.name) AS variants
+              FROM speakers s WHERE s.id = $2 AND s.guild_id = $1
+            """,
+            guild_id,
+            speaker_id,
+        )
+        return rows.speaker(row, row["variants"]) if row is not None else None
+
+    async def speakers_matching(self, guild_id: int, norm_prefix: str, limit: int) -> list[Speaker]:
+        if not bindable(guild_id) or not storable(norm_prefix):
+            return []
+        if not norm_prefix:
+            found = await self._db.fetch(
+                "SELECT id, name, claim_count, short_name FROM speakers WHERE guild_id = $1 "
+                "ORDER BY claim_count DESC, name, id LIMIT $2",
+                guild_id,
+                _bounded(limit),
+            )
+        else:
+            pattern = norm_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found = await self._db.fetch(
+                """
+                SELECT s.id, s.name, s.claim_count, s.short_name FROM speakers s
+                 WHERE s.id IN (SELECT speaker_id FROM speaker_names
+                                 WHERE guild_id = $1 AND (norm LIKE $2 ESCAPE '\\' OR norm LIKE $3 ESCAPE '\\'))
+                 ORDER BY s.claim_count DESC, s.name, s.id LIMIT $4
+                """,
+                guild_id,
+                pattern + "%",
+                "% " + pattern + "%",
+                _bounded(limit),
+            )
+        return [rows.speaker(row) for row in found]
+
+    async def speaker_claims(self, guild_id: int, speaker_id: int, *, offset: int, limit: int) -> list[ClaimSummary]:
+        if not bindable(guild_id, speaker_id):
+            return []
+        found = await self._db.fetch(
+            f"SELECT {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 AND c.speaker_id = $2 "
+            "ORDER BY c.number OFFSET $3 LIMIT $4",
+            guild_id,
+            speaker_id,
+            _bounded(offset),
+            _bounded(limit),
+        )
+        return [rows.summary(row) for row in found]
+
+    # ----------------------------------------------------------------------------- seeds
+
+    async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
+        if not bindable(guild_id) or not storable(story_slug):
+            return {}
+        found = await self._db.fetch(
+            """
+            SELECT c.id, c.number, c.seed_key, c.seed_fingerprint, c.moderated
+              FROM claims c JOIN stories st ON st.id = c.story_id
+             WHERE st.guild_id = $1 AND st.slug = $2 AND c.guild_id = $1 AND c.seed_key IS NOT NULL
+            """,
+            guild_id,
+            story_slug,
+        )
+        return {
+            row["seed_key"]: SeededClaim(row["id"], row["number"], row["seed_fingerprint"], row["moderated"])
+            for row in found
+        }

@@ -1,0 +1,360 @@
+"""The writes of bot.store.base.Tx, on the one connection of a transaction.
+
+Batches are one statement each (unnest of one array per column), so seeding a guild's sixteen claims
+with their speakers, evidence, history and relations is a dozen round trips. Ids come back from the
+statement that inserts them; rows inserted from `unnest(...) WITH ORDINALITY ... ORDER BY ord` get
+their identity values in that order, which is how ids are matched to rows that have no other key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from bot.domain.claims import Change, Story
+from bot.domain.names import normalise_name
+from bot.store.base import ClaimFields, ClaimRow, EvidenceRow, HistoryRow, RelationRow, SpeakerNames
+from bot.store.postgres import search
+from bot.store.postgres.reads import PgReads, bindable
+
+# pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
+# speaker names, so two first mentions of "Zelensky" make one speaker, not one with names and one without.
+SPEAKERS_LOCK = 0x73706B72  # b"spkr"
+
+# ClaimFields' columns, in a fixed order; the names in SQL come from here, never from input.
+_CLAIM_FIELDS = (
+    "statement",
+    "verbatim",
+    "speaker_id",
+    "role",
+    "venue",
+    "said_when",
+    "attribution",
+    "verdict",
+    "rationale",
+    "seed_fingerprint",
+)
+_REINDEXED_BY = ("statement", "role", "speaker_id")
+
+
+def _require_bindable(*values: int | None) -> None:
+    if not bindable(*values):
+        raise ValueError(f"an id out of BIGINT range: {values}")
+
+
+@dataclass
+class _NewSpeaker:
+    """A speaker this call creates: its place among the new ones, its name and short name."""
+
+    index: int
+    name: str
+    short: str
+
+
+class _Ended:
+    """What a transaction's statements run on once it is over: nothing."""
+
+    async def _refuse(self, *args: Any) -> Any:
+        raise RuntimeError("the transaction is over: use the Tx only inside `async with store.transaction()`")
+
+    fetch = fetchrow = fetchval = execute = executemany = _refuse
+
+
+class PgTx(PgReads):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        super().__init__(conn)
+        self._conn: Any = conn
+
+    def end(self) -> None:
+        """Called by the store when the transaction commits or rolls back."""
+        self._db = self._conn = _Ended()
+
+    # ----------------------------------------------------------------------------- guilds
+
+    async def create_guild(self, guild_id: int, at: datetime) -> bool:
+        _require_bindable(guild_id)
+        # A second caller waits for the first one's commit, then sees the conflict: one True, ever.
+        created = await self._conn.fetchval(
+            "INSERT INTO guilds (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING true",
+            guild_id,
+            at,
+        )
+        return bool(created)
+
+    async def update_guild_settings(
+        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+    ) -> None:
+        _require_bindable(guild_id, moderator_role_id, announce_channel_id)
+        await self._conn.execute(
+            "UPDATE guilds SET moderator_role_id = $2, announce_channel_id = $3 WHERE id = $1",
+            guild_id,
+            moderator_role_id,
+            announce_channel_id,
+        )
+
+    async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
+        if count < 0:
+            raise ValueError(f"cannot reserve {count} numbers")
+        if not bindable(guild_id, count):
+            return None
+        return await self._conn.fetchval(
+            "UPDATE guilds SET next_claim_number = next_claim_number + $2 WHERE id = $1 "
+            "RETURNING next_claim_number - $2",
+            guild_id,
+            count,
+        )
+
+    async def upsert_story(self, guild_id: int, story: Story) -> int:
+        _require_bindable(guild_id)
+        story_id = await self._conn.fetchval(
+            """
+            INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (guild_id, slug) DO UPDATE
+               SET title = excluded.title, publisher = excluded.publisher, url = excluded.url,
+                   published = excluded.published
+            RETURNING id
+            """,
+            guild_id,
+            story.slug,
+            story.title,
+            story.publisher,
+            story.url,
+            story.published,
+        )
+        return int(story_id)
+
+    # ----------------------------------------------------------------------------- speakers
+
+    async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
+        _require_bindable(guild_id)
+        if not speakers:
+            return []
+        conn = self._conn
+        await conn.execute("SELECT pg_advisory_xact_lock($1, hashint8($2))", SPEAKERS_LOCK, guild_id)
+        keyed = [[(key, n) for n in (s.name, *s.variants) if (key := normalise_name(n))] for s in speakers]
+        # After the lock, in a statement of its own: sees names committed by whoever held it before.
+        found = await conn.fetch(
+            "SELECT norm, speaker_id FROM speaker_names WHERE guild_id = $1 AND norm = ANY($2::text[])",
+            guild_id,
+            sorted({key for keys in keyed for key, _name in keys}),
+        )
+        # Worked out one speaker after the other, as if each were looked up alone: a later entry finds
+        # a speaker an earlier one created or gave the name to.
+        owner: dict[str, int | _NewSpeaker] = {row["norm"]: row["speaker_id"] for row in found}
+        created: list[_NewSpeaker] = []
+        shorts: dict[int, str] = {}
+        names: list[tuple[str, int | _NewSpeaker, str]] = []
+        chosen: list[int | _NewSpeaker] = []
+        for entry, keys in zip(speakers, keyed, strict=True):
+            ref = owner.get(normalise_name(entry.name))  # by its own name, as SQLite decides it
+            if ref is None:
+                ref = _NewSpeaker(len(created), entry.name, entry.short)
+                created.append(ref)
+            elif isinstance(ref, _NewSpeaker):
+                ref.short = ref.short or entry.short
+            elif entry.short:
+                shorts.setdefault(ref, entry.short)
+            for key, name in keys:
+                if key not in owner:
+                    owner[key] = ref
+                    names.append((key, ref, name))
+            chosen.append(ref)
+
+        new_ids: list[int] = []
+        if created:
+            inserted = await conn.fetch(
+                "INSERT INTO speakers (guild_id, name, short_name) "
+                "SELECT $1, u.name, u.short FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(name, short, ord) "
+                "ORDER BY u.ord RETURNING id",
+                guild_id,
+                [s.name for s in created],
+                [s.short for s in created],
+            )
+            new_ids = sorted(row["id"] for row in inserted)
+
+        def resolved(ref: int | _NewSpeaker) -> int:
+            return new_ids[ref.index] if isinstance(ref, _NewSpeaker) else ref
+
+        renamed = sorted({ref for _key, ref, _name in names if not isinstance(ref, _NewSpeaker)})
+        if renamed:
+            # Hold the speakers whose claims are re-indexed below; see bot.store.postgres.search.
+            await conn.execute(
+                "SELECT 1 FROM speakers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", renamed
+            )
+        if shorts:
+            await conn.execute(
+                "UPDATE speakers s SET short_name = u.short FROM unnest($1::bigint[], $2::text[]) AS u(id, short) "
+                "WHERE s.id = u.id AND s.short_name = ''",
+                list(shorts),
+                list(shorts.values()),
+            )
+        if names:
+            await conn.execute(
+                "INSERT INTO speaker_names (guild_id, norm, speaker_id, name) "
+                "SELECT $1, u.norm, u.speaker_id, u.name FROM unnest($2::text[], $3::bigint[], $4::text[]) "
+                "AS u(norm, speaker_id, name) ON CONFLICT (guild_id, norm) DO NOTHING",
+                guild_id,
+                [key for key, _ref, _name in names],
+                [resolved(ref) for _key, ref, _name in names],
+                [name for _key, _ref, name in names],
+            )
+        if renamed:
+            await search.reindex_speakers(conn, renamed)
+        return [resolved(ref) for ref in chosen]
+
+    # ----------------------------------------------------------------------------- claims
+
+    async def insert_claims(self, guild_id: int, rows: Sequence[ClaimRow]) -> list[int]:
+        _require_bindable(guild_id, *(r.number for r in rows), *(r.speaker_id for r in rows))
+        _require_bindable(*(r.story_id for r in rows))
+        if not rows:
+            return []
+        conn = self._conn
+        speaker_ids = sorted({r.speaker_id for r in rows})
+        # Hold the speakers, then read their names: a name added meanwhile is seen, or its transaction
+        # waits for ours and re-indexes these claims too.
+        await conn.execute(
+            "SELECT 1 FROM speakers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", speaker_ids
+        )
+        names = await search.names_of(conn, speaker_ids)
+        inserted = await conn.fetch(
+            f"""
+            INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
+                                attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
+                                created_at, updated_at, terms)
+            SELECT $1, u.number, u.statement, u.verbatim, u.speaker_id, u.role, u.venue, u.said_when, u.story_id,
+                   u.attribution, u.verdict, u.rationale, u.seed_key, u.seed_fingerprint, u.moderated,
+                   u.at, u.at, {search.TERMS_FROM_JSON.format("u.terms")}
+              FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+                          $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[],
+                          $16::timestamptz[], $17::text[])
+                   WITH ORDINALITY AS u(number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
+                                        attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
+                                        at, terms, ord)
+             ORDER BY u.ord
+            RETURNING id, number
+            """,
+            guild_id,
+            [r.number for r in rows],
+            [r.claim.statement for r in rows],
+            [r.claim.verbatim for r in rows],
+            [r.speaker_id for r in rows],
+            [r.claim.role for r in rows],
+            [r.claim.venue for r in rows],
+            [r.claim.said_when for r in rows],
+            [r.story_id for r in rows],
+            [str(r.claim.attribution) for r in rows],
+            [str(r.claim.verdict) for r in rows],
+            [r.claim.rationale for r in rows],
+            [r.seed_key for r in rows],
+            [r.seed_fingerprint for r in rows],
+            [r.moderated for r in rows],
+            [r.at for r in rows],
+            [search.lexemes(guild_id, r.claim.statement, names.get(r.speaker_id, ()), r.claim.role) for r in rows],
+        )
+        by_number = {row["number"]: row["id"] for row in inserted}
+        ids = [by_number[r.number] for r in rows]
+        evidence = [
+            EvidenceRow(claim_id, item.url, item.note, r.at)
+            for claim_id, r in zip(ids, rows, strict=True)
+            for item in r.claim.evidence
+        ]
+        await self.add_evidence(evidence)
+        return ids
+
+    async def update_claim(
+        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+    ) -> bool:
+        if not bindable(claim_id, revision, fields.speaker_id):
+            return False
+        params: list[object] = [claim_id, revision]
+        sets = []
+        for column in _CLAIM_FIELDS:
+            value = getattr(fields, column)
+            if value is not None:
+                params.append(str(value) if column in ("attribution", "verdict") else value)
+                sets.append(f"{column} = ${len(params)}")
+        params += [at, moderated]
+        sets += [f"updated_at = ${len(params) - 1}", f"moderated = moderated OR ${len(params)}"]
+        # Compare-and-set in the statement itself: under READ COMMITTED a concurrent change that
+        # committed first makes `revision = $2` false when this UPDATE re-checks the row, and nothing
+        # is written.
+        changed = await self._conn.fetch(
+            f"UPDATE claims SET {', '.join(sets)}, revision = revision + 1 WHERE id = $1 AND revision = $2 "
+            "RETURNING id, guild_id, statement, role, speaker_id",
+            *params,
+        )
+        if not changed:
+            return False
+        if any(getattr(fields, column) is not None for column in _REINDEXED_BY):
+            await search.write_terms(self._conn, changed)
+        return True
+
+    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        if not rows:
+            return
+        _require_bindable(*(r.claim_id for r in rows))
+        await self._conn.execute(
+            "INSERT INTO evidence (claim_id, url, note, added_at) "
+            "SELECT u.claim_id, u.url, u.note, u.at "
+            "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) "
+            "WITH ORDINALITY AS u(claim_id, url, note, at, ord) ORDER BY u.ord",
+            [r.claim_id for r in rows],
+            [r.url for r in rows],
+            [r.note for r in rows],
+            [r.at for r in rows],
+        )
+
+    async def add_relations(self, rows: Sequence[RelationRow]) -> int:
+        if not rows:
+            return 0
+        _require_bindable(*(r.guild_id for r in rows), *(r.source_id for r in rows), *(r.target_id for r in rows))
+        added = await self._conn.fetch(
+            "INSERT INTO relations (guild_id, source_id, kind, target_id, note, created_at) "
+            "SELECT u.guild_id, u.source_id, u.kind, u.target_id, u.note, u.at "
+            "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[]) "
+            "WITH ORDINALITY AS u(guild_id, source_id, kind, target_id, note, at, ord) ORDER BY u.ord "
+            "ON CONFLICT (source_id, kind, target_id) DO NOTHING RETURNING id",
+            [r.guild_id for r in rows],
+            [r.source_id for r in rows],
+            [str(r.kind) for r in rows],
+            [r.target_id for r in rows],
+            [r.note for r in rows],
+            [r.at for r in rows],
+        )
+        return len(added)
+
+    async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
+        if not rows:
+            return []
+        _require_bindable(*(r.guild_id for r in rows), *(r.claim_id for r in rows), *(r.actor.id for r in rows))
+        inserted = await self._conn.fetch(
+            "INSERT INTO history (guild_id, claim_id, field, old_value, new_value, note, source_url, "
+            "actor_id, actor_name, at) "
+            "SELECT u.guild_id, u.claim_id, u.field, u.old_value, u.new_value, u.note, u.source_url, "
+            "u.actor_id, u.actor_name, u.at "
+            "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+            "$8::bigint[], $9::text[], $10::timestamptz[]) "
+            "WITH ORDINALITY AS u(guild_id, claim_id, field, old_value, new_value, note, source_url, "
+            "actor_id, actor_name, at, ord) ORDER BY u.ord "
+            "RETURNING id, at",
+            [r.guild_id for r in rows],
+            [r.claim_id for r in rows],
+            [r.field for r in rows],
+            [r.old_value for r in rows],
+            [r.new_value for r in rows],
+            [r.note for r in rows],
+            [r.source_url for r in rows],
+            [r.actor.id for r in rows],
+            [r.actor.name for r in rows],
+            [r.at for r in rows],
+        )
+        stored = sorted((row["id"], row["at"]) for row in inserted)
+        return [
+            Change(change_id, r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, at)
+            for (change_id, at), r in zip(stored, rows, strict=True)
+        ]

@@ -1,0 +1,100 @@
+"""Migrations apply forward, once, however many processes start together; the index follows the analyser."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.domain.text import INDEX_VERSION
+from bot.seedfile import SeedStory
+from bot.store.base import Filters
+from bot.store.postgres import PostgresStore, schema
+from tests.store_postgres.conftest import GUILD_A, seed_guild
+
+OPENERS = 4
+
+
+async def test_concurrent_opens_on_an_empty_database_apply_each_migration_once(empty_postgres_url: str) -> None:
+    stores = [PostgresStore(empty_postgres_url, min_size=1, max_size=2) for _ in range(OPENERS)]
+    try:
+        await asyncio.gather(*(s.open() for s in stores))
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        applied = await conn.fetch("SELECT version, name FROM schema_version ORDER BY version")
+        built = await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'")
+    finally:
+        await conn.close()
+    assert [(r["version"], r["name"]) for r in applied] == [(v, p.name) for v, p in schema.migrations()]
+    assert built == str(INDEX_VERSION)
+
+
+async def test_concurrent_migrations_of_raw_connections_agree_on_the_version(empty_postgres_url: str) -> None:
+    conns = [await asyncpg.connect(empty_postgres_url) for _ in range(OPENERS)]
+    try:
+        versions = await asyncio.gather(*(schema.migrate(c) for c in conns))
+        rows = await conns[0].fetchval("SELECT count(*) FROM schema_version")
+    finally:
+        await asyncio.gather(*(c.close() for c in conns))
+    latest = schema.migrations()[-1][0]
+    assert versions == [latest] * OPENERS
+    assert rows == len(schema.migrations())
+
+
+async def test_a_failing_migration_leaves_the_schema_at_the_version_before(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "V1__init.sql").write_text(schema.migrations()[0][1].read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "V2__broken.sql").write_text(
+        "CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n", encoding="utf-8"
+    )
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        with pytest.raises(asyncpg.UndefinedTableError):
+            await schema.migrate(conn, tmp_path)
+        assert await conn.fetchval("SELECT max(version) FROM schema_version") == 1
+        assert await conn.fetchval("SELECT to_regclass('half_done')") is None
+        (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half_done (id int);\n", encoding="utf-8")
+        assert await schema.migrate(conn, tmp_path) == 2
+        assert await schema.migrate(conn, tmp_path) == 2
+    finally:
+        await conn.close()
+
+
+async def test_reopening_a_migrated_database_changes_nothing(postgres_url: str) -> None:
+    for _ in range(2):
+        async with PostgresStore(postgres_url) as store:
+            assert await store.guild_ids() == []
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM schema_version") == len(schema.migrations())
+    finally:
+        await conn.close()
+
+
+async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
+    postgres_url: str, seed: SeedStory
+) -> None:
+    async with PostgresStore(postgres_url) as store:
+        seeded = await seed_guild(store, GUILD_A, seed)
+        expected = await store.claims_with_prefixes(GUILD_A, ["troop"], Filters(), 50)
+    assert expected
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        await conn.execute("UPDATE claims SET terms = ''::tsvector")
+        await conn.execute("UPDATE meta SET value = '0' WHERE key = 'index_version'")
+    finally:
+        await conn.close()
+    async with PostgresStore(postgres_url) as store:
+        assert await store.claims_with_prefixes(GUILD_A, ["troop"], Filters(), 50) == expected
+        assert set(expected) <= set(seeded.ids.values())
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'") == str(INDEX_VERSION)
+        assert await conn.fetchval("SELECT count(*) FROM claims WHERE terms = ''::tsvector") == 0
+    finally:
+        await conn.close()
