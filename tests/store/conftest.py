@@ -11,7 +11,9 @@ import pytest
 from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.seedfile import STORIES_DIR, SeedStory, load_story
-from tests.desks import opened_desk
+from bot.store import Store
+from bot.store.postgres import PostgresStore
+from bot.store.sqlite import SqliteStore
 
 # Realistic Discord snowflakes; one is not a prefix of the other's FTS guild token.
 GUILD_A = 811111111111111111
@@ -28,15 +30,39 @@ def seed() -> SeedStory:
     return load_story(SHIPPED_STORY)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "claims.db"
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every desk test runs on both stores (PostgreSQL's only where a server answers: tests/pg.py)."""
+    return str(request.param)
 
 
 @pytest.fixture
-async def desk(db_path: Path, seed: SeedStory) -> AsyncIterator[Desk]:
+def store_location(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    """The SQLite file's path, or the URL of a fresh, migrated PostgreSQL database."""
+    if backend == "sqlite":
+        return str(tmp_path / "claims.db")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def make_store(backend: str, location: str) -> Store:
+    if backend == "sqlite":
+        return SqliteStore(Path(location))
+    return PostgresStore.from_url(location, pool_min=1, pool_max=4, statement_timeout_ms=10_000)
+
+
+@pytest.fixture
+def db_path(backend: str, store_location: str) -> Path:
+    """Tests that read the SQLite file behind the desk's back, as an auditor would. PostgreSQL has its
+    own audits (tests/store_postgres)."""
+    if backend != "sqlite":
+        pytest.skip("reads the SQLite file itself; PostgreSQL's audits are in tests/store_postgres")
+    return Path(store_location)
+
+
+@pytest.fixture
+async def desk(backend: str, store_location: str, seed: SeedStory) -> AsyncIterator[Desk]:
     """Guild A already seeded with the shipped story; guild B is not created yet."""
-    async with opened_desk(db_path, [seed]) as opened:
+    async with Desk(make_store(backend, store_location), [seed]) as opened:
         await opened.ensure_guild(GUILD_A)
         yield opened
 
