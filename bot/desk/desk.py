@@ -31,6 +31,7 @@ from bot.domain.claims import (
     SearchHit,
     Speaker,
 )
+from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
 from bot.seedfile import SeedStory
 from bot.store.base import Filters, Store
@@ -38,6 +39,7 @@ from bot.store.base import Filters, Store
 log = logging.getLogger(__name__)
 
 UNSET = object()
+STALE_PAGE = "This page is no longer there; open the list again."
 
 
 def now() -> datetime:
@@ -140,6 +142,8 @@ class Desk:
         claim = await self.claim(guild_id, number)
         offset = max(0, offset)
         found, total = await self.store.history(claim.id, offset=offset, limit=limit)
+        if offset and offset >= total:  # a page button from a longer list, or a forged one
+            raise RuleBroken(STALE_PAGE)
         return Page(tuple(found), total, offset, limit)
 
     async def board(self, guild_id: int, recent: int = 5) -> Board:
@@ -185,6 +189,8 @@ class Desk:
     ) -> Page[ClaimSummary]:
         speaker = await self.speaker_by_id(guild_id, speaker_id)
         offset = max(0, offset)
+        if offset and offset >= speaker.claim_count:
+            raise RuleBroken(STALE_PAGE)
         found = await self.store.speaker_claims(guild_id, speaker.id, offset=offset, limit=limit)
         return Page(tuple(found), speaker.claim_count, offset, limit)
 

@@ -100,3 +100,14 @@ async def test_a_relation_cannot_be_added_twice_or_to_itself(desk: Desk) -> None
         await desk.link_claims(GUILD_A, 4, RelationKind.SUPPORTS, 4, note="n", actor=ALICE)
     incoming = [r for r in await desk.relations(GUILD_A, 2) if r.other.number == 4]
     assert [(r.kind, r.outgoing, r.phrase) for r in incoming] == [(RelationKind.SUPPORTS, False, "supported by")]
+
+
+@pytest.mark.parametrize("offset", [1_000, 999_999_999, 2**62])
+async def test_a_page_past_the_end_is_answered_as_stale_not_as_an_error(desk: Desk, offset: int) -> None:
+    # A forged pager button (claimbot:history:page:1:999999999) must be answered like any stale page.
+    with pytest.raises(RuleBroken, match="no longer there"):
+        await desk.history(GUILD_A, 1, offset=offset, limit=8)
+    speaker = (await desk.claim(GUILD_A, 1)).speaker
+    with pytest.raises(RuleBroken, match="no longer there"):
+        await desk.speaker_claims(GUILD_A, speaker.id, offset=offset, limit=10)
+    assert (await desk.history(GUILD_A, 1, offset=0, limit=8)).total >= 1
