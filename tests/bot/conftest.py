@@ -71,14 +71,33 @@ def newsroom(local_discord: Driver) -> Iterator[Newsroom]:  # noqa: F811
         pytest.fail("the test drove the local Discord wrongly:\n  " + "\n  ".join(d.warnings), pytrace=False)
 
 
-def bot_settings(driver: Driver, database: Path) -> Settings:
+def bot_settings(driver: Driver, database: Path | str) -> Settings:
+    """The bot's settings against the local Discord: a SQLite file's path, or a PostgreSQL URL."""
     server = driver.server
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         discord_token=server.token,
         discord_api_base=server.api_base,
-        database_url=f"sqlite:///{database}",
+        database_url=database if isinstance(database, str) else f"sqlite:///{database}",
     )
+
+
+# Modules whose tests also run on PostgreSQL say so with
+#     pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
+BOTH_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def bot_backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def bot_database(request: pytest.FixtureRequest, bot_backend: str, tmp_path: Path) -> Path | str:
+    """Where the bot keeps its claims: a SQLite file, or a fresh PostgreSQL database (tests/pg.py)."""
+    if bot_backend == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return tmp_path / "claims.db"
 
 
 async def start_bot(settings: Settings) -> tuple[ClaimBot, Desk, asyncio.Task[None]]:
@@ -101,8 +120,8 @@ async def stop_bot(bot: ClaimBot, desk: Desk, task: asyncio.Task[None]) -> None:
 
 
 @pytest.fixture
-async def claimbot(newsroom: Newsroom, tmp_path: Path) -> AsyncIterator[ClaimBot]:
-    bot, desk, task = await start_bot(bot_settings(newsroom.driver, tmp_path / "claims.db"))
+async def claimbot(newsroom: Newsroom, bot_database: Path | str) -> AsyncIterator[ClaimBot]:
+    bot, desk, task = await start_bot(bot_settings(newsroom.driver, bot_database))
     try:
         yield bot
     finally:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.desk import Desk
 from bot.domain.states import Attribution, Verdict
 from localdiscord import permissions as perms
-from tests.bot.conftest import Newsroom
+from tests.bot.conftest import BOTH_BACKENDS, Newsroom
 from tests.bot.support import description, fields, filled, modal_inputs, public
+
+# Every test here runs on SQLite and, where a server answers, on PostgreSQL.
+pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
 
 async def timeline_text(newsroom: Newsroom, number: int) -> str:

@@ -6,8 +6,11 @@ import pytest
 
 from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
-from tests.bot.conftest import Newsroom
+from tests.bot.conftest import BOTH_BACKENDS, Newsroom
 from tests.bot.support import description, fields
+
+# Every test here runs on SQLite and, where a server answers, on PostgreSQL.
+pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
 SETUP = Actor(1, "test setup")
 

@@ -18,8 +18,11 @@ from bot.domain.states import Verdict
 from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member
-from tests.bot.conftest import Newsroom
+from tests.bot.conftest import BOTH_BACKENDS, Newsroom
 from tests.bot.support import assert_no_lost_update, claim_state, filled, public
+
+# Every test here runs on SQLite and, where a server answers, on PostgreSQL.
+pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
 NOT_A_MODERATOR = (
     "Only moderators can do that: Administrator, Manage Server or Manage Messages, "
