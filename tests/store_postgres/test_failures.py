@@ -14,9 +14,9 @@ import asyncpg
 import pytest
 
 from bot.store.base import ClaimFields
-from bot.store.errors import SaveFailed
+from bot.store.errors import SaveFailed, StoreUnavailable
 from bot.store.postgres import PostgresStore
-from bot.store.postgres.failures import StoreUnreachable, unavailable
+from bot.store.postgres.failures import unavailable
 from tests.store_postgres.conftest import AT, GUILD_A, add_claim
 from tests.store_postgres.outage import Relay
 
@@ -198,7 +198,7 @@ async def test_an_unreachable_server_at_start_up_is_one_readable_error() -> None
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     store = PostgresStore(f"postgresql://claimbot:secret@127.0.0.1:{port}/claims", connect_timeout=1.0)
-    with pytest.raises(StoreUnreachable) as failed:
+    with pytest.raises(StoreUnavailable) as failed:
         await store.open()
     assert f"127.0.0.1:{port}" in str(failed.value)
     assert "secret" not in str(failed.value)

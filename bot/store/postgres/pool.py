@@ -47,6 +47,9 @@ async def create_pool(
             "application_name": "claimbot",
             "statement_timeout": str(statement_timeout_ms),
             "idle_in_transaction_session_timeout": str(idle_in_transaction_timeout_ms),
+            # Plan every statement for its values: a cached generic plan cannot know how many claims
+            # a tsquery matches (three, or most of the guild), and picks badly for one or the other.
+            "plan_cache_mode": "force_custom_plan",
         },
     )
 

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.store.errors import StoreUnavailable
 from bot.store.postgres import schema, search
-from bot.store.postgres.failures import StoreUnreachable, as_save_failed, connection_lost, describe, unavailable
+from bot.store.postgres.failures import as_save_failed, connection_lost, describe, unavailable
 from bot.store.postgres.pool import PoolQueries, create_pool, forget_if_lost, release_quietly, terminate
 from bot.store.postgres.reads import PgReads
 from bot.store.postgres.writes import PgTx
@@ -92,7 +93,7 @@ class PostgresStore(PgReads):
             )
         except Exception as exc:
             if unavailable(exc):
-                raise StoreUnreachable(f"cannot connect to {redacted(self.dsn)}: {describe(exc)}") from exc
+                raise StoreUnavailable(f"cannot connect to {redacted(self.dsn)}: {describe(exc)}") from exc
             raise
         try:
             async with pool.acquire(timeout=self.acquire_timeout) as conn:
