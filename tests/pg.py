@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from bot.store.postgres import schema
+from bot.store.postgres import PostgresStore
 from bot.store.postgres.store import redacted
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -127,11 +127,9 @@ async def _start(url: str) -> PostgresServer:
     admin = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     try:
         await admin.execute(f'CREATE DATABASE "{template}"')
-        conn = await asyncpg.connect(server.url_of(template), timeout=CONNECT_TIMEOUT)
-        try:
-            await schema.migrate(conn)
-        finally:
-            await conn.close()
+        # Opened once by the store itself: migrated, and the index stamped as the store leaves it.
+        async with PostgresStore(server.url_of(template), min_size=1, max_size=1):
+            pass
         await _create_database(admin, server.database, template)
     except BaseException:
         await _drop(admin, server)
