@@ -78,8 +78,9 @@ async def test_reopening_a_migrated_database_changes_nothing(postgres_url: str) 
 
 
 async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
-    postgres_url: str, seed: SeedStory
+    postgres_url: str, seed: SeedStory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search, "REBUILD_BATCH", 5)  # the 16 seeded claims take four batches
     async with PostgresStore(postgres_url) as store:
         seeded = await seed_guild(store, GUILD_A, seed)
         expected = await store.claims_with_prefixes(GUILD_A, ["troop"], Filters(), 50)

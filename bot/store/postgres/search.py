@@ -202,12 +202,18 @@ async def rebuild_if_stale(conn: asyncpg.Connection) -> bool:
     built = await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'")
     if built == index_stamp():
         return False
-    claims = await conn.fetch(f"{_INDEXED_COLUMNS} ORDER BY id FOR UPDATE")
-    await write_terms(conn, claims)
+    # A start-up chore that may take a while on a large database: not bound by the members' timeout.
+    await conn.execute("SET LOCAL statement_timeout = 0")
+    done, last = 0, 0
+    while batch := await conn.fetch(
+        f"{_INDEXED_COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2 FOR UPDATE", last, REBUILD_BATCH
+    ):
+        await write_terms(conn, batch)
+        done, last = done + len(batch), batch[-1]["id"]
     await conn.execute(
         "INSERT INTO meta (key, value) VALUES ('index_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
         index_stamp(),
     )
-    if claims:
-        log.info("Search index rebuilt for %s (was %s): %d claims", index_stamp(), built, len(claims))
+    if done:
+        log.info("Search index rebuilt for %s (was %s): %d claims", index_stamp(), built, done)
     return True
