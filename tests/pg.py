@@ -15,6 +15,8 @@ tests/conftest.py imports the fixtures and hooks below, so every test under test
 
 `PostgresServer.fresh_database(migrated=True)` is the async context manager behind the last two, for
 tests that need several databases; `PostgresServer.admin()` connects to the maintenance database.
+`fetch_now(url, sql, *args)` reads behind the store's back from plain or async code alike (its own
+connection, on a thread of its own), the way tests/store's `query(path, sql)` does for SQLite.
 
 Without a server: the tests that need one (they use one of these fixtures, or carry the `postgres`
 marker, e.g. `pytest.param("postgres", marks=pytest.mark.postgres)` for a backend fixture that asks
@@ -29,6 +31,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -150,6 +153,21 @@ async def _stop(server: PostgresServer) -> None:
         await _drop(admin, server)
     finally:
         await admin.close()
+
+
+def fetch_now(url: str, sql: str, *args: object) -> list[tuple[object, ...]]:
+    """Run one statement on a connection of its own and return its rows as tuples; callable while an
+    event loop runs (it uses a thread with a loop of its own)."""
+
+    async def fetch() -> list[tuple[object, ...]]:
+        conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+        try:
+            return [tuple(row) for row in await conn.fetch(sql, *args)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()
 
 
 # --------------------------------------------------------------------------------- hooks (via tests/conftest.py)
