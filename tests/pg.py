@@ -121,7 +121,7 @@ class PostgresServer:
 
 
 async def _create_database(admin: asyncpg.Connection, name: str, template: str) -> None:
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
 async def _start(url: str) -> PostgresServer:
