@@ -15,6 +15,8 @@ tests/conftest.py imports the fixtures and hooks below, so every test under test
 
 `PostgresServer.fresh_database(migrated=True)` is the async context manager behind the last two, for
 tests that need several databases; `PostgresServer.admin()` connects to the maintenance database.
+`fetch_now(url, sql, *args)` reads behind the store's back from plain or async code alike (its own
+connection, on a thread of its own), the way tests/store's `query(path, sql)` does for SQLite.
 
 Without a server: the tests that need one (they use one of these fixtures, or carry the `postgres`
 marker, e.g. `pytest.param("postgres", marks=pytest.mark.postgres)` for a backend fixture that asks
@@ -29,6 +31,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -36,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from bot.store.postgres import schema
+from bot.store.postgres import PostgresStore
 from bot.store.postgres.store import redacted
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -118,7 +121,7 @@ class PostgresServer:
 
 
 async def _create_database(admin: asyncpg.Connection, name: str, template: str) -> None:
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
 async def _start(url: str) -> PostgresServer:
@@ -127,11 +130,9 @@ async def _start(url: str) -> PostgresServer:
     admin = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     try:
         await admin.execute(f'CREATE DATABASE "{template}"')
-        conn = await asyncpg.connect(server.url_of(template), timeout=CONNECT_TIMEOUT)
-        try:
-            await schema.migrate(conn)
-        finally:
-            await conn.close()
+        # Opened once by the store itself: migrated, and the index stamped as the store leaves it.
+        async with PostgresStore(server.url_of(template), min_size=1, max_size=1):
+            pass
         await _create_database(admin, server.database, template)
     except BaseException:
         await _drop(admin, server)
@@ -152,6 +153,21 @@ async def _stop(server: PostgresServer) -> None:
         await _drop(admin, server)
     finally:
         await admin.close()
+
+
+def fetch_now(url: str, sql: str, *args: object) -> list[tuple[object, ...]]:
+    """Run one statement on a connection of its own and return its rows as tuples; callable while an
+    event loop runs (it uses a thread with a loop of its own)."""
+
+    async def fetch() -> list[tuple[object, ...]]:
+        conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+        try:
+            return [tuple(row) for row in await conn.fetch(sql, *args)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()
 
 
 # --------------------------------------------------------------------------------- hooks (via tests/conftest.py)

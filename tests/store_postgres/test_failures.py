@@ -14,9 +14,9 @@ import asyncpg
 import pytest
 
 from bot.store.base import ClaimFields
-from bot.store.errors import SaveFailed
+from bot.store.errors import SaveFailed, StoreUnavailable
 from bot.store.postgres import PostgresStore
-from bot.store.postgres.failures import StoreUnreachable, unavailable
+from bot.store.postgres.failures import unavailable
 from tests.store_postgres.conftest import AT, GUILD_A, add_claim
 from tests.store_postgres.outage import Relay
 
@@ -198,7 +198,7 @@ async def test_an_unreachable_server_at_start_up_is_one_readable_error() -> None
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     store = PostgresStore(f"postgresql://claimbot:secret@127.0.0.1:{port}/claims", connect_timeout=1.0)
-    with pytest.raises(StoreUnreachable) as failed:
+    with pytest.raises(StoreUnavailable) as failed:
         await store.open()
     assert f"127.0.0.1:{port}" in str(failed.value)
     assert "secret" not in str(failed.value)
@@ -277,3 +277,44 @@ async def test_a_transaction_cannot_be_used_after_it_ended(timed_store: Postgres
         await tx.guild_ids()
     with pytest.raises(RuntimeError, match="transaction is over"):
         await tx.reserve_numbers(GUILD_A, 1)
+
+
+async def test_closing_does_not_wait_for_ever_on_a_stuck_transaction(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.postgres.store.CLOSE_TIMEOUT", 0.2)
+    store = PostgresStore(postgres_url)
+    await store.open()
+    held = asyncio.Event()
+
+    async def stuck() -> None:
+        async with store.transaction() as tx:
+            await tx.guild_ids()
+            held.set()
+            await asyncio.sleep(30)
+
+    task = asyncio.create_task(stuck())
+    await held.wait()
+    started = asyncio.get_running_loop().time()
+    await store.close()
+    assert asyncio.get_running_loop().time() - started < 2
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, SaveFailed, asyncpg.InterfaceError):
+        await task
+
+
+async def test_a_read_only_database_opens_for_reading_if_migrated_and_refuses_to_start_if_not(
+    fresh_postgres_url: str, empty_postgres_url: str
+) -> None:
+    raw = await asyncpg.connect(fresh_postgres_url)
+    try:
+        for url in (fresh_postgres_url, empty_postgres_url):
+            await raw.execute(f'ALTER DATABASE "{_database(url)}" SET default_transaction_read_only = on')
+    finally:
+        await raw.close()
+    async with PostgresStore(fresh_postgres_url) as store:
+        assert await store.guild_ids() == []
+        with pytest.raises(SaveFailed):
+            await _next_number(store)
+    with pytest.raises(StoreUnavailable, match="ReadOnlySQLTransactionError"):
+        await PostgresStore(empty_postgres_url).open()

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.text import INDEX_VERSION
 from bot.seedfile import SeedStory
 from bot.store.base import Filters
-from bot.store.postgres import PostgresStore, schema
+from bot.store.postgres import PostgresStore, schema, search
 from tests.store_postgres.conftest import GUILD_A, seed_guild
 
 OPENERS = 4
@@ -30,7 +30,8 @@ async def test_concurrent_opens_on_an_empty_database_apply_each_migration_once(e
     finally:
         await conn.close()
     assert [(r["version"], r["name"]) for r in applied] == [(v, p.name) for v, p in schema.migrations()]
-    assert built == str(INDEX_VERSION)
+    assert built == search.index_stamp()
+    assert built.startswith(f"{INDEX_VERSION}/")
 
 
 async def test_concurrent_migrations_of_raw_connections_agree_on_the_version(empty_postgres_url: str) -> None:
@@ -77,8 +78,9 @@ async def test_reopening_a_migrated_database_changes_nothing(postgres_url: str) 
 
 
 async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
-    postgres_url: str, seed: SeedStory
+    postgres_url: str, seed: SeedStory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search, "REBUILD_BATCH", 5)  # the 16 seeded claims take four batches
     async with PostgresStore(postgres_url) as store:
         seeded = await seed_guild(store, GUILD_A, seed)
         expected = await store.claims_with_prefixes(GUILD_A, ["troop"], Filters(), 50)
@@ -94,7 +96,7 @@ async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
         assert set(expected) <= set(seeded.ids.values())
     conn = await asyncpg.connect(postgres_url)
     try:
-        assert await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'") == str(INDEX_VERSION)
+        assert await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'") == search.index_stamp()
         assert await conn.fetchval("SELECT count(*) FROM claims WHERE terms = ''::tsvector") == 0
     finally:
         await conn.close()

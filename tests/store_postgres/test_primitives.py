@@ -13,6 +13,7 @@ from bot.domain.states import Attribution, Verdict
 from bot.seedfile import SeedStory
 from bot.store.base import ID_MAX, ClaimFields, EvidenceRow, Filters, HistoryRow, RelationRow, SpeakerNames
 from bot.store.postgres import PostgresStore
+from tests.pg import fetch_now
 from tests.store_postgres.conftest import (
     ALICE,
     AT,
@@ -305,3 +306,10 @@ async def test_the_seed_actor_is_recorded_as_such(store: PostgresStore, seed: Se
     assert change is not None
     assert change.actor == SEED_ACTOR
     assert change.at == AT
+
+
+async def test_an_auditor_can_read_behind_the_stores_back_from_async_code(
+    store: PostgresStore, postgres_url: str, seed: SeedStory
+) -> None:
+    await seed_guild(store, GUILD_A, seed)
+    assert fetch_now(postgres_url, "SELECT count(*) FROM claims WHERE guild_id = $1", GUILD_A) == [(SEEDED_CLAIMS,)]

@@ -40,12 +40,35 @@ def _by_hand(ids: list[int], wanted: list[int]) -> list[int]:
     return sorted((ids[n] for n in wanted), reverse=True)
 
 
-async def test_a_claims_lexemes_are_exactly_the_analysers_terms_and_its_guild(
+async def test_a_claims_lexemes_are_exactly_the_analysers_terms_and_the_marked_ones(
     store: PostgresStore, raw: asyncpg.Connection, claims: list[int]
 ) -> None:
     for claim_id, (statement, speaker, role) in zip(claims, STATEMENTS, strict=True):
         stored = await raw.fetchval("SELECT tsvector_to_array(terms) FROM claims WHERE id = $1", claim_id)
-        assert sorted(stored) == sorted([guild_lexeme(GUILD_A), *index_terms(statement, [speaker], role)])
+        terms = index_terms(statement, [speaker], role)
+        assert sorted(t for t in stored if not t.startswith(("@", "^"))) == sorted(terms)
+        assert guild_lexeme(GUILD_A) in stored
+        assert {t for t in stored if t.startswith("^")} == {
+            "^" + t[:n] for t in terms for n in (1, 2, 3) if len(t) >= n
+        }
+
+
+def _with_prefix(prefix: str) -> list[int]:
+    """STATEMENTS' claims with a term beginning with `prefix`, worked out from the analyser alone."""
+    return [
+        n for n, (statement, speaker, role) in enumerate(STATEMENTS)
+        if any(term.startswith(prefix) for term in index_terms(statement, [speaker], role))
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", ["t", "tr", "tro", "troo", "k", "ko", "kre", "z", "1", "10", "000", "e", "é", "x"])
+async def test_short_and_long_prefixes_find_exactly_the_claims_with_a_term_beginning_so(
+    store: PostgresStore, claims: list[int], prefix: str
+) -> None:
+    expected = _with_prefix(prefix)
+    assert await store.claims_with_prefixes(GUILD_A, [prefix], Filters(), 50) == _by_hand(claims, expected)
+    both = [n for n in expected if n in _with_prefix("the")]
+    assert await store.claims_with_prefixes(GUILD_A, [prefix, "the"], Filters(), 50) == _by_hand(claims, both)
 
 
 @pytest.mark.parametrize(
@@ -117,9 +140,10 @@ async def test_a_match_stays_in_its_guild(store: PostgresStore, claims: list[int
     assert forged in await store.claims_with_prefixes(GUILD_A, [f"g{GUILD_B}"], Filters(), 50)
     assert await store.claims_with_prefixes(GUILD_A, [f"g{GUILD_B}"[:3]], Filters(), 50) == [forged]
     # No typed prefix reaches the guild's own lexeme.
-    for prefix in ("@", "@g", guild_lexeme(GUILD_A), f"g{GUILD_A}"[:4], f"g{GUILD_A}"):
+    for prefix in ("@", "@g", guild_lexeme(GUILD_A), f"g{GUILD_A}"[:4], f"g{GUILD_A}", "^", "^t", "^tro", "^troo"):
         assert await store.claims_with_prefixes(GUILD_A, [prefix], Filters(), 50) == [], prefix
     assert await store.claims_with_terms(GUILD_A, [guild_lexeme(GUILD_A)], Filters(), 50) == []
+    assert await store.claims_with_terms(GUILD_A, ["^t", "^tro"], Filters(), 50) == []
     indexed = await store.indexed(GUILD_B, claims)
     assert indexed == []
 

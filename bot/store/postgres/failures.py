@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from bot.store.errors import SaveFailed, StoreError
+from bot.store.errors import SaveFailed
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,6 @@ _UNAVAILABLE_CODES = (
 # Of those, the ones after which the connection itself is gone (a restart, a terminated backend).
 _LOST_CLASSES = ("08",)
 _LOST_CODES = ("57P01", "57P02", "57P03")  # admin shutdown, crash shutdown, cannot connect now
-
-
-class StoreUnreachable(StoreError):
-    """The server cannot be reached when the store opens: claimbot will not start."""
 
 
 def connection_lost(exc: BaseException) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import asyncpg
@@ -47,6 +48,9 @@ async def create_pool(
             "application_name": "claimbot",
             "statement_timeout": str(statement_timeout_ms),
             "idle_in_transaction_session_timeout": str(idle_in_transaction_timeout_ms),
+            # Plan every statement for its values: a cached generic plan cannot know how many claims
+            # a tsquery matches (three, or most of the guild), and picks badly for one or the other.
+            "plan_cache_mode": "force_custom_plan",
         },
     )
 
@@ -83,11 +87,11 @@ class PoolQueries:
         self._pool = pool
         self._acquire_timeout = acquire_timeout
 
-    async def _run(self, method: str, query: str, args: tuple[Any, ...]) -> Any:
+    async def _run(self, statement: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         with as_save_failed("Read"):
             conn = await self._pool.acquire(timeout=self._acquire_timeout)
             try:
-                return await getattr(conn, method)(query, *args)
+                return await statement(conn)
             except BaseException as exc:
                 await forget_if_lost(self._pool, conn, exc)
                 raise
@@ -95,10 +99,10 @@ class PoolQueries:
                 await release_quietly(self._pool, conn)
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
-        return await self._run("fetch", query, args)
+        return await self._run(lambda conn: conn.fetch(query, *args))
 
     async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
-        return await self._run("fetchrow", query, args)
+        return await self._run(lambda conn: conn.fetchrow(query, *args))
 
     async def fetchval(self, query: str, *args: Any) -> Any:
-        return await self._run("fetchval", query, args)
+        return await self._run(lambda conn: conn.fetchval(query, *args))

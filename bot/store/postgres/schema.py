@@ -22,7 +22,7 @@ _MIGRATION_NAME = re.compile(r"^V(\d+)__[\w-]+\.sql$")
 SCHEMA_LOCK = int.from_bytes(b"claimbot", "big")
 
 _SCHEMA_VERSION_TABLE = """
-CREATE TABLE IF NOT EXISTS schema_version (
+CREATE TABLE schema_version (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
@@ -54,7 +54,9 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
     while True:
         async with conn.transaction():
             await lock_schema(conn)
-            await conn.execute(_SCHEMA_VERSION_TABLE)
+            # Only when missing: an up-to-date database opens without a write, read-only ones too.
+            if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
+                await conn.execute(_SCHEMA_VERSION_TABLE)
             current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
             newer = [(version, path) for version, path in pending if version > current]
             if not newer:

@@ -1,14 +1,20 @@
 """The search index: the `terms` tsvector of each claim, what goes into it and how it is queried.
 
-A claim's lexemes are exactly bot.domain.text's terms (its statement, every name of its speaker, its
-role) plus the guild's own lexeme, built with array_to_tsvector: PostgreSQL's text parser never sees
-them, so this index matches exactly the claims SQLite's does. The guild lexeme ('@g<guild id>')
-starts with a character no term can hold, so no typed word or prefix can ever match it; it lets the
-GIN index narrow a match to one guild (the queries also say `guild_id = $1`).
+A claim's lexemes are bot.domain.text's terms (its statement, every name of its speaker, its role),
+built with array_to_tsvector: PostgreSQL's text parser never sees them, so this index matches exactly
+the claims SQLite's does. Two kinds of marked lexemes go with them, each starting with a character no
+term can hold, so no typed word or prefix can ever match one by accident:
 
-Queries are tsquery text built here with every lexeme quoted ('troo':* & 'korea':*) and cast with
-`$n::tsquery`. A term no lexeme can equal or begin with (empty, NUL, longer than PostgreSQL's lexeme
-limit, not encodable) matches nothing rather than reaching the server as an error.
+- the guild's own ('@g<guild id>'), which lets the GIN index narrow a match to one guild inside the
+  index (the queries also say `guild_id = $1`);
+- every term's first one, two and three characters ('^t', '^tr', '^tro' for "troops"), so that a
+  short prefix, which autocomplete sends at every keystroke, is one posting list instead of the
+  union of every lexeme it begins (thousands, across all guilds). SQLite's FTS5 does the same with
+  its `prefix = '2 3'` option. Longer prefixes use tsquery's own prefix match ('troo':*).
+
+Queries are tsquery text built here with every lexeme quoted and cast with `$n::tsquery`. A term no
+lexeme can equal or begin with (empty, NUL, longer than PostgreSQL's lexeme limit, not encodable, or
+starting with a mark) matches nothing rather than reaching the server as an error.
 
 The terms are computed in Python whenever a claim's statement, role or speaker changes or its speaker
 gets another name. Writers lock the speaker's row first (inserting claims) or hold the claim's row
@@ -32,9 +38,13 @@ from bot.store.postgres.pool import Queries
 
 log = logging.getLogger(__name__)
 
-GUILD_MARK = "@"  # no term holds it (terms are letters and digits)
+GUILD_MARK = "@"  # no term holds either mark (terms are letters and digits)
+PREFIX_MARK = "^"
+SHORT_PREFIX = 3  # prefixes up to this many characters have lexemes of their own
 MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit on one lexeme
 REBUILD_BATCH = 5_000
+# The layout of the lexemes above; with the analyser's INDEX_VERSION, what the meta table records.
+LEXEME_FORMAT = "1"
 
 # A claim's lexemes travel as one JSON array (any string survives it) and become a tsvector here.
 TERMS_FROM_JSON = "array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text({}::jsonb)))"
@@ -44,9 +54,20 @@ def guild_lexeme(guild_id: int) -> str:
     return f"{GUILD_MARK}g{guild_id}"
 
 
+def prefix_lexeme(prefix: str) -> str:
+    return PREFIX_MARK + prefix
+
+
+def index_lexemes(guild_id: int, statement: str, speaker_names: Iterable[str], role: str) -> list[str]:
+    """Every lexeme of a claim: its terms, their short prefixes, its guild."""
+    terms = index_terms(statement, speaker_names, role)
+    prefixes = {prefix_lexeme(term[:n]) for term in terms for n in range(1, min(len(term), SHORT_PREFIX) + 1)}
+    return [guild_lexeme(guild_id), *terms, *sorted(prefixes)]
+
+
 def lexemes(guild_id: int, statement: str, speaker_names: Iterable[str], role: str) -> str:
     """A claim's lexemes as TERMS_FROM_JSON takes them."""
-    return json.dumps([guild_lexeme(guild_id), *index_terms(statement, speaker_names, role)])
+    return json.dumps(index_lexemes(guild_id, statement, speaker_names, role))
 
 
 # --------------------------------------------------------------------------------- queries
@@ -57,7 +78,7 @@ def _quoted(term: str) -> str:
 
 
 def _can_be_lexeme(term: str) -> bool:
-    if not term or term.startswith(GUILD_MARK) or "\x00" in term:
+    if not term or term.startswith((GUILD_MARK, PREFIX_MARK)) or "\x00" in term:
         return False
     try:
         return len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
@@ -71,7 +92,13 @@ def prefix_query(guild_id: int, prefixes: Sequence[str]) -> str | None:
     wanted = [prefix for prefix in dict.fromkeys(prefixes) if prefix != ""]
     if not wanted or not all(map(_can_be_lexeme, wanted)):
         return None
-    return " & ".join([_quoted(guild_lexeme(guild_id)), *(_quoted(prefix) + ":*" for prefix in wanted)])
+    return " & ".join([_quoted(guild_lexeme(guild_id)), *map(_prefix_operand, wanted)])
+
+
+def _prefix_operand(prefix: str) -> str:
+    if len(prefix) <= SHORT_PREFIX:
+        return _quoted(prefix_lexeme(prefix))
+    return _quoted(prefix) + ":*"
 
 
 def any_term_query(guild_id: int, terms: Sequence[str]) -> str | None:
@@ -164,17 +191,29 @@ async def reindex_speakers(conn: asyncpg.Connection, speaker_ids: Sequence[int])
     await write_terms(conn, claims)
 
 
+def index_stamp() -> str:
+    """What built the index: the analyser's version and this backend's lexeme layout."""
+    return f"{INDEX_VERSION}/{LEXEME_FORMAT}"
+
+
 async def rebuild_if_stale(conn: asyncpg.Connection) -> bool:
-    """Rebuild every claim's terms when the index was built by another analyser version (or never).
-    Call inside a transaction holding the schema lock. True if it rebuilt."""
+    """Rebuild every claim's terms when another analyser version or lexeme layout built the index (or
+    none did). Call inside a transaction holding the schema lock. True if it rebuilt."""
     built = await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'")
-    if built == str(INDEX_VERSION):
+    if built == index_stamp():
         return False
-    claims = await conn.fetch(f"{_INDEXED_COLUMNS} ORDER BY id FOR UPDATE")
-    await write_terms(conn, claims)
+    # A start-up chore that may take a while on a large database: not bound by the members' timeout.
+    await conn.execute("SET LOCAL statement_timeout = 0")
+    done, last = 0, 0
+    while batch := await conn.fetch(
+        f"{_INDEXED_COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2 FOR UPDATE", last, REBUILD_BATCH
+    ):
+        await write_terms(conn, batch)
+        done, last = done + len(batch), batch[-1]["id"]
     await conn.execute(
         "INSERT INTO meta (key, value) VALUES ('index_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1",
-        str(INDEX_VERSION),
+        index_stamp(),
     )
-    log.info("Search index rebuilt for analyser version %s (was %s): %d claims", INDEX_VERSION, built, len(claims))
+    if done:
+        log.info("Search index rebuilt for %s (was %s): %d claims", index_stamp(), built, done)
     return True

@@ -9,6 +9,7 @@ the pool replaces a lost connection by itself on the next acquire.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,13 +18,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.store.errors import StoreUnavailable
 from bot.store.postgres import schema, search
-from bot.store.postgres.failures import StoreUnreachable, as_save_failed, connection_lost, describe, unavailable
+from bot.store.postgres.failures import as_save_failed, connection_lost, describe, unavailable
 from bot.store.postgres.pool import PoolQueries, create_pool, forget_if_lost, release_quietly, terminate
 from bot.store.postgres.reads import PgReads
 from bot.store.postgres.writes import PgTx
 
 log = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT = 5.0  # seconds; a shutdown must finish well within systemd's 10 s
 
 
 class _NotOpen:
@@ -92,7 +96,7 @@ class PostgresStore(PgReads):
             )
         except Exception as exc:
             if unavailable(exc):
-                raise StoreUnreachable(f"cannot connect to {redacted(self.dsn)}: {describe(exc)}") from exc
+                raise StoreUnavailable(f"cannot connect to {redacted(self.dsn)}: {describe(exc)}") from exc
             raise
         try:
             async with pool.acquire(timeout=self.acquire_timeout) as conn:
@@ -100,17 +104,25 @@ class PostgresStore(PgReads):
                 async with conn.transaction():
                     await schema.lock_schema(conn)
                     await search.rebuild_if_stale(conn)
-        except BaseException:
-            await pool.close()
+        except BaseException as exc:
+            pool.terminate()
+            if isinstance(exc, Exception) and unavailable(exc):  # e.g. a read-only standby
+                raise StoreUnavailable(f"cannot prepare {redacted(self.dsn)}: {describe(exc)}") from exc
             raise
         self._pool = pool
         self._db = PoolQueries(pool, self.acquire_timeout)
 
     async def close(self) -> None:
+        """Close the pool: wait up to CLOSE_TIMEOUT for the work under way, then cut what is left."""
         pool, self._pool = self._pool, None
         self._db = _NotOpen()
-        if pool is not None:
-            await pool.close()
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(), CLOSE_TIMEOUT)
+        except TimeoutError:
+            log.warning("Connections still busy after %s s at shutdown; closing them", CLOSE_TIMEOUT)
+            pool.terminate()
 
     async def __aenter__(self) -> PostgresStore:
         await self.open()

@@ -81,7 +81,7 @@ CREATE TABLE claims (
 );
 CREATE UNIQUE INDEX claims_seed ON claims (story_id, seed_key) WHERE seed_key IS NOT NULL;
 CREATE INDEX claims_speaker ON claims (guild_id, speaker_id, number);
-CREATE INDEX claims_recent ON claims (guild_id, updated_at);
+CREATE INDEX claims_recent ON claims (guild_id, updated_at, id);  -- recent_claims: ties by id, as SQLite
 CREATE INDEX claims_terms ON claims USING gin (terms);
 
 -- Evidence has no guild of its own: it is its claim's, and can name nothing else.
