@@ -11,6 +11,9 @@ _SPACES = re.compile(r"\s+")
 def normalise_name(name: str) -> str:
     """The key a speaker's name variant is stored and looked up by."""
     decomposed = unicodedata.normalize("NFKD", name)
-    # Lone surrogates (JSON can carry "\ud800") cannot be encoded for SQLite; they name nobody anyway.
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not "\ud800" <= ch <= "\udfff")
+    # Lone surrogates (JSON can carry "\ud800") cannot be encoded for SQLite, NUL not stored by PostgreSQL;
+    # they name nobody anyway.
+    stripped = "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch) and not "\ud800" <= ch <= "\udfff" and ch != "\x00"
+    )
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -16,8 +16,17 @@ class RuleBroken(ValueError):
     """Input a member gave that we refuse; str(exc) is the sentence to show them."""
 
 
+# NUL and lone surrogates (JSON can carry "\u0000" and "\ud800") are no text: PostgreSQL cannot store
+# the first, neither database the second, and they show as nothing to a reader. Dropped on the way in.
+_NOT_TEXT = dict.fromkeys([0, *range(0xD800, 0xE000)])
+
+
+def as_text(value: str | None) -> str:
+    return (value or "").translate(_NOT_TEXT)
+
+
 def check_note(note: str | None) -> str:
-    cleaned = (note or "").strip()
+    cleaned = as_text(note).strip()
     if not cleaned:
         raise RuleBroken("A note is required: say briefly why the verdict changes.")
     if len(cleaned) > NOTE_MAX:
@@ -27,7 +36,7 @@ def check_note(note: str | None) -> str:
 
 def check_source(url: str | None) -> str | None:
     """An optional http(s) link; anything else (javascript:, bare words) is refused."""
-    cleaned = (url or "").strip()
+    cleaned = as_text(url).strip()
     if not cleaned:
         return None
     if len(cleaned) > URL_MAX:
@@ -43,7 +52,7 @@ def check_source(url: str | None) -> str | None:
 
 
 def check_statement(text: str | None) -> str:
-    cleaned = (text or "").strip()
+    cleaned = as_text(text).strip()
     if not cleaned:
         raise RuleBroken("The statement cannot be empty.")
     if len(cleaned) > STATEMENT_MAX:
@@ -52,7 +61,7 @@ def check_statement(text: str | None) -> str:
 
 
 def check_short(label: str, text: str | None, *, required: bool = False) -> str:
-    cleaned = " ".join((text or "").split())
+    cleaned = " ".join(as_text(text).split())
     if required and not cleaned:
         raise RuleBroken(f"The {label} cannot be empty.")
     if len(cleaned) > FIELD_MAX:

@@ -158,7 +158,7 @@ class Reads(Protocol):
 
     async def has_relation(self, source_id: int, kind: RelationKind, target_id: int) -> bool: ...
     async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
-        """Newest first, and how many rows the claim has in all."""
+        """Newest first, and how many rows the claim has in all. Offsets and limits are never negative."""
         ...
 
     async def verdict_counts(self, guild_id: int) -> dict[Verdict, int]:
@@ -232,8 +232,9 @@ class Tx(Reads, Protocol):
     async def upsert_story(self, guild_id: int, story: Story) -> int: ...
 
     async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
-        """Each speaker's id, in order: the one any of its names already belongs to, or a new one.
-        Missing variants are added (the search index follows), and the short name if it had none."""
+        """Each speaker's id, in order: the one its name already belongs to (or that an earlier entry
+        of `speakers` created), or a new one. Variants not yet taken are added (the search index
+        follows), and the short name if it had none."""
         ...
 
     async def insert_claims(self, guild_id: int, rows: Sequence[ClaimRow]) -> list[int]:

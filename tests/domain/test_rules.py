@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from bot.domain.names import normalise_name
 from bot.domain.rules import (
     NOTE_MAX,
     STATEMENT_MAX,
@@ -72,3 +75,13 @@ def test_short_fields_collapse_whitespace() -> None:
     assert check_short("venue", "  Brussels,\n  press   room ") == "Brussels, press room"
     with pytest.raises(RuleBroken, match="venue"):
         check_short("venue", "", required=True)
+
+
+@pytest.mark.parametrize("check", [check_note, check_statement, lambda t: check_short("role", t)])
+def test_nul_and_lone_surrogates_are_dropped_from_what_a_member_types(check: Callable[[str], str]) -> None:
+    # PostgreSQL cannot store NUL and neither database a lone surrogate; a reader would see nothing.
+    assert check("Seen\x00 in \ud800imagery") == "Seen in imagery"
+
+
+def test_a_name_of_nul_and_surrogates_only_normalises_to_nothing() -> None:
+    assert normalise_name("\x00\ud800") == ""

@@ -108,14 +108,14 @@ class SqliteReads:
     async def relations(self, claim_id: int) -> list[Relation]:
         found = await self._all(
             f"""
-            SELECT r.kind, 1 AS outgoing, r.note, {rows.SUMMARY_COLUMNS}
+            SELECT r.kind, 1 AS outgoing, r.note, r.id AS relation_id, {rows.SUMMARY_COLUMNS}
               FROM relations r JOIN claims c ON c.id = r.target_id JOIN speakers s ON s.id = c.speaker_id
              WHERE r.source_id = ?
             UNION ALL
-            SELECT r.kind, 0 AS outgoing, r.note, {rows.SUMMARY_COLUMNS}
+            SELECT r.kind, 0 AS outgoing, r.note, r.id AS relation_id, {rows.SUMMARY_COLUMNS}
               FROM relations r JOIN claims c ON c.id = r.source_id JOIN speakers s ON s.id = c.speaker_id
              WHERE r.target_id = ?
-             ORDER BY number, outgoing DESC
+             ORDER BY number, outgoing DESC, relation_id
             """,
             (claim_id, claim_id),
         )
@@ -202,7 +202,8 @@ class SqliteReads:
             return []
         found = await self._all(
             f"SELECT c.id, {rows.SUMMARY_COLUMNS}, c.role, "
-            "(SELECT group_concat(name, ' ') FROM speaker_names n WHERE n.speaker_id = c.speaker_id) AS names "
+            "(SELECT group_concat(name, ' ') FROM (SELECT name FROM speaker_names n "
+            "WHERE n.speaker_id = c.speaker_id ORDER BY name)) AS names "
             f"FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.id IN ({','.join('?' * len(claim_ids))}) "
             "ORDER BY c.id DESC",
             (guild_id, *claim_ids),
