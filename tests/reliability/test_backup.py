@@ -82,7 +82,7 @@ async def test_backup_while_the_bot_writes_is_consistent_and_restores_completely
     assert during > 0, "no change was saved while the backup ran"
     # Consistent: integrity ok, every claim's verdict is its last history row, and every change the
     # moderators were told was saved before the backup began is in it.
-    check_database(backup, before_backup)
+    await check_database(backup, before_backup)
     saved = dump(backup)
 
     await bot_process.terminate()
@@ -94,7 +94,7 @@ async def test_backup_while_the_bot_writes_is_consistent_and_restores_completely
     await bot_process.terminate()
 
     assert dump(bot_process.database) == saved
-    check_database(bot_process.database, before_backup)
+    await check_database(bot_process.database, before_backup)
     claims, history = saved
     record_figure("backup taken during writes and restored: claims", len(claims))
     record_figure("backup taken during writes and restored: history rows", len(history))

@@ -1,7 +1,8 @@
 """SIGKILL at random moments while moderators change verdicts: nothing acknowledged is ever lost.
 
 After every restart: each claim's verdict equals the new value of its last history row, every change
-a moderator was told was saved is in the history, and SQLite's integrity check passes.
+a moderator was told was saved is in the history, and (SQLite) the integrity check passes. On SQLite
+and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.domain.states import Verdict
@@ -23,18 +25,27 @@ VERDICTS = [v.value for v in Verdict]
 CLAIMS = range(1, 17)
 
 
-def check_database(path: Path, acknowledged: list[str]) -> None:
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        rows = db.execute(
-            """
-            SELECT c.number, c.verdict,
-                   (SELECT h.new_value FROM history h WHERE h.claim_id = c.id AND h.field = 'verdict'
-                     ORDER BY h.id DESC LIMIT 1)
-              FROM claims c
-            """
-        ).fetchall()
-        notes = {row[0] for row in db.execute("SELECT note FROM history")}
+LAST_VERDICTS = """
+    SELECT c.number, c.verdict,
+           (SELECT h.new_value FROM history h WHERE h.claim_id = c.id AND h.field = 'verdict'
+             ORDER BY h.id DESC LIMIT 1)
+      FROM claims c
+"""
+
+
+async def check_database(database: Path | str, acknowledged: list[str]) -> None:
+    if isinstance(database, str):  # a PostgreSQL URL
+        conn = await asyncpg.connect(database)
+        try:
+            rows = [tuple(r) for r in await conn.fetch(LAST_VERDICTS)]
+            notes = {r[0] for r in await conn.fetch("SELECT note FROM history")}
+        finally:
+            await conn.close()
+    else:
+        with sqlite3.connect(database) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = db.execute(LAST_VERDICTS).fetchall()
+            notes = {row[0] for row in db.execute("SELECT note FROM history")}
     for number, verdict, last in rows:
         assert verdict == last, f"claim #{number} is {verdict} but its history ends at {last}"
     missing = [note for note in acknowledged if note not in notes]
@@ -70,6 +81,10 @@ async def change_stream(
                 acknowledged.append(note)
 
 
+def where(proc: BotProcess) -> Path | str:
+    return proc.extra_env.get("DATABASE_URL") or proc.database
+
+
 async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) -> tuple[int, int]:
     rng = random.Random(seed)
     acknowledged: list[str] = []
@@ -82,7 +97,7 @@ async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) 
         stream.cancel()
         with pytest.raises(asyncio.CancelledError):
             await stream
-        check_database(proc.database, acknowledged)
+        await check_database(where(proc), acknowledged)
     # Interactions in flight at the moment of each kill are never answered, as on Discord: once their
     # deadline has passed, take them off the record.
     if dispatched:
@@ -94,7 +109,7 @@ async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) 
     await result
     assert "Claims board" in result.text
     await proc.terminate()
-    check_database(proc.database, acknowledged)
+    await check_database(where(proc), acknowledged)
     print(f"crash safety: {rounds} kills survived, {len(acknowledged)} acknowledged changes all kept")
     return rounds, len(acknowledged)
 
@@ -112,3 +127,26 @@ async def test_fifty_kills_during_verdict_changes_lose_nothing_acknowledged(
 ) -> None:
     _rounds, acknowledged = await kill_rounds(newsroom, bot_process, rounds=50, seed=2024)
     assert acknowledged > 50
+
+
+@pytest.fixture
+def pg_bot_process(bot_process: BotProcess, postgres_url: str) -> BotProcess:
+    bot_process.extra_env["DATABASE_URL"] = postgres_url
+    return bot_process
+
+
+@pytest.mark.postgres
+async def test_kills_during_verdict_changes_lose_nothing_acknowledged_on_postgres(
+    newsroom: Newsroom, pg_bot_process: BotProcess
+) -> None:
+    _rounds, acknowledged = await kill_rounds(newsroom, pg_bot_process, rounds=3, seed=11)
+    assert acknowledged > 0, "no change was acknowledged: the test proved nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+async def test_twenty_kills_during_verdict_changes_lose_nothing_acknowledged_on_postgres(
+    newsroom: Newsroom, pg_bot_process: BotProcess
+) -> None:
+    _rounds, acknowledged = await kill_rounds(newsroom, pg_bot_process, rounds=20, seed=2026)
+    assert acknowledged > 20
