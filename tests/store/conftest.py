@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,8 +13,8 @@ from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.seedfile import STORIES_DIR, SeedStory, load_story
 from bot.store import Store
-from bot.store.postgres import PostgresStore
-from bot.store.sqlite import SqliteStore
+from tests.desks import store_at
+from tests.pg import fetch_now
 
 # Realistic Discord snowflakes; one is not a prefix of the other's FTS guild token.
 GUILD_A = 811111111111111111
@@ -45,18 +46,24 @@ def store_location(request: pytest.FixtureRequest, backend: str, tmp_path: Path)
 
 
 def make_store(backend: str, location: str) -> Store:
-    if backend == "sqlite":
-        return SqliteStore(Path(location))
-    return PostgresStore.from_url(location, pool_min=1, pool_max=4, statement_timeout_ms=10_000)
+    return store_at(Path(location) if backend == "sqlite" else location)
+
+
+Database = Path | str  # a SQLite file, or a PostgreSQL URL
 
 
 @pytest.fixture
-def db_path(backend: str, store_location: str) -> Path:
-    """Tests that read the SQLite file behind the desk's back, as an auditor would. PostgreSQL has its
-    own audits (tests/store_postgres)."""
+def db_path(backend: str, store_location: str) -> Database:
+    """The database behind the desk, for tests that read it behind the desk's back as an auditor would
+    (`query`, `scalar`) or open a second desk on it (`opened_desk`), on either backend."""
+    return Path(store_location) if backend == "sqlite" else store_location
+
+
+@pytest.fixture
+def sqlite_only(backend: str) -> None:
+    """For the few audits written in SQLite's own terms; PostgreSQL's are in tests/store_postgres."""
     if backend != "sqlite":
-        pytest.skip("reads the SQLite file itself; PostgreSQL's audits are in tests/store_postgres")
-    return Path(store_location)
+        pytest.skip("audits SQLite itself; PostgreSQL's own audits are in tests/store_postgres")
 
 
 @pytest.fixture
@@ -67,8 +74,11 @@ async def desk(backend: str, store_location: str, seed: SeedStory) -> AsyncItera
         yield opened
 
 
-def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
-    """Read the file behind the desk's back, the way an auditor would."""
+def query(path: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    """Read the database behind the store's back, the way an auditor would (`?` placeholders)."""
+    if isinstance(path, str):
+        numbered = iter(range(1, len(params) + 1))
+        return fetch_now(path, re.sub(r"\?", lambda _m: f"${next(numbered)}", sql), *params)
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql, params).fetchall()
@@ -76,11 +86,11 @@ def query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
         conn.close()
 
 
-def scalar(path: Path, sql: str, params: tuple[object, ...] = ()) -> object:
+def scalar(path: Database, sql: str, params: tuple[object, ...] = ()) -> object:
     return query(path, sql, params)[0][0]
 
 
-def number_of(path: Path, guild_id: int, seed_key: str) -> int:
+def number_of(path: Database, guild_id: int, seed_key: str) -> int:
     """The claim number a seeded claim got in a guild."""
     return int(
         scalar(path, "SELECT number FROM claims WHERE guild_id = ? AND seed_key = ?", (guild_id, seed_key))  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +16,7 @@ from hypothesis import strategies as st
 from bot.desk import Desk, SpeakerNotFound
 from bot.domain.rules import RuleBroken
 from bot.seedfile import load_story
-from tests.desks import opened_desk
-from tests.store.conftest import GUILD_A, SHIPPED_STORY
+from tests.store.conftest import GUILD_A, SHIPPED_STORY, make_store
 
 # The fixture's desk is shared by the examples on purpose: the calls under test only read.
 FAST = settings(
@@ -43,9 +41,10 @@ TEXT = st.one_of(
 
 
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[asyncio.Runner, Desk]]:
+def running(backend: str, store_location: str) -> Iterator[tuple[asyncio.Runner, Desk]]:
+    """A desk on either backend, on a loop of its own: Hypothesis calls the test many times over."""
     runner = asyncio.Runner()
-    desk = opened_desk(tmp_path / "fuzz.db", [load_story(SHIPPED_STORY)])
+    desk = Desk(make_store(backend, store_location), [load_story(SHIPPED_STORY)])
     runner.run(desk.open())
     runner.run(desk.ensure_guild(GUILD_A))
     try:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.seedfile import SeedStory
 from bot.store.sqlite.connection import connect, migrate, migrations
 from tests.desks import opened_desk
 from tests.store.conftest import GUILD_A, SEEDED_CLAIMS, query, scalar
+
+# SQLite's migration files and PRAGMAs; PostgreSQL's migrations are audited in tests/store_postgres.
+pytestmark = pytest.mark.usefixtures("sqlite_only")
 
 LATEST = migrations()[-1][0]
 TABLES = {

@@ -161,6 +161,7 @@ async def test_a_verdict_change_is_recorded_with_actor_note_and_source(desk: Des
     assert (await desk.history(GUILD_A, 7)).items[0] == change
 
 
+@pytest.mark.usefixtures("sqlite_only")  # PostgreSQL: tests/store_postgres/test_schema_guards.py
 async def test_history_rows_cannot_be_updated_or_deleted_even_directly(desk: Desk, db_path: Path) -> None:
     await desk.set_verdict(GUILD_A, 1, Verdict.FALSE, note="n", source_url=None, actor=ALICE)
     before = query(db_path, "SELECT * FROM history ORDER BY id")
