@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.states import Verdict
 from localdiscord.client import restore_discord_py
 from localdiscord.world import Message
-from tests.bot.conftest import Newsroom, bot_settings, start_bot, stop_bot
+from tests.bot.conftest import BOTH_BACKENDS, Newsroom, bot_settings, start_bot, stop_bot
 from tests.bot.support import description, filled
+
+# Every test here runs on SQLite and, where a server answers, on PostgreSQL.
+pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
 SETUP = Actor(1, "test setup")
 UPDATE_MESSAGE = 7
@@ -179,9 +184,9 @@ async def test_history_pages_through_a_long_timeline(newsroom: Newsroom, desk: D
 # Persistence
 
 
-async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom, tmp_path: Path) -> None:
+async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom, bot_database: Path | str) -> None:
     d = newsroom.driver
-    settings = bot_settings(d, tmp_path / "claims.db")
+    settings = bot_settings(d, bot_database)
     bot, desk, task = await start_bot(settings)
     try:
         card = await post_card(newsroom, 2)
@@ -224,9 +229,11 @@ async def test_card_buttons_still_work_after_the_bot_restarts(newsroom: Newsroom
         restore_discord_py()
 
 
-async def test_a_form_opened_before_a_restart_is_answered_not_lost(newsroom: Newsroom, tmp_path: Path) -> None:
+async def test_a_form_opened_before_a_restart_is_answered_not_lost(
+    newsroom: Newsroom, bot_database: Path | str
+) -> None:
     d = newsroom.driver
-    settings = bot_settings(d, tmp_path / "claims.db")
+    settings = bot_settings(d, bot_database)
     bot, desk, task = await start_bot(settings)
     try:
         opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "quote"}, subcommand="add")
