@@ -22,7 +22,7 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gx1234.not-a-real-token"
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "DEV_GUILD"))}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'claims.db'}", **extra)
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'claims.db'}", **extra})
     return env
 
 
@@ -125,3 +125,25 @@ async def test_sync_registers_every_command_with_the_guild(local_discord: Driver
     assert {"claim", "who-said", "status", "search", "mod", "Check claims"} <= names
     assert f"to guild {guild.id}" in out.decode()
     assert local_discord.commands(None) == []  # nothing global
+
+
+def test_an_unreachable_postgres_server_is_one_line_without_the_password(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "seed", DATABASE_URL="postgresql://claimbot:s3cret@127.0.0.1:9/claims")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("claimbot: cannot connect to postgresql://claimbot:***@127.0.0.1:9/claims")
+    assert "s3cret" not in done.stderr + done.stdout
+
+
+def test_shard_ids_that_leave_shards_to_others_are_refused_on_sqlite(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "run", DISCORD_TOKEN=TOKEN, SHARD_COUNT="2", SHARD_IDS="1")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "a SQLite file serves one process" in done.stderr
+
+
+def test_backup_on_postgres_points_to_pg_dump(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "backup", str(tmp_path / "b.db"), DATABASE_URL="postgresql://u@127.0.0.1:9/claims")
+    assert done.returncode == 2
+    assert "pg_dump" in done.stderr
