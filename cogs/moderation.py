@@ -446,7 +446,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
         if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
             raise RuleBroken("That role is not in this server.")
-        changes: dict[str, object] = {}
+        changes: dict[str, int | None] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = moderator_role.id
         if announce_channel is not None:
