@@ -20,10 +20,11 @@ run: $(STAMP)
 sandbox: $(STAMP)
 	$(PY) -m bot sandbox
 
-# Lint, formatting and the whole suite, slow reliability tier included. This is what CI runs.
+# Lint, formatting, types and the whole suite, slow reliability tier included. This is what CI runs.
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest -m "slow or not slow"
 
 # The everyday loop: everything but the slow tier.
@@ -33,6 +34,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 sync: $(STAMP)
 	$(PY) -m bot sync
@@ -41,4 +43,4 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import generate, harness
 from bench.harness import BotProcess, Place, Run
@@ -158,8 +159,8 @@ async def startup(
     }
 
 
-async def run(opts: Options) -> dict[str, object]:
-    results: dict[str, object] = {"machine": machine(), "options": {k: str(v) for k, v in vars(opts).items()}}
+async def run(opts: Options) -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": machine(), "options": {k: str(v) for k, v in vars(opts).items()}}
     shapes = {size: generate.Shape(1, size, opts.seed) for size in opts.sizes}
     many = generate.Shape(opts.guilds, opts.claims_per_guild, opts.seed) if opts.guilds else None
     built: dict[str, float] = {}
@@ -187,7 +188,7 @@ async def run(opts: Options) -> dict[str, object]:
         print(f"local Discord at {server.api_base}, {len(places)} guilds; logs in {scratch}", flush=True)
 
         base = harness.baseline(server, scratch / "baseline.log")
-        report: dict[str, object] = {}
+        report: dict[str, Any] = {}
         if startup_places:
             report["startup"] = await startup(base, driver, startup_places, opts.ready_within)
             print(f"  baseline  start-up {report['startup']}", flush=True)
@@ -238,17 +239,17 @@ async def run(opts: Options) -> dict[str, object]:
     return results
 
 
-def summarise(results: dict[str, object], opts: Options) -> str:
+def summarise(results: dict[str, Any], opts: Options) -> str:
     """The headline table: each command's latency at the offered load and throughput against the baseline."""
-    base = results["baseline"].get("commands", {})  # type: ignore[union-attr]
+    base = results["baseline"].get("commands", {})
     lines = []
     for key, report in results.items():
         if not key.startswith("claimbot_"):
             continue
-        lines.append(f"\n{report['claims']:,} claims in one guild, {opts.rate:g} interactions/s offered:")  # type: ignore[index]
+        lines.append(f"\n{report['claims']:,} claims in one guild, {opts.rate:g} interactions/s offered:")
         lines.append("| command | p50 ms | p95 ms | p99 ms | throughput /s | × baseline | failures |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for name, found in report["commands"].items():  # type: ignore[index]
+        for name, found in report["commands"].items():
             lat, tp = found["latency"], found["throughput"]
             ratio = tp["throughput_per_s"] / max(base[name]["throughput"]["throughput_per_s"], 1e-9)
             fails = sum(lat["failures"].values()) + sum(tp["failures"].values())
@@ -256,13 +257,13 @@ def summarise(results: dict[str, object], opts: Options) -> str:
                 f"| {name} | {lat['p50_ms']} | {lat['p95_ms']} | {lat['p99_ms']} | {tp['throughput_per_s']} "
                 f"| {ratio:.2f} | {fails} |"
             )
-        rss, base_rss = report["peak_rss_kib"], results["baseline"]["peak_rss_kib"]  # type: ignore[index]
+        rss, base_rss = report["peak_rss_kib"], results["baseline"]["peak_rss_kib"]
         lines.append(f"\nPeak RSS {rss / 1024:.1f} MiB, baseline {base_rss / 1024:.1f} MiB ({rss / base_rss:.2f}×)")
     for key in ("startup_fresh", *(k for k in results if k.startswith("startup_") and k != "startup_fresh")):
         if key in results:
             lines.append(f"{key}: {results[key]}")
-    if "startup" in results["baseline"]:  # type: ignore[operator]
-        lines.append(f"baseline startup: {results['baseline']['startup']}")  # type: ignore[index]
+    if "startup" in results["baseline"]:
+        lines.append(f"baseline startup: {results['baseline']['startup']}")
     return "\n".join(lines)
 
 

@@ -17,7 +17,8 @@ from bot.desk import Desk
 from bot.domain.states import Verdict
 from bot.store.sqlite import SqliteStore
 from localdiscord.driver import Driver
-from localdiscord.world import Message
+from localdiscord.interactions import InteractionResult
+from localdiscord.world import Member, Message
 
 COMMANDS = (
     "/claim",
@@ -76,7 +77,7 @@ class Workload:
             for statement in samples.statements[:50]
         ]
 
-    def _member(self, i: int):  # type: ignore[no-untyped-def]
+    def _member(self, i: int) -> Member:
         return self.place.members[next(self._turns) % len(self.place.members)]
 
     def _number(self) -> str:
@@ -99,29 +100,29 @@ class Workload:
         d, guild, rng = self.driver, self.place.guild, self.rng
         verdicts = [v.value for v in Verdict]
 
-        async def claim(i: int):  # type: ignore[no-untyped-def]
+        async def claim(i: int) -> InteractionResult:
             return await d.slash(guild, self._member(i), "claim", {"claim": self._number()})
 
-        async def autocomplete(i: int):  # type: ignore[no-untyped-def]
+        async def autocomplete(i: int) -> InteractionResult:
             return await d.autocomplete(guild, self._member(i), "claim", "claim", self._typed())
 
-        async def search(i: int):  # type: ignore[no-untyped-def]
+        async def search(i: int) -> InteractionResult:
             return await d.slash(guild, self._member(i), "search", {"query": self._query()})
 
-        async def who_said(i: int):  # type: ignore[no-untyped-def]
+        async def who_said(i: int) -> InteractionResult:
             return await d.slash(guild, self._member(i), "who-said", {"speaker": rng.choice(self.samples.speakers)})
 
-        async def board(i: int):  # type: ignore[no-untyped-def]
+        async def board(i: int) -> InteractionResult:
             return await d.slash(guild, self._member(i), "status", {})
 
-        async def timeline(i: int):  # type: ignore[no-untyped-def]
+        async def timeline(i: int) -> InteractionResult:
             return await d.slash(guild, self._member(i), "status", {"claim": self._number()})
 
-        async def mod_status(i: int):  # type: ignore[no-untyped-def]
+        async def mod_status(i: int) -> InteractionResult:
             options = {"claim": self._number(), "verdict": rng.choice(verdicts), "note": f"Bench change {i}."}
             return await d.slash(guild, self._member(i), "mod", options, subcommand="status")
 
-        async def check(i: int):  # type: ignore[no-untyped-def]
+        async def check(i: int) -> InteractionResult:
             return await d.message_command(guild, self._member(i), "Check claims", rng.choice(self.messages))
 
         makers = (claim, autocomplete, search, who_said, board, timeline, mod_status, check)

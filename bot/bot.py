@@ -62,7 +62,7 @@ class ClaimBot(commands.AutoShardedBot):
             member_cache_flags=discord.MemberCacheFlags.none(),
             guild_ready_timeout=guild_ready_timeout,
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_id_list,
+            shard_ids=settings.shard_id_list,  # type: ignore[arg-type]  # None, every shard, is discord.py's default
         )
         self.settings = settings
         self.desk = desk

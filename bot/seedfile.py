@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -15,6 +16,9 @@ from bot.domain.claims import NewClaim, RelationKind, Story
 from bot.domain.rules import RuleBroken, check_short, check_statement
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 # The shipped stories are package data (pyproject's [tool.setuptools.package-data]), so they sit beside this
 # module in a checkout, an editable install and a wheel alike.
@@ -149,7 +153,7 @@ class SeedStory:
     path: Path
 
 
-def _describe(error: dict, data: dict) -> str:
+def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     """Where the error is, counted from 1 the way a person counts [[claims]] blocks, then what is wrong.
 
     Cross-reference errors (duplicate keys, unknown keys) come from the model validator with an empty

@@ -26,14 +26,14 @@ class Board(commands.Cog):
     @app_commands.command(name="status", description="The board of claims by verdict, or one claim's timeline")
     @app_commands.describe(claim="A claim to show the timeline of (leave empty for the board)")
     @app_commands.guild_only()
-    async def status(self, interaction: discord.Interaction, claim: ClaimOption | None = None) -> None:
+    async def status(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption | None = None) -> None:
         assert interaction.guild_id is not None
         if claim is None:
             await interaction.response.send_message(embed=board(await self.desk.board(interaction.guild_id)))
             return
         await self._timeline(interaction, claim)
 
-    async def _timeline(self, interaction: discord.Interaction, claim: ClaimSummary) -> None:
+    async def _timeline(self, interaction: discord.Interaction[ClaimBot], claim: ClaimSummary) -> None:
         assert interaction.guild_id is not None
         full = await self.desk.claim(interaction.guild_id, claim.number)
         page = await self.desk.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)

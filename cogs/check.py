@@ -32,7 +32,7 @@ class Check(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    async def check_claims(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def check_claims(self, interaction: discord.Interaction[ClaimBot], message: discord.Message) -> None:
         assert interaction.guild_id is not None
         text = " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
         found = await self.desk.match_text(interaction.guild_id, text, limit=SHOWN)

@@ -7,7 +7,7 @@ restart, and each press is resolved inside the guild it was pressed in.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 from discord import app_commands
@@ -33,17 +33,19 @@ class _ClaimAction(Guarded):
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(int(match["number"]))  # type: ignore[call-arg]
+        return cls(int(match["number"]))  # type: ignore[call-arg]  # every subclass's __init__ takes the number
 
 
-class HistoryButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_HISTORY):
+class HistoryButton(
+    _ClaimAction, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.CLAIM_HISTORY
+):
     def __init__(self, number: int) -> None:
         super().__init__(discord.ui.Button(label="History", custom_id=custom_ids.claim_history(number)))
         self.number = number
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
@@ -53,12 +55,14 @@ class HistoryButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
         )
 
 
-class SpeakerButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_SPEAKER):
+class SpeakerButton(
+    _ClaimAction, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.CLAIM_SPEAKER
+):
     def __init__(self, number: int) -> None:
         super().__init__(discord.ui.Button(label="More from this speaker", custom_id=custom_ids.claim_speaker(number)))
         self.number = number
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
@@ -69,12 +73,14 @@ class SpeakerButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
         )
 
 
-class RelatedButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.CLAIM_RELATED):
+class RelatedButton(
+    _ClaimAction, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.CLAIM_RELATED
+):
     def __init__(self, number: int) -> None:
         super().__init__(discord.ui.Button(label="Related claims", custom_id=custom_ids.claim_related(number)))
         self.number = number
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
@@ -82,18 +88,20 @@ class RelatedButton(_ClaimAction, discord.ui.DynamicItem[discord.ui.Button], tem
         await interaction.response.send_message(embed=related(claim, relations), ephemeral=True)
 
 
-class HistoryPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.HISTORY_PAGE):
+class HistoryPager(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.HISTORY_PAGE
+):
     def __init__(self, number: int, offset: int) -> None:
         super().__init__(discord.ui.Button(label="Page", custom_id=custom_ids.history_page(number, offset)))
         self.number, self.offset = number, offset
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> HistoryPager:
         return cls(int(match["number"]), int(match["offset"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
@@ -115,7 +123,7 @@ class Claims(commands.Cog):
     @app_commands.command(name="claim", description="Show a claim: who said it, when, and how well it stands up")
     @app_commands.describe(claim="Its number (#7), or words from the statement or the speaker's name")
     @app_commands.guild_only()
-    async def claim(self, interaction: discord.Interaction, claim: ClaimOption) -> None:
+    async def claim(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption) -> None:
         assert interaction.guild_id is not None
         card = await self.desk.claim_card(interaction.guild_id, claim.number)
         await interaction.response.send_message(embed=claim_card(card), view=claim_buttons(card.claim.number))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -58,7 +59,10 @@ def actor_of(interaction: discord.Interaction) -> Actor:
     return Actor(interaction.user.id, interaction.user.display_name[:100])
 
 
-def parse_choice(value: str, enum: type[Attribution] | type[RelationKind], what: str) -> Attribution | RelationKind:
+ChoiceEnum = TypeVar("ChoiceEnum", Attribution, RelationKind)
+
+
+def parse_choice(value: str, enum: type[ChoiceEnum], what: str) -> ChoiceEnum:
     try:
         return enum(value)
     except ValueError:
@@ -80,20 +84,20 @@ class ClaimModal(discord.ui.Modal):
 
     def __init__(self, title: str, claim: Claim | None = None) -> None:
         super().__init__(title=title, timeout=FORM_LIFETIME, custom_id=FORM_PREFIX + secrets.token_hex(8))
-        self.statement = discord.ui.TextInput(
+        self.statement: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="Statement",
             style=discord.TextStyle.paragraph,
             max_length=4000,
             default=claim.statement if claim else None,
         )
-        self.speaker = discord.ui.TextInput(
+        self.speaker: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="Speaker (a person or a body)", max_length=200, default=claim.speaker.name if claim else None
         )
-        self.role = discord.ui.TextInput(
+        self.role: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="Role or affiliation", max_length=200, required=False, default=claim.role if claim else None
         )
         # A label may hold 45 characters; the accepted forms go in the placeholder, which holds 100.
-        self.when = discord.ui.TextInput(
+        self.when: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="When it was said",
             placeholder="2024-10-17, week of 2024-10-14, 2024-10",
             max_length=40,
@@ -114,7 +118,7 @@ class ClaimModal(discord.ui.Modal):
 
     cog: Moderation
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         """A form is saved once. The first lines run before anything awaits (discord.py starts this task
         before the on_interaction listener's), so of two submissions at once only one gets past."""
         self.cog.dispatched_forms.add(interaction.id)
@@ -129,6 +133,7 @@ class ClaimModal(discord.ui.Modal):
     async def save(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
 
+    # discord.py's Modal.on_error has no `item` argument, unlike BaseView.on_error; mypy holds it to both.
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await answer_error(interaction, error)
 
@@ -137,7 +142,9 @@ class AddClaimModal(ClaimModal):
     def __init__(self, cog: Moderation, *, verbatim: bool) -> None:
         super().__init__("Add a claim")
         self.cog, self.verbatim = cog, verbatim
-        self.source = discord.ui.TextInput(label="Source (a link)", max_length=512, required=False)
+        self.source: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
+            label="Source (a link)", max_length=512, required=False
+        )
         self.add_item(self.source)
 
     async def save(self, interaction: discord.Interaction) -> None:
@@ -203,7 +210,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         self.dispatched_forms: set[int] = set()  # submissions discord.py handed to a live form
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Rights first, before any option is resolved: a reader's /mod call reads nothing else.
         (Autocomplete runs no checks; it only suggests, and every value is resolved again here.)
         /mod config has a right of its own, Manage Server, and checks it itself."""
@@ -236,7 +243,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         if interaction.id in self.dispatched_forms:
             self.dispatched_forms.discard(interaction.id)  # the form's on_submit answers it
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data: Mapping[str, object] = interaction.data or {}
+        custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith(FORM_PREFIX):
             await answer_error(interaction, RuleBroken(FORM_USED if custom_id in self.taken_forms else FORM_EXPIRED))
 
@@ -286,7 +294,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.choices(verdict=VERDICT_CHOICES)
     async def status(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption,
         verdict: str,
         note: app_commands.Range[str, 1, 1000],
@@ -314,7 +322,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.choices(status=ATTRIBUTION_CHOICES)
     async def attribution(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption,
         status: str,
         note: app_commands.Range[str, 1, 1000],
@@ -327,7 +335,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         updated, _change = await self.desk.set_attribution(
             interaction.guild_id,
             claim.number,
-            target,  # type: ignore[arg-type]
+            target,
             note=checked_note,
             source_url=checked_source,
             actor=actor_of(interaction),
@@ -340,7 +348,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.command(name="add", description="Add a claim (opens a form)")
     @app_commands.describe(kind="Is the statement the speaker's exact words, or a paraphrase?")
     @app_commands.choices(kind=KIND_CHOICES)
-    async def add(self, interaction: discord.Interaction, kind: str) -> None:
+    async def add(self, interaction: discord.Interaction[ClaimBot], kind: str) -> None:
         if kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
         await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote"))
@@ -350,7 +358,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.choices(kind=KIND_CHOICES)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption,
         note: app_commands.Range[str, 1, 1000],
         kind: str | None = None,
@@ -368,7 +376,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     @app_commands.choices(relation=RELATION_CHOICES)
     async def link(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption,
         relation: str,
         other: ClaimOption,
@@ -381,19 +389,19 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         await self.desk.link_claims(
             interaction.guild_id,
             claim.number,
-            kind,  # type: ignore[arg-type]
+            kind,
             other.number,
             note=checked_note,
             actor=actor_of(interaction),
         )
-        phrase = kind.phrase(outgoing=True)  # type: ignore[union-attr]
+        phrase = kind.phrase(outgoing=True)
         await interaction.followup.send(saved_note(f"#{claim.number} {phrase} #{other.number}."), ephemeral=True)
 
     @app_commands.command(name="evidence", description="Add an evidence link to a claim")
     @app_commands.describe(claim="The claim", url="The link (http or https)", note="What it shows")
     async def evidence(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption,
         url: app_commands.Range[str, 1, 512],
         note: app_commands.Range[str, 1, 1000],
@@ -427,7 +435,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
     )
     async def config(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         moderator_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         reset: str | None = None,
@@ -438,7 +446,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
         if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
             raise RuleBroken("That role is not in this server.")
-        changes: dict[str, object] = {}
+        changes: dict[str, int | None] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = moderator_role.id
         if announce_channel is not None:

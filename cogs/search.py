@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -26,19 +26,19 @@ QUERY_MAX = 200
 VERDICT_CHOICES = [app_commands.Choice(name=v.look.label, value=v.value) for v in Verdict]
 
 
-class SearchPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.SEARCH_PAGE):
+class SearchPager(Guarded, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.SEARCH_PAGE):
     def __init__(self, offset: int, verdict: Verdict | None, speaker_id: int | None) -> None:
         custom_id = custom_ids.search_page(offset, verdict, speaker_id)
         super().__init__(discord.ui.Button(label="Page", custom_id=custom_id))
         self.offset, self.verdict, self.speaker_id = offset, verdict, speaker_id
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SearchPager:
         return cls(*custom_ids.search_filters(match))
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         message = interaction.message
         query = search_query(message.embeds[0]) if message and message.embeds else None
@@ -78,7 +78,7 @@ class Search(commands.Cog):
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ClaimBot],
         query: app_commands.Range[str, 1, QUERY_MAX],
         status: str | None = None,
         speaker: SpeakerOption | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -20,18 +20,20 @@ if TYPE_CHECKING:
 PAGE_SIZE = 10
 
 
-class SpeakerPager(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=custom_ids.SPEAKER_PAGE):
+class SpeakerPager(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=custom_ids.SPEAKER_PAGE
+):
     def __init__(self, speaker_id: int, offset: int) -> None:
         super().__init__(discord.ui.Button(label="Page", custom_id=custom_ids.speaker_page(speaker_id, offset)))
         self.speaker_id, self.offset = speaker_id, offset
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SpeakerPager:
         return cls(int(match["speaker_id"]), int(match["offset"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         # speaker_by_id is scoped to this guild: an id copied from another server finds nothing.
@@ -54,7 +56,7 @@ class Speakers(commands.Cog):
     @app_commands.command(name="who-said", description="A speaker's claims and how each stands up")
     @app_commands.describe(speaker="A person or a body; any spelling of the name works")
     @app_commands.guild_only()
-    async def who_said(self, interaction: discord.Interaction, speaker: SpeakerOption) -> None:
+    async def who_said(self, interaction: discord.Interaction[ClaimBot], speaker: SpeakerOption) -> None:
         assert interaction.guild_id is not None
         page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
         await interaction.response.send_message(embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))

@@ -6,6 +6,7 @@ ids a test captured stay valid after a re-sync.
 
 from __future__ import annotations
 
+import builtins
 import copy
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +77,7 @@ class CommandStore:
                 return command
         return None
 
-    def bulk_overwrite(self, guild_id: int | None, bodies: list[Json], *, route: str) -> Reply:
+    def bulk_overwrite(self, guild_id: int | None, bodies: builtins.list[Json], *, route: str) -> Reply:
         findings = check_command_list(bodies)
         if findings:
             return 400, self._server.record_violations(route, findings)

@@ -28,7 +28,7 @@ from localdiscord.interactions import (
 )
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
-from localdiscord.world import Channel, Guild, Member, Message, Role, User
+from localdiscord.world import Channel, Guild, Member, Message, Role, User, World
 
 Json = dict[str, Any]
 
@@ -41,7 +41,7 @@ class Driver:
         self.server = server
 
     @property
-    def world(self):  # type: ignore[no-untyped-def]
+    def world(self) -> World:
         return self.server.world
 
     @property

@@ -65,7 +65,7 @@ class _Encoder:
             self._zlib = zlib.compressobj()
         elif compress == "zstd-stream":
             try:
-                import zstandard  # type: ignore[import-not-found]
+                import zstandard
             except ImportError:
                 pass
             else:
@@ -75,11 +75,13 @@ class _Encoder:
     def encode(self, payload: Json) -> str | bytes:
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         if self.kind == "zlib":
-            return self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+            frame: bytes = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+            return frame
         if self.kind == "zstd":
-            import zstandard  # type: ignore[import-not-found]
+            import zstandard
 
-            return self._zstd.compress(text.encode()) + self._zstd.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+            frame = self._zstd.compress(text.encode()) + self._zstd.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+            return frame
         return text
 
 

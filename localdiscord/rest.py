@@ -11,12 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from localdiscord import limits
 from localdiscord import permissions as perms
 from localdiscord.problems import UnknownRoute
-from localdiscord.world import Channel, Guild
+from localdiscord.world import Channel, Guild, World
 
 if TYPE_CHECKING:
     from localdiscord.server import LocalDiscord
@@ -57,7 +57,7 @@ class Rest:
         self.requests: list[tuple[str, str]] = []
 
     @property
-    def _world(self):  # type: ignore[no-untyped-def]
+    def _world(self) -> World:
         return self._server.world
 
     # --- plumbing ---------------------------------------------------------------------------------
@@ -126,16 +126,17 @@ class Rest:
             files: list[Json] = []
             reader = await request.multipart()
             async for part in reader:
+                assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
                 if part.name == "payload_json":
-                    body = json.loads(await part.text())  # type: ignore[union-attr]
-                elif getattr(part, "filename", None):
-                    data = await part.read()  # type: ignore[union-attr]
+                    body = json.loads(await part.text())
+                elif part.filename:
+                    data = await part.read()
                     attachment_id = self._world.ids.next()
-                    url = f"{self._server.base_url}/attachments/{attachment_id}/{part.filename}"  # type: ignore[union-attr]
+                    url = f"{self._server.base_url}/attachments/{attachment_id}/{part.filename}"
                     files.append(
                         {
                             "id": str(attachment_id),
-                            "filename": part.filename,  # type: ignore[union-attr]
+                            "filename": part.filename,
                             "size": len(data),
                             "url": url,
                             "proxy_url": url,
@@ -273,7 +274,7 @@ class Rest:
 
     async def get_channel(self, request: web.Request) -> web.Response:
         channel, error = self._channel(request)
-        return error or respond(200, channel.to_payload())  # type: ignore[union-attr]
+        return error or respond(200, channel.to_payload())  # type: ignore[union-attr]  # None only with an error
 
     async def list_messages(self, request: web.Request) -> web.Response:
         channel, error = self._channel(request)
@@ -389,10 +390,12 @@ class Rest:
 
     async def get_guild_channels(self, request: web.Request) -> web.Response:
         guild, error = self._guild(request)
+        # guild is None only with an error, which `or` returns first.
         return error or respond(200, [c.to_payload() for c in guild.channels.values()])  # type: ignore[union-attr]
 
     async def get_guild_roles(self, request: web.Request) -> web.Response:
         guild, error = self._guild(request)
+        # guild is None only with an error, which `or` returns first.
         return error or respond(200, [r.to_payload() for r in guild.roles.values()])  # type: ignore[union-attr]
 
     async def get_member(self, request: web.Request) -> web.Response:

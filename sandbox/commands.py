@@ -227,9 +227,9 @@ def parse_slash(line: str, commands: dict[str, Json], guild: Guild) -> SlashCall
         raise InputError(f"{target.display} needs {', '.join(missing)}. {usage(target)}")
     call = SlashCall(target)
     for name, value in raw.items():
-        definition = target.option(name)
-        assert definition is not None
-        call.options[name] = convert(definition, value, guild)
+        option = target.option(name)
+        assert option is not None
+        call.options[name] = convert(option, value, guild)
     return call
 
 

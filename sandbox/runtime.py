@@ -112,7 +112,7 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
                 driver = Driver(server)
                 newsroom = build_newsroom(driver)
                 bot_settings = Settings(
-                    _env_file=None,  # type: ignore[call-arg]
+                    _env_file=None,
                     discord_token=token,
                     discord_api_base=server.api_base,
                     database_url=f"sqlite:///{workdir / 'claims.db'}",

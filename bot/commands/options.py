@@ -17,24 +17,24 @@ from bot.domain.rules import parse_claim_number
 from bot.render.choices import claim_choice, speaker_choice, speaker_id_from_value
 
 if TYPE_CHECKING:
+    from bot.bot import ClaimBot
     from bot.desk import Desk
 
 
-def desk_of(interaction: discord.Interaction) -> Desk:
-    return interaction.client.desk  # type: ignore[attr-defined]
+def desk_of(interaction: discord.Interaction[ClaimBot]) -> Desk:
+    return interaction.client.desk
 
 
-def may_suggest(interaction: discord.Interaction) -> bool:
+def may_suggest(interaction: discord.Interaction[ClaimBot]) -> bool:
     """In a server, and within the member's autocomplete budget (see bot/commands/budget.py)."""
     if interaction.guild_id is None:
         return False
-    budget = getattr(interaction.client, "autocomplete_budget", None)
-    return budget is None or budget.allow(interaction.guild_id, interaction.user.id)
+    return interaction.client.autocomplete_budget.allow(interaction.guild_id, interaction.user.id)
 
 
-class ClaimTransformer(app_commands.Transformer):
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
+class ClaimTransformer(app_commands.Transformer["ClaimBot"]):
+    async def autocomplete(  # type: ignore[override]  # a string option: str in, string choices out
+        self, interaction: discord.Interaction[ClaimBot], value: str
     ) -> list[app_commands.Choice[str]]:
         if not may_suggest(interaction):
             return []
@@ -42,7 +42,7 @@ class ClaimTransformer(app_commands.Transformer):
         found = await desk_of(interaction).suggest_claims(interaction.guild_id, value[:200])
         return [claim_choice(summary) for summary in found]
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> ClaimSummary:
+    async def transform(self, interaction: discord.Interaction[ClaimBot], value: str) -> ClaimSummary:
         assert interaction.guild_id is not None  # the tree refuses interactions outside servers
         found = await desk_of(interaction).resolve_claim(interaction.guild_id, value[:200])
         if found is None:
@@ -52,9 +52,9 @@ class ClaimTransformer(app_commands.Transformer):
         return found
 
 
-class SpeakerTransformer(app_commands.Transformer):
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
+class SpeakerTransformer(app_commands.Transformer["ClaimBot"]):
+    async def autocomplete(  # type: ignore[override]  # a string option: str in, string choices out
+        self, interaction: discord.Interaction[ClaimBot], value: str
     ) -> list[app_commands.Choice[str]]:
         if not may_suggest(interaction):
             return []
@@ -62,7 +62,7 @@ class SpeakerTransformer(app_commands.Transformer):
         found = await desk_of(interaction).suggest_speakers(interaction.guild_id, value[:200])
         return [speaker_choice(speaker) for speaker in found]
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Speaker:
+    async def transform(self, interaction: discord.Interaction[ClaimBot], value: str) -> Speaker:
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         speaker_id = speaker_id_from_value(value)

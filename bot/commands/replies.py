@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import discord
 
 from bot.commands.tree import ShuttingDown, answer_error, log_outcome
+
+if TYPE_CHECKING:
+    from bot.bot import ClaimBot
 
 
 class Guarded:
     """Mixed into every DynamicItem: the tree's error handler and log line do not see components."""
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    # discord.py types Item.callback for any client (Interaction[ClientT]), so the override takes
+    # Interaction[Any]; these items are only ever added to a ClaimBot, and `run` is typed for it.
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot: ClaimBot = interaction.client
         try:
-            if getattr(interaction.client, "draining", False):
+            if bot.draining:
                 raise ShuttingDown()
             await self.run(interaction)
         except Exception as error:
@@ -20,7 +28,7 @@ class Guarded:
         else:
             log_outcome(interaction, "ok")
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
         raise NotImplementedError
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -33,7 +34,7 @@ class ShuttingDown(app_commands.AppCommandError):
 def command_name(interaction: discord.Interaction) -> str:
     if interaction.command is not None:
         return interaction.command.qualified_name
-    data = interaction.data or {}
+    data: Mapping[str, object] = interaction.data or {}
     return str(data.get("custom_id") or data.get("name") or interaction.type.name)[:100]
 
 
@@ -119,15 +120,15 @@ async def answer_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("Could not deliver the error reply: %s", exc)
 
 
-class ClaimTree(app_commands.CommandTree):
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+class ClaimTree(app_commands.CommandTree["ClaimBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[ClaimBot]) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        bot: ClaimBot = self.client  # type: ignore[assignment]
+        bot = self.client
         if bot.draining:
             raise ShuttingDown()
         await bot.desk.ensure_guild(interaction.guild_id)
         return True
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction[ClaimBot], error: app_commands.AppCommandError) -> None:
         await answer_error(interaction, error)

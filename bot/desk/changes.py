@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.desk.errors import ClaimNotFound, DuplicateRelation, NothingToChange, VerdictConflict
 from bot.domain.claims import SEED_ACTOR, Actor, Change, Claim, ClaimSummary, NewClaim, Relation, RelationKind
@@ -194,7 +195,8 @@ async def apply_edit(
         elif field == "verbatim":
             fields = replace(fields, verbatim=new == "quote")
         else:
-            fields = replace(fields, **{field: new})
+            text: dict[str, Any] = {field: new}  # statement, role or said_when: a text column of the same name
+            fields = replace(fields, **text)
     if not diff and fields == ClaimFields():
         return []
     await save(tx, claim, fields, at, moderated=moderated)

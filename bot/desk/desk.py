@@ -11,6 +11,8 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import Enum
+from typing import Final
 
 from bot.desk import changes, finding, seeding
 from bot.desk.changes import ClaimEdit
@@ -38,7 +40,14 @@ from bot.store.base import Filters, Store
 
 log = logging.getLogger(__name__)
 
-UNSET = object()
+
+class Unset(Enum):
+    """The type of UNSET: a setting the caller leaves as it is (None clears it)."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
 STALE_PAGE = "This page is no longer there; open the list again."
 
 
@@ -106,7 +115,11 @@ class Desk:
         return await self.store.guild_settings(guild_id) or GuildSettings(guild_id)
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: object = UNSET, announce_channel_id: object = UNSET
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | Unset | None = UNSET,
+        announce_channel_id: int | Unset | None = UNSET,
     ) -> GuildSettings:
         await self.ensure_guild(guild_id)
         async with self.store.transaction() as tx:
@@ -115,10 +128,10 @@ class Desk:
             channel = current.announce_channel_id if announce_channel_id is UNSET else announce_channel_id
             await tx.update_guild_settings(
                 guild_id,
-                moderator_role_id=role,  # type: ignore[arg-type]
-                announce_channel_id=channel,  # type: ignore[arg-type]
+                moderator_role_id=role,
+                announce_channel_id=channel,
             )
-        return GuildSettings(guild_id, role, channel)  # type: ignore[arg-type]
+        return GuildSettings(guild_id, role, channel)
 
     # ----------------------------------------------------------------------------- reading claims
 

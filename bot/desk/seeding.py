@@ -13,7 +13,7 @@ from datetime import datetime
 from bot.desk.changes import ClaimEdit, add_claims, apply_edit, history_row
 from bot.domain.claims import SEED_ACTOR, Claim
 from bot.seedfile import SeedClaim, SeedStory
-from bot.store.base import ClaimFields, RelationRow, SeededClaim, SpeakerNames, Tx
+from bot.store.base import ClaimFields, HistoryRow, RelationRow, SeededClaim, SpeakerNames, Tx
 
 RESEED_NOTE = "The seed file changed."
 
@@ -84,7 +84,7 @@ async def _follow_seed(tx: Tx, guild_id: int, row: SeededClaim, item: SeedClaim,
     await tx.record(_state_changes(claim, item, at))
 
 
-def _state_changes(claim: Claim, item: SeedClaim, at: datetime) -> list:
+def _state_changes(claim: Claim, item: SeedClaim, at: datetime) -> list[HistoryRow]:
     new = item.claim
     return [
         history_row(claim, field, old, value, note=RESEED_NOTE, actor=SEED_ACTOR, at=at)

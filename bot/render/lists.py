@@ -69,10 +69,12 @@ def pager(page: Page[Any], custom_id: Callable[[int], str]) -> discord.ui.View:
     if page.offset == 0 and not page.has_next:
         return view
     step = max(page.limit, 1)
-    back = discord.ui.Button(
+    back: discord.ui.Button[discord.ui.View] = discord.ui.Button(
         label="◀ Previous", custom_id=custom_id(max(page.offset - step, 0)), disabled=page.offset == 0
     )
-    forward = discord.ui.Button(label="Next ▶", custom_id=custom_id(page.offset + step), disabled=not page.has_next)
+    forward: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+        label="Next ▶", custom_id=custom_id(page.offset + step), disabled=not page.has_next
+    )
     view.add_item(back)
     view.add_item(forward)
     return view

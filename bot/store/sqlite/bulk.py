@@ -164,7 +164,7 @@ class BulkLoader:
 
         def checked() -> Iterable[tuple[object, ...]]:
             for row in rows:
-                if int(row[2]) < first:  # type: ignore[call-overload]
+                if int(row[2]) < first:  # type: ignore[call-overload]  # rows are tuple[object, ...]; this is the id, an int
                     raise ValueError(f"speaker {row[2]} was not loaded here; add its names through the store")
                 yield row
 

@@ -171,6 +171,7 @@ class SqliteReads:
 
     async def _matching(self, expression: str, filters: Filters, limit: int) -> list[int]:
         # Filters join the claims table; without them the index answers alone, walking rowids backwards.
+        params: tuple[object, ...]
         where, params = "", ()
         if filters.verdict is not None:
             where, params = "AND c.verdict = ?", (filters.verdict.value,)

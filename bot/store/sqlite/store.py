@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.text import INDEX_VERSION
 from bot.store.errors import SaveFailed
 from bot.store.sqlite import index
 from bot.store.sqlite.connection import ProcessLock, connect, migrate
@@ -45,7 +46,7 @@ class SqliteStore(SqliteReads):
             self._writer = await connect(self.path)
             await migrate(self._writer)
             if await index.rebuild_if_stale(self._writer):
-                log.info("Rebuilt the search index for analyser version %s", index.text.INDEX_VERSION)
+                log.info("Rebuilt the search index for analyser version %s", INDEX_VERSION)
             self._reader = await connect(self.path)
         except BaseException:
             await self.close()
