@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.checks import Refused, can_manage_server, is_moderator
+from bot.commands.checks import Refused, can_manage_server, check_errors_answered, is_moderator
 from bot.commands.options import ClaimOption
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import ClaimEdit
@@ -216,7 +216,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         /mod config has a right of its own, Manage Server, and checks it itself."""
         command = interaction.command
         if command is None or command.name != "config":
-            await self.require_moderator(interaction)
+            with check_errors_answered():
+                await self.require_moderator(interaction)
         return True
 
     def take_form(self, custom_id: str) -> bool:

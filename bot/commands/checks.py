@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import discord
 from discord import app_commands
 
@@ -10,6 +13,27 @@ from bot.domain.claims import GuildSettings
 
 class Refused(app_commands.CheckFailure):
     """A check said no; str(exc) is the sentence the member sees."""
+
+
+class CheckCouldNotRun(app_commands.CheckFailure):
+    """A check failed to run (the database could not be read, say). discord.py routes only
+    AppCommandErrors raised by checks to the tree's error handler; anything else would leave the member
+    with no answer at all. `original` is what the handler explains."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+@contextlib.contextmanager
+def check_errors_answered() -> Iterator[None]:
+    """Around the work of an interaction_check: what it raises reaches the member's answer."""
+    try:
+        yield
+    except app_commands.AppCommandError:
+        raise
+    except Exception as exc:
+        raise CheckCouldNotRun(exc) from exc
 
 
 def is_moderator(interaction: discord.Interaction, settings: GuildSettings) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.commands.checks import Refused
+from bot.commands.checks import Refused, check_errors_answered
 from bot.desk.errors import NothingToChange, Refusal, VerdictConflict
 from bot.domain.rules import RuleBroken
 from bot.store.errors import StoreError
@@ -127,7 +127,8 @@ class ClaimTree(app_commands.CommandTree["ClaimBot"]):
         bot = self.client
         if bot.draining:
             raise ShuttingDown()
-        await bot.desk.ensure_guild(interaction.guild_id)
+        with check_errors_answered():  # a new server cannot be saved: the member still hears why
+            await bot.desk.ensure_guild(interaction.guild_id)
         return True
 
     async def on_error(self, interaction: discord.Interaction[ClaimBot], error: app_commands.AppCommandError) -> None:

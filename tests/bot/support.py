@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import asyncpg
 
 from bot.desk import Desk
 from bot.domain.claims import Change, Claim, Relation
@@ -68,3 +74,32 @@ def assert_no_lost_update(before: ClaimState, after: ClaimState, saved: int) -> 
         previous = change.new_value
     assert after.claim.verdict.value == previous
     assert after.claim.revision == before.claim.revision + saved
+
+
+@contextlib.asynccontextmanager
+async def writes_held(database: Path | str) -> AsyncIterator[None]:
+    """Another session holds back every write to the claims, while reads go on: racers all read the same
+    revision, then all write when it lets go. SQLite: a writer's lock (WAL readers pass); PostgreSQL: a
+    lock that conflicts with UPDATE, not with SELECT."""
+    if isinstance(database, str):
+        conn = await asyncpg.connect(database)
+        try:
+            async with conn.transaction():
+                await conn.execute("LOCK TABLE claims IN EXCLUSIVE MODE")
+                yield
+        finally:
+            await conn.close()
+        return
+    db = sqlite3.connect(database, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        yield
+        db.execute("ROLLBACK")
+    finally:
+        db.close()
+
+
+async def all_thinking(results: list[InteractionResult], within: float = 5.0) -> None:
+    """Until each was deferred: its options were resolved and it is about to write."""
+    for result in results:
+        await result.wait_until(lambda r: r.callback_type is not None, within=within)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom
-from tests.bot.support import assert_no_lost_update, claim_state, filled, public
+from tests.bot.support import all_thinking, assert_no_lost_update, claim_state, filled, public, writes_held
 
 # Every test here runs on SQLite and, where a server answers, on PostgreSQL.
 pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
@@ -186,23 +187,27 @@ async def test_unknown_verdict_from_a_modified_client_is_refused(newsroom: Newsr
     assert await claim_state(desk, newsroom.guild.id, 2) == before
 
 
-async def test_two_moderators_changing_one_claim_at_once_only_one_wins(newsroom: Newsroom, desk: Desk) -> None:
+async def test_two_moderators_changing_one_claim_at_once_only_one_wins(
+    newsroom: Newsroom, desk: Desk, bot_database: Path | str
+) -> None:
     d = newsroom.driver
     before = await claim_state(desk, newsroom.guild.id, 2)
     # Different verdicts: a lost update would save both, the second overwriting the first unseen.
     racers = ((newsroom.moderator, "false"), (newsroom.admin, "confirmed"))
-    results = await asyncio.gather(
-        *(
-            d.slash(
-                newsroom.guild,
-                member,
-                "mod",
-                {"claim": "2", "verdict": verdict, "note": f"{member.user.username} checked it"},
-                subcommand="status",
+    async with writes_held(bot_database):  # both resolve the claim (the same revision) before either writes
+        results = await asyncio.gather(
+            *(
+                d.slash(
+                    newsroom.guild,
+                    member,
+                    "mod",
+                    {"claim": "2", "verdict": verdict, "note": f"{member.user.username} checked it"},
+                    subcommand="status",
+                )
+                for member, verdict in racers
             )
-            for member, verdict in racers
         )
-    )
+        await all_thinking(results)
     await asyncio.gather(*(result.finished() for result in results))
     saved = [r for r in results if r.messages and r.messages[0].text.startswith("✅ #2 is now ")]
     after = await claim_state(desk, newsroom.guild.id, 2)

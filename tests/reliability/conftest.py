@@ -18,7 +18,7 @@ import pytest
 
 from localdiscord.driver import Driver
 from localdiscord.pytest_plugin import local_discord  # noqa: F401
-from tests.bot.conftest import Newsroom, claimbot, desk, newsroom  # noqa: F401
+from tests.bot.conftest import Newsroom, bot_backend, bot_database, claimbot, desk, newsroom  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
+
+import pytest
 
 from bot.desk import Desk
 from bot.domain.states import Verdict
 from localdiscord import permissions as perms
 from localdiscord.interactions import InteractionResult
-from tests.bot.conftest import Newsroom
-from tests.bot.support import assert_no_lost_update, claim_state, public
+from tests.bot.conftest import BOTH_BACKENDS, Newsroom
+from tests.bot.support import all_thinking, assert_no_lost_update, claim_state, public, writes_held
 from tests.reliability.figures import record_figure
 
 DEADLINE = 3.0
 
 
+@pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 async def test_five_moderators_changing_one_claim_at_once_exactly_one_wins_and_the_rest_hear_who(
-    newsroom: Newsroom, desk: Desk
+    newsroom: Newsroom, desk: Desk, bot_database: Path | str
 ) -> None:
     d = newsroom.driver
     mods = d.create_role(newsroom.guild, "Desk", permissions=perms.MANAGE_MESSAGES)
@@ -29,18 +33,20 @@ async def test_five_moderators_changing_one_claim_at_once_exactly_one_wins_and_t
     # Each wants another verdict: were a change made against a revision already replaced, it would be saved
     # too, and the history would show it overwriting the winner's unseen.
     wanted = [v for v in Verdict if v is not before.claim.verdict][:5]
-    results = await asyncio.gather(
-        *(
-            d.slash(
-                newsroom.guild,
-                member,
-                "mod",
-                {"claim": "4", "verdict": verdict.value, "note": f"{member.user.username} checked it"},
-                subcommand="status",
+    async with writes_held(bot_database):  # all five resolve the claim before any writes
+        results = await asyncio.gather(
+            *(
+                d.slash(
+                    newsroom.guild,
+                    member,
+                    "mod",
+                    {"claim": "4", "verdict": verdict.value, "note": f"{member.user.username} checked it"},
+                    subcommand="status",
+                )
+                for member, verdict in zip(racers, wanted, strict=True)
             )
-            for member, verdict in zip(racers, wanted, strict=True)
         )
-    )
+        await all_thinking(results)
     await asyncio.gather(*(result.finished() for result in results))
 
     saved = [r for r in results if r.messages and r.messages[0].text.startswith("✅ #4 is now ")]

@@ -236,6 +236,12 @@ async def test_read_only_database_file_serves_readers_refuses_changes_and_recove
             await assert_reads_work(newsroom)
             await assert_refused_cleanly(newsroom, bot.desk, "false")
             assert_one_line_logged(caplog, "attempt to write a readonly database")
+            # A server seen for the first time cannot be saved either: its member is told so, not ignored.
+            latecomer = newsroom.driver.create_guild("Latecomer")
+            first = await newsroom.driver.slash(latecomer, newsroom.driver.create_member(latecomer, "new"), "status")
+            await first.finished(within=10, idle=0.05)
+            assert first.ephemeral
+            assert first.text == COULD_NOT_SAVE
             umount(database)  # writable again, while the bot runs
             assert (await change_verdict(newsroom, "false")).messages[0].text == SAVED.format(verdict="false")
             assert (await bot.desk.claim(newsroom.guild.id, 2)).verdict.value == "false"
