@@ -21,8 +21,9 @@ import discord
 from bot.bot import ClaimBot
 from bot.desk import Desk
 from bot.seedfile import SeedError, load_stories, load_story
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, is_postgres_url, load_settings
 from bot.store import open_store
+from bot.store.copying import copy_database, format_report
 from bot.store.errors import StoreError, StoreLocked
 
 log = logging.getLogger("claimbot")
@@ -125,6 +126,16 @@ async def backup(settings: Settings, target: Path) -> None:
     print(f"Backed up {settings.database_path} to {target}.")
 
 
+async def copy_db(settings: Settings, target_url: str) -> None:
+    """Copy the configured database into an empty PostgreSQL one, check every table, print the check."""
+    if not is_postgres_url(target_url):
+        raise StartupError("copy-db copies into PostgreSQL: --to must be postgresql://user@host:5432/database", 2)
+    report = await copy_database(settings, target_url)
+    print(format_report(report))
+    if not report.committed:
+        raise StartupError(f"the copy differs from its source in {', '.join(report.differing)}; nothing was written")
+
+
 def use_uvloop() -> None:
     """uvloop, when installed (the `speed` extra), answers ~30 % more interactions per second (BENCHMARKS.md)."""
     try:
@@ -150,6 +161,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     seed_cmd.add_argument("file", nargs="?", type=Path, help="a story file (default: every shipped story, bot/stories)")
     backup_cmd = sub.add_parser("backup", help="copy the database while the bot runs")
     backup_cmd.add_argument("path", type=Path)
+    copy_cmd = sub.add_parser("copy-db", help="copy the database into an empty PostgreSQL database, and check it")
+    copy_cmd.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
     return parser.parse_args(argv)
 
 
@@ -180,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.path.exists():
                 raise StartupError(f"{args.path} exists already; choose a new file name", 2)
             asyncio.run(backup(settings, args.path))
+        elif command == "copy-db":
+            asyncio.run(copy_db(settings, args.to))
     except SettingsError as exc:
         print(f"claimbot: {exc}", file=sys.stderr)
         return 2
