@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from bot.store.copying import Kind, Row, Table
+from bot.store.errors import StoreUnavailable
 from bot.store.postgres import schema
-from bot.store.postgres.failures import StoreUnreachable, describe, unavailable
+from bot.store.postgres.failures import describe, unavailable
 from bot.store.postgres.store import redacted
 
 CONNECT_TIMEOUT = 10.0
@@ -38,7 +39,7 @@ async def connect(url: str) -> asyncpg.Connection:
         )
     except Exception as exc:
         if unavailable(exc) or isinstance(exc, asyncpg.PostgresError):
-            raise StoreUnreachable(f"cannot connect to {redacted(url)}: {describe(exc)}") from exc
+            raise StoreUnavailable(f"cannot connect to {redacted(url)}: {describe(exc)}") from exc
         raise
 
 
