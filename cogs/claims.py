@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.commands.options import ClaimOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.render import custom_ids
+from bot.render.card_cache import CardCache, RenderedCard
 from bot.render.cards import claim_buttons, claim_card
 from bot.render.lists import related, speaker_page, speaker_pager, timeline, timeline_pager
 
@@ -113,6 +114,7 @@ class Claims(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
+        self.cards = CardCache()  # per process, safe to lose: see bot/render/card_cache.py
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(HistoryButton, SpeakerButton, RelatedButton, HistoryPager)
@@ -125,8 +127,16 @@ class Claims(commands.Cog):
     @app_commands.guild_only()
     async def claim(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption) -> None:
         assert interaction.guild_id is not None
-        card = await self.desk.claim_card(interaction.guild_id, claim.number)
-        await interaction.response.send_message(embed=claim_card(card), view=claim_buttons(card.claim.number))
+        rendered = self.cards.get(interaction.guild_id, claim.number, claim.card_stamp)
+        if rendered is None:
+            card = await self.desk.claim_card(interaction.guild_id, claim.number)
+            stamp = claim.card_stamp
+            rendered = RenderedCard(stamp or (0, 0), claim_card(card), claim_buttons(card.claim.number))
+            # Kept under the stamp read with the option: the card read since may only be newer, and a
+            # newer stamp never matches an older one.
+            if stamp is not None:
+                self.cards.put(interaction.guild_id, claim.number, rendered)
+        await interaction.response.send_message(embed=rendered.embed, view=rendered.view)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -88,6 +88,15 @@ class ClaimSummary:
     speaker_short: str = ""  # how lists name the speaker, when the default (the last name) is wrong
     # The claim's revision when it was read, so a change can be made against it; None when unknown.
     revision: int | None = None
+    # The sum of its related claims' revisions, read with it when it is looked up by number: with the
+    # revision, what says whether a rendered card of it is still true (bot/render/card_cache.py).
+    related_revisions: int | None = None
+
+    @property
+    def card_stamp(self) -> tuple[int, int] | None:
+        if self.revision is None or self.related_revisions is None:
+            return None
+        return (self.revision, self.related_revisions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.desk import Desk
-from bot.domain.claims import Actor, NewClaim
+from bot.domain.claims import Actor, NewClaim, RelationKind
+from bot.domain.states import Verdict
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom
 from tests.bot.support import description, fields
 
@@ -401,3 +402,29 @@ async def test_the_claim_troops_finds_shows_it_is_disputed_why_and_what_contradi
     assert "no evidence" in text.lower()  # why
     assert "contradicted by **#6** Rutte" in text
     assert "contradicted by **#7** Kremlin" in text
+
+
+async def test_a_card_never_shows_a_stale_verdict_whoever_changed_the_claim(newsroom: Newsroom, desk: Desk) -> None:
+    """Cards are rendered once and kept; a change to the claim or to a claim it shows, made anywhere
+    (here behind the bot's back, as another shard process or `python -m bot seed` would), is shown."""
+    d = newsroom.driver
+    actor = Actor(9, "elsewhere")
+
+    async def card() -> dict[str, str]:
+        shown = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "1"})
+        await shown
+        assert shown.original is not None
+        return fields(shown.original)
+
+    first = await card()
+    assert await card() == first  # the same card again
+    rutte = next(line for line in first["Related claims"].splitlines() if "**#6** Rutte" in line)
+    assert "Unverified" in rutte
+    await desk.set_verdict(newsroom.guild.id, 6, Verdict.FALSE, note="n", source_url=None, actor=actor)
+    rutte = next(line for line in (await card())["Related claims"].splitlines() if "**#6** Rutte" in line)
+    assert "False" in rutte  # a claim the card shows changed
+    assert "Disputed" in first["Verdict"]
+    await desk.set_verdict(newsroom.guild.id, 1, Verdict.CONFIRMED, note="Seen.", source_url=None, actor=actor)
+    assert "Confirmed" in (await card())["Verdict"]  # the claim itself changed
+    await desk.link_claims(newsroom.guild.id, 1, RelationKind.SUPPORTS, 10, note="", actor=actor)
+    assert "**#10**" in (await card())["Related claims"]  # a relation was added

@@ -7,6 +7,7 @@ Ids and numbers that cannot be a BIGINT (a forged custom_id) and text that Postg
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.domain.claims import (
     Change,
@@ -23,6 +24,13 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.postgres import rows, search
 from bot.store.postgres.pool import Queries
+
+# What a card shows of its related claims changes only with their revisions (bot/render/card_cache.py).
+RELATED_REVISIONS = (
+    "(SELECT coalesce(sum(o.revision), 0) FROM relations r JOIN claims o ON o.id = r.target_id "
+    "WHERE r.source_id = c.id) + (SELECT coalesce(sum(o.revision), 0) FROM relations r "
+    "JOIN claims o ON o.id = r.source_id WHERE r.target_id = c.id) AS related_revisions"
+)
 
 ID_MIN = -ID_MAX - 1
 
@@ -86,11 +94,14 @@ class PgReads:
         if not bindable(guild_id, number):
             return None
         row = await self._db.fetchrow(
-            f"SELECT {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 AND c.number = $2",
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {rows.SUMMARY_FROM} "
+            "WHERE c.guild_id = $1 AND c.number = $2",
             guild_id,
             number,
         )
-        return rows.summary(row) if row is not None else None
+        if row is None:
+            return None
+        return replace(rows.summary(row), related_revisions=int(row["related_revisions"]))
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
         if not bindable(guild_id, number):

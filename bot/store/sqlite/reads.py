@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import aiosqlite
 
@@ -25,6 +26,12 @@ from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.sqlite import index, rows
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
+# What a card shows of its related claims changes only with their revisions (bot/render/card_cache.py).
+RELATED_REVISIONS = (
+    "(SELECT coalesce(sum(o.revision), 0) FROM relations r JOIN claims o ON o.id = r.target_id "
+    "WHERE r.source_id = c.id) + (SELECT coalesce(sum(o.revision), 0) FROM relations r "
+    "JOIN claims o ON o.id = r.source_id WHERE r.target_id = c.id) AS related_revisions"
+)
 
 
 def _bindable(*ids: int) -> bool:
@@ -83,10 +90,11 @@ class SqliteReads:
         if not _bindable(guild_id, number):
             return None
         row = await self._one(
-            f"SELECT {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.number = ?",
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {SUMMARY_FROM} "
+            "WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
         )
-        return None if row is None else rows.summary(row)
+        return None if row is None else replace(rows.summary(row), related_revisions=row["related_revisions"])
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
         async with self.snapshot():

@@ -1,0 +1,53 @@
+"""Rendered claim cards, kept while they are true.
+
+A card shows the claim (its revision says when any of it changed: text, verdict, attribution,
+evidence, the latest history row) and its related claims' summaries, whose revisions only ever go up
+and whose sum therefore changes whenever any of them changes or a relation is added. That pair, read
+from the database with the claim option itself, is the key: a change made by this process, by another
+shard process or by `python -m bot seed` gives a new key, and the stale card is never served.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import discord
+
+CardStamp = tuple[int, int]  # (the claim's revision, the sum of its related claims' revisions)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCard:
+    stamp: CardStamp
+    embed: discord.Embed
+    view: discord.ui.View
+
+
+class CardCache:
+    """At most `size` cards, the least recently shown dropped first."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self.size = size
+        self._cards: OrderedDict[tuple[int, int], RenderedCard] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, guild_id: int, number: int, stamp: CardStamp | None) -> RenderedCard | None:
+        key = (guild_id, number)
+        card = self._cards.get(key)
+        if card is None or stamp is None or card.stamp != stamp:
+            self.misses += 1
+            return None
+        self._cards.move_to_end(key)
+        self.hits += 1
+        return card
+
+    def put(self, guild_id: int, number: int, card: RenderedCard) -> None:
+        key = (guild_id, number)
+        self._cards[key] = card
+        self._cards.move_to_end(key)
+        while len(self._cards) > self.size:
+            self._cards.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._cards)
