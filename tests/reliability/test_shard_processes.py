@@ -32,7 +32,7 @@ def local_discord_options() -> dict[str, object]:
 
 def shard_process(driver: Driver, url: str, shard: int, tmp_path: Path) -> BotProcess:
     proc = BotProcess(driver, tmp_path / "unused.db", 0, tmp_path / f"shard{shard}.log")
-    proc.extra_env = {"DATABASE_URL": url, "SHARD_COUNT": "2", "SHARD_IDS": str(shard), "DEV_GUILD_ID": ""}
+    proc.extra_env = {"DATABASE_URL": url, "SHARD_COUNT": "2", "SHARD_IDS": str(shard)}
     return proc
 
 
@@ -79,10 +79,15 @@ async def test_two_shard_processes_on_one_database_answer_each_server_once_from_
     moderators = {g.id: d.create_member(g, "mod", roles=[mods[g.id]]) for gs in guilds.values() for g in gs}
 
     procs = [shard_process(d, empty_postgres_url, shard, tmp_path) for shard in (0, 1)]
+    dev_guild = guilds[0][0]  # both are told it; only the process that owns its shard may sync it
+    for proc in procs:
+        proc.extra_env["DEV_GUILD_ID"] = str(dev_guild.id)
     try:
         # The same moment, an empty database: both race to migrate.
         await asyncio.gather(*(p.start("run", wait=False) for p in procs))
         await both_ready(d, procs)
+        assert f"commands to the development guild {dev_guild.id}" in procs[0].output()
+        assert "development guild" not in procs[1].output()
         await sync_globally(d, empty_postgres_url, tmp_path)
 
         everywhere = [g for gs in guilds.values() for g in gs]
