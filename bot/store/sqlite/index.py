@@ -35,8 +35,9 @@ def row_text(statement: str, speaker_names: Iterable[str], role: str) -> str:
     return " ".join(text.index_terms(statement, speaker_names, role))
 
 
-async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object]) -> int:
-    """Write the index rows of the claims `where` selects (an SQL condition on `c`), from their text."""
+async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object], *, new: bool = False) -> int:
+    """Write the index rows of the claims `where` selects (an SQL condition on `c`), from their text;
+    `new` claims have none to replace."""
     found = await db.execute_fetchall(
         "SELECT c.id, c.guild_id, c.statement, c.role, "
         "(SELECT group_concat(name, ' ') FROM speaker_names n WHERE n.speaker_id = c.speaker_id) AS names "
@@ -45,7 +46,8 @@ async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object]
     )
     rows = [(r[0], f"g{r[1]}", row_text(r[2], [r[4] or ""], r[3])) for r in found]
     if rows:
-        await db.executemany("DELETE FROM claim_fts WHERE rowid = ?", [(r[0],) for r in rows])
+        if not new:
+            await db.executemany("DELETE FROM claim_fts WHERE rowid = ?", [(r[0],) for r in rows])
         await db.executemany("INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)", rows)
     return len(rows)
 

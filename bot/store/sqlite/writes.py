@@ -104,13 +104,16 @@ class SqliteTx(SqliteReads):
                     new_names.append((key, person, spelling))
             chosen.append(person)
         ids: dict[str, int] = {}
-        for name, short in new_people.items():
-            row = await self._one(
-                "INSERT INTO speakers (guild_id, name, short_name) VALUES (?, ?, ?) RETURNING id",
-                (guild_id, name, short),
+        if new_people:
+            # One statement for every new speaker; RETURNING promises no order, so map by name (unique
+            # among them: two names with one key are one speaker).
+            found = await self._all(
+                "INSERT INTO speakers (guild_id, name, short_name) VALUES "
+                + ", ".join(["(?, ?, ?)"] * len(new_people))
+                + " RETURNING id, name",
+                [value for name, short in new_people.items() for value in (guild_id, name, short)],
             )
-            assert row is not None
-            ids[name] = int(row[0])
+            ids = {str(r[1]): int(r[0]) for r in found}
 
         def resolved(person: int | str) -> int:
             return person if isinstance(person, int) else ids[person]
@@ -161,7 +164,7 @@ class SqliteTx(SqliteReads):
             [EvidenceRow(ids[row.number], e.url, e.note, row.at) for row in rows for e in row.claim.evidence]
         )
         if claim_ids:
-            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(claim_ids))})", claim_ids)
+            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(claim_ids))})", claim_ids, new=True)
         return claim_ids
 
     async def update_claim(
@@ -201,18 +204,26 @@ class SqliteTx(SqliteReads):
         return self.db.total_changes - before
 
     async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
-        changes = []
-        for r in rows:
-            found = await self._one(
-                "INSERT INTO history (guild_id, claim_id, field, old_value, new_value, note, source_url, "
-                "actor_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    r.guild_id, r.claim_id, r.field, r.old_value, r.new_value, r.note, r.source_url,
-                    r.actor.id, r.actor.name, stamp(r.at),
-                ),
-            )  # fmt: skip
-            assert found is not None
-            changes.append(
-                Change(found[0], r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, r.at)
+        if not rows:
+            return []
+        values = [
+            (
+                r.guild_id, r.claim_id, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor.id,
+                r.actor.name, stamp(r.at),
             )
-        return changes
+            for r in rows
+        ]  # fmt: skip
+        await self.db.executemany(
+            "INSERT INTO history (guild_id, claim_id, field, old_value, new_value, note, source_url, actor_id, "
+            "actor_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        # Consecutive ids: this transaction holds the write lock, and a new row's id is one more than the
+        # largest (history has no AUTOINCREMENT and rows are never deleted).
+        last = await self._one("SELECT last_insert_rowid()")
+        assert last is not None
+        first = int(last[0]) - len(rows) + 1
+        return [
+            Change(first + n, r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, r.at)
+            for n, r in enumerate(rows)
+        ]
