@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -14,7 +15,6 @@ from bot.domain.claims import (
     Claim,
     ClaimCard,
     ClaimSummary,
-    Evidence,
     GuildSettings,
     IndexedClaim,
     Relation,
@@ -70,21 +70,15 @@ class SqliteReads:
 
     # ----------------------------------------------------------------------------- claims
 
-    async def _claim(self, guild_id: int, number: int) -> Claim | None:
+    async def claim(self, guild_id: int, number: int) -> Claim | None:
         if not _bindable(guild_id, number):
             return None
         row = await self._one(
-            f"SELECT {rows.CLAIM_COLUMNS} FROM {rows.CLAIM_FROM} WHERE c.guild_id = ? AND c.number = ?",
+            f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON} FROM {rows.CLAIM_FROM} "
+            "WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
         )
-        if row is None:
-            return None
-        evidence = await self._all("SELECT url, note FROM evidence WHERE claim_id = ? ORDER BY id", (row["id"],))
-        return rows.claim(row, tuple(Evidence(e[0], e[1]) for e in evidence))
-
-    async def claim(self, guild_id: int, number: int) -> Claim | None:
-        async with self.snapshot():
-            return await self._claim(guild_id, number)
+        return None if row is None else rows.claim(row, rows.evidence(row["evidence_json"]))
 
     async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
         if not _bindable(guild_id, number):
@@ -97,13 +91,20 @@ class SqliteReads:
         return None if row is None else replace(rows.summary(row), related_revisions=row["related_revisions"])
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
-        async with self.snapshot():
-            claim = await self._claim(guild_id, number)
-            if claim is None:
-                return None
-            latest = await self.latest_change(claim.id)
-            relations = await self.relations(claim.id)
-        return ClaimCard(claim, latest, tuple(relations))
+        """One statement: the claim, its evidence, its latest change and its relations, from one state of
+        the database and in one trip to aiosqlite's thread."""
+        if not _bindable(guild_id, number):
+            return None
+        row = await self._one(
+            f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON}, {rows.LATEST_JSON}, {rows.RELATIONS_JSON} "
+            f"FROM {rows.CLAIM_FROM} WHERE c.guild_id = ? AND c.number = ?",
+            (guild_id, number),
+        )
+        if row is None:
+            return None
+        claim = rows.claim(row, rows.evidence(row["evidence_json"]))
+        latest = rows.change(json.loads(row["latest_json"])) if row["latest_json"] else None
+        return ClaimCard(claim, latest, rows.relations(row["relations_json"]))
 
     async def latest_change(self, claim_id: int, field: str | None = None) -> Change | None:
         row = await self._one(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import aiosqlite
 
-from bot.domain.claims import Actor, Change, Claim, ClaimSummary, Evidence, Speaker, Story
+from bot.domain.claims import Actor, Change, Claim, ClaimSummary, Evidence, Relation, RelationKind, Speaker, Story
 from bot.domain.states import Attribution, Verdict
 
 CLAIM_COLUMNS = """
@@ -26,6 +28,52 @@ HISTORY_COLUMNS = """
     h.id, c.number AS claim_number, h.field, h.old_value, h.new_value, h.note, h.source_url,
     h.actor_id, h.actor_name, h.at
 """
+
+
+# A claim's evidence, latest change and relations as JSON subqueries of one statement (card, claim).
+# Each carries what orders it; the mappers below sort in Python, since SQLite 3.40's json_group_array
+# promises no order.
+EVIDENCE_JSON = """
+    (SELECT json_group_array(json_array(e.id, e.url, e.note)) FROM evidence e WHERE e.claim_id = c.id)
+    AS evidence_json
+"""
+LATEST_JSON = """
+    (SELECT json_object('id', h.id, 'claim_number', c.number, 'field', h.field, 'old_value', h.old_value,
+                        'new_value', h.new_value, 'note', h.note, 'source_url', h.source_url,
+                        'actor_id', h.actor_id, 'actor_name', h.actor_name, 'at', h.at)
+       FROM history h WHERE h.claim_id = c.id ORDER BY h.id DESC LIMIT 1) AS latest_json
+"""
+_RELATED = """
+    json_array(r.id, r.kind, {outgoing}, r.note, o.number, o.statement, o.verbatim, os.name, o.verdict,
+               os.short_name, o.revision) AS x
+      FROM relations r JOIN claims o ON o.id = r.{other} JOIN speakers os ON os.id = o.speaker_id
+     WHERE r.{this} = c.id
+"""
+RELATIONS_JSON = f"""
+    (SELECT json_group_array(json(x)) FROM (
+        SELECT {_RELATED.format(outgoing=1, other="target_id", this="source_id")}
+        UNION ALL
+        SELECT {_RELATED.format(outgoing=0, other="source_id", this="target_id")}
+    )) AS relations_json
+"""
+
+
+def evidence(found: str) -> tuple[Evidence, ...]:
+    return tuple(Evidence(url, note) for _id, url, note in sorted(json.loads(found)))
+
+
+def relations(found: str) -> tuple[Relation, ...]:
+    """Ordered as the store's `relations`: by the other claim's number, outgoing first, then as recorded."""
+    items = sorted(json.loads(found), key=lambda r: (r[4], -r[2], r[0]))
+    return tuple(
+        Relation(
+            RelationKind(kind),
+            bool(outgoing),
+            ClaimSummary(number, statement, bool(verbatim), speaker, Verdict(verdict), short, revision),
+            note,
+        )
+        for _id, kind, outgoing, note, number, statement, verbatim, speaker, verdict, short, revision in items
+    )
 
 
 def stamp(at: datetime) -> str:
@@ -78,7 +126,7 @@ def summary(row: aiosqlite.Row) -> ClaimSummary:
     )
 
 
-def change(row: aiosqlite.Row) -> Change:
+def change(row: aiosqlite.Row | dict[str, Any]) -> Change:
     return Change(
         id=row["id"],
         claim_number=row["claim_number"],
