@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol
 
@@ -80,6 +80,12 @@ class ClaimFields:
     verdict: str | None = None
     rationale: str | None = None
     seed_fingerprint: str | None = None
+
+
+# The claims columns `update_claim` may set (ClaimFields' names, which are the columns' names on every
+# backend), and those the search index is made from.
+CLAIM_COLUMNS = tuple(f.name for f in fields(ClaimFields))
+INDEXED_COLUMNS = frozenset({"statement", "role", "speaker_id"})
 
 
 @dataclass(frozen=True, slots=True)

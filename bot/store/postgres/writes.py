@@ -17,28 +17,22 @@ import asyncpg
 
 from bot.domain.claims import Change, Story
 from bot.domain.names import normalise_name
-from bot.store.base import ClaimFields, ClaimRow, EvidenceRow, HistoryRow, RelationRow, SpeakerNames
+from bot.store.base import (
+    CLAIM_COLUMNS,
+    INDEXED_COLUMNS,
+    ClaimFields,
+    ClaimRow,
+    EvidenceRow,
+    HistoryRow,
+    RelationRow,
+    SpeakerNames,
+)
 from bot.store.postgres import search
 from bot.store.postgres.reads import PgReads, bindable
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
 # speaker names, so two first mentions of "Zelensky" make one speaker, not one with names and one without.
 SPEAKERS_LOCK = 0x73706B72  # b"spkr"
-
-# ClaimFields' columns, in a fixed order; the names in SQL come from here, never from input.
-_CLAIM_FIELDS = (
-    "statement",
-    "verbatim",
-    "speaker_id",
-    "role",
-    "venue",
-    "said_when",
-    "attribution",
-    "verdict",
-    "rationale",
-    "seed_fingerprint",
-)
-_REINDEXED_BY = ("statement", "role", "speaker_id")
 
 
 def _require_bindable(*values: int | None) -> None:
@@ -273,7 +267,7 @@ class PgTx(PgReads):
             return False
         params: list[object] = [claim_id, revision]
         sets = []
-        for column in _CLAIM_FIELDS:
+        for column in CLAIM_COLUMNS:
             value = getattr(fields, column)
             if value is not None:
                 params.append(str(value) if column in ("attribution", "verdict") else value)
@@ -290,7 +284,7 @@ class PgTx(PgReads):
         )
         if not changed:
             return False
-        if any(getattr(fields, column) is not None for column in _REINDEXED_BY):
+        if any(getattr(fields, column) is not None for column in INDEXED_COLUMNS):
             await search.write_terms(self._conn, changed)
         return True
 

@@ -13,26 +13,21 @@ import aiosqlite
 
 from bot.domain.claims import Change, Story
 from bot.domain.names import normalise_name
-from bot.store.base import ClaimFields, ClaimRow, EvidenceRow, HistoryRow, RelationRow, SpeakerNames
+from bot.store.base import (
+    CLAIM_COLUMNS,
+    INDEXED_COLUMNS,
+    ClaimFields,
+    ClaimRow,
+    EvidenceRow,
+    HistoryRow,
+    RelationRow,
+    SpeakerNames,
+)
 from bot.store.sqlite import index
 from bot.store.sqlite.reads import SqliteReads
 from bot.store.sqlite.rows import stamp
 
 MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
-# Columns `update_claim` may set: the names come from here, never from input.
-_COLUMNS = (
-    "statement",
-    "verbatim",
-    "speaker_id",
-    "role",
-    "venue",
-    "said_when",
-    "attribution",
-    "verdict",
-    "rationale",
-    "seed_fingerprint",
-)
-_INDEXED = {"statement", "speaker_id", "role"}
 
 
 class SqliteTx(SqliteReads):
@@ -170,7 +165,7 @@ class SqliteTx(SqliteReads):
     async def update_claim(
         self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
     ) -> bool:
-        changed = {name: getattr(fields, name) for name in _COLUMNS if getattr(fields, name) is not None}
+        changed = {name: getattr(fields, name) for name in CLAIM_COLUMNS if getattr(fields, name) is not None}
         if "verbatim" in changed:
             changed["verbatim"] = int(changed["verbatim"])
         sets = "".join(f"{name} = ?, " for name in changed)
@@ -181,7 +176,7 @@ class SqliteTx(SqliteReads):
         )
         if cursor.rowcount != 1:
             return False
-        if _INDEXED & changed.keys():
+        if INDEXED_COLUMNS & changed.keys():
             await index.reindex(self.db, "c.id = ?", (claim_id,))
         return True
 
