@@ -12,7 +12,7 @@ from localdiscord.interactions import InteractionResult
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
 from localdiscord.shards import Shard, shard_of
-from localdiscord.world import Channel, Guild, Member, Message, Role, User
+from localdiscord.world import Channel, Guild, Member, Message, Role, StoredFile, User
 
 __all__ = [
     "Channel",
@@ -25,6 +25,7 @@ __all__ = [
     "Message",
     "Role",
     "Shard",
+    "StoredFile",
     "UnknownRoute",
     "User",
     "Violation",

@@ -13,6 +13,7 @@ happen). Acting as a member is ``async`` and returns an :class:`InteractionResul
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,11 +29,11 @@ from localdiscord.interactions import (
 )
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
-from localdiscord.world import Channel, Guild, Member, Message, Role, User, World
+from localdiscord.world import Channel, Guild, Member, Message, Role, StoredFile, User, World
 
 Json = dict[str, Any]
 
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 STRING_SELECT = 3
 
 
@@ -183,6 +184,21 @@ class Driver:
         message = self.world.create_message(channel, {"content": content}, author=member.user)
         self.server.announce("MESSAGE_CREATE", message.snapshot(), guild_id=channel.guild_id, intent=GUILD_MESSAGES)
         return message
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def attachment(
+        self, filename: str, data: bytes, content_type: str | None = None, *, description: str | None = None
+    ) -> StoredFile:
+        """A file a member attaches to an ATTACHMENT option: ``slash(..., {"file": driver.attachment(...)})``.
+
+        The Discord client uploads it first, so the interaction's ``resolved.attachments`` gives a URL the
+        bot can read the bytes from; the client refuses a file over ``attachment_size_limit``.
+        """
+        if len(data) > self.server.attachment_size_limit:
+            raise ValueError(f"{filename}: {len(data):,} bytes > {self.server.attachment_size_limit:,}")
+        guessed = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return StoredFile(filename=filename, data=bytes(data), content_type=guessed, description=description)
 
     def rename_bot(self, name: str) -> None:
         """Rename the bot's user (as in the developer portal); USER_UPDATE has no guild, so only shard 0 hears it."""
@@ -412,6 +428,11 @@ class Driver:
                 )
             }
             return str(value.id)
+        if kind == ATTACHMENT and isinstance(value, StoredFile):
+            if not value.id:
+                self.world.store_file(value, channel.id, ephemeral=True)
+            resolved.setdefault("attachments", {})[str(value.id)] = value.to_payload()
+            return str(value.id)
         if kind == INTEGER:
             return int(value)
         if kind == NUMBER:
@@ -579,7 +600,7 @@ class Driver:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": self.server.attachment_size_limit,
         }
         if message is not None:
             payload["message"] = message.snapshot()
@@ -615,6 +636,8 @@ def _infer_type(value: Any) -> int:
         return ROLE
     if isinstance(value, Channel):
         return CHANNEL
+    if isinstance(value, StoredFile):
+        return ATTACHMENT
     return STRING
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from localdiscord import limits
 from localdiscord.problems import LateInteraction
-from localdiscord.world import EPHEMERAL, LOADING, Channel, Member, Message
+from localdiscord.world import EPHEMERAL, LOADING, Channel, Member, Message, StoredFile
 
 if TYPE_CHECKING:
     from localdiscord.server import LocalDiscord
@@ -101,6 +101,11 @@ class InteractionResult:
         """The messages this interaction left visible: the original response, then each follow-up."""
         found = [self.original, *self.followups]
         return [m for m in found if m is not None and not m.deleted]
+
+    @property
+    def files(self) -> list[StoredFile]:
+        """The files attached to the messages the member sees (name, bytes, content type)."""
+        return [file for message in self.messages for file in message.files]
 
     @property
     def ephemeral(self) -> bool:
@@ -211,6 +216,13 @@ class Interactions:
                 self._mark_late(result, None)
         return list(self.late)
 
+    def refused(self, token: str, body: Json) -> None:
+        """Note on its interaction an error answered before the request reached these routes (a 413)."""
+        result = self.by_token.get(token)
+        if result is not None:
+            result.errors.append(body)
+            result.touch()
+
     def _fail(self, result: InteractionResult | None, status: int, body: Json) -> Reply:
         if result is not None:
             result.errors.append(body)
@@ -220,7 +232,14 @@ class Interactions:
     # --- POST /interactions/{id}/{token}/callback -------------------------------------------------
 
     def callback(
-        self, interaction_id: int, token: str, body: Json, *, with_response: bool, files: list[Json], route: str
+        self,
+        interaction_id: int,
+        token: str,
+        body: Json,
+        *,
+        with_response: bool,
+        files: list[StoredFile],
+        route: str,
     ) -> Reply:
         result = self.by_id.get(interaction_id)
         if result is None or result.token != token:
@@ -282,7 +301,7 @@ class Interactions:
                 message_type=20 if result.type == APPLICATION_COMMAND else 0,
                 visible_to=result.member.id if flags & EPHEMERAL else None,
                 interaction=self._interaction_stub(result),
-                attachments=files,
+                files=files if kind == MESSAGE else (),
             )
             message.interaction_id = result.id
             result.original_id = message.id
@@ -293,7 +312,7 @@ class Interactions:
             result.original_id = result.source_message_id
             source = self._message_or_none(result.source_message_id)
             if kind == UPDATE_MESSAGE and source is not None:
-                world.edit_message(source, data)
+                world.edit_message(source, data, files=files)
                 result.edits.append(data)
                 resource["message"] = source.snapshot()
                 self._server.announce_edit(source)
@@ -326,7 +345,7 @@ class Interactions:
             return None
         return result
 
-    def followup(self, application_id: int, token: str, body: Json, *, files: list[Json], route: str) -> Reply:
+    def followup(self, application_id: int, token: str, body: Json, *, files: list[StoredFile], route: str) -> Reply:
         result = self._webhook_target(application_id, token)
         if result is None:
             return self._fail(self.by_token.get(token), 404, UNKNOWN_WEBHOOK)
@@ -339,7 +358,7 @@ class Interactions:
         result.followup_bodies.append(body)
         if replaces_thinking:
             assert original is not None
-            world.edit_message(original, body, attachments=files or None)
+            world.edit_message(original, body, files=files)
             self._server.announce_edit(original)
             result.touch()
             return 200, original.snapshot()
@@ -351,7 +370,7 @@ class Interactions:
             flags=flags,
             visible_to=result.member.id if flags & EPHEMERAL else None,
             interaction=self._interaction_stub(result),
-            attachments=files,
+            files=files,
         )
         message.interaction_id = result.id
         result.followup_ids.append(message.id)
@@ -371,7 +390,7 @@ class Interactions:
         return self._server.world.messages.get(wanted)
 
     def edit(
-        self, application_id: int, token: str, message_id: str, body: Json, *, files: list[Json], route: str
+        self, application_id: int, token: str, message_id: str, body: Json, *, files: list[StoredFile], route: str
     ) -> Reply:
         result = self._webhook_target(application_id, token)
         if result is None:
@@ -385,7 +404,7 @@ class Interactions:
         )
         if findings:
             return self._fail(result, 400, self._server.record_violations(route, findings))
-        self._server.world.edit_message(message, body, attachments=files or None)
+        self._server.world.edit_message(message, body, files=files)
         result.edits.append(body)
         self._server.announce_edit(message)
         result.touch()

@@ -1,7 +1,9 @@
 """The REST API under ``/api/v10``: the routes discord.py calls for a bot that answers interactions.
 
 Answers carry ``Content-Type: application/json`` exactly (discord.py only decodes JSON when the header
-is that string) and no ``X-RateLimit-*`` headers, so discord.py never waits on a bucket.
+is that string) and no ``X-RateLimit-*`` headers, so discord.py never waits on a bucket. Files
+the bot uploads are served back, as Discord's CDN serves them, under ``/attachments/...`` and
+``/ephemeral-attachments/...`` on the same host (no token needed, as on the CDN).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from localdiscord import limits
 from localdiscord import permissions as perms
-from localdiscord.problems import UnknownRoute
-from localdiscord.world import Channel, Guild, World
+from localdiscord.problems import UnknownRoute, Violation
+from localdiscord.uploads import TOO_LARGE, BadBody, check_sizes, read_body
+from localdiscord.world import Channel, Guild, StoredFile, World
 
 if TYPE_CHECKING:
     from localdiscord.server import LocalDiscord
@@ -40,8 +43,12 @@ NOT_AUTHOR: Json = {"code": 50005, "message": "Cannot edit a message authored by
 INVALID_JSON: Json = {"code": 50109, "message": "The request body contains invalid JSON."}
 
 
-class BadBody(Exception):
-    """The request body could not be read as JSON or multipart."""
+class TooLarge(Exception):
+    """A file (or the whole request) is over Discord's upload limits."""
+
+    def __init__(self, findings: list[limits.Finding]) -> None:
+        super().__init__(findings)
+        self.findings = findings
 
 
 def respond(status: int, body: Json | list[Json] | None) -> web.Response:
@@ -98,14 +105,15 @@ class Rest:
             web.get(f"{p}/guilds/{{guild_id}}/channels", self.get_guild_channels),
             web.get(f"{p}/guilds/{{guild_id}}/roles", self.get_guild_roles),
             web.get(f"{p}/guilds/{{guild_id}}/members/{{user_id}}", self.get_member),
+            web.get("/{folder:attachments|ephemeral-attachments}/{channel_id}/{file_id}/{filename}", self.cdn),
             web.route("*", "/{tail:.*}", self.unknown),
         ]
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append((request.method, request.path))
-        if handler == self.unknown or request.path == "/gateway":
-            return await handler(request)
+        if handler == self.unknown or not request.path.startswith(f"{PREFIX}/"):
+            return await handler(request)  # the gateway, the CDN and unknown routes
         public = request.path.startswith((f"{PREFIX}/interactions/", f"{PREFIX}/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self._server.token}":
             return respond(401, UNAUTHORIZED)
@@ -113,45 +121,36 @@ class Rest:
             return await handler(request)
         except BadBody:
             return respond(400, INVALID_JSON)
+        except TooLarge as exc:
+            return self._too_large(request, exc.findings)
 
-    def _route(self, request: web.Request) -> str:
+    def _template(self, request: web.Request) -> str:
         resource = request.match_info.route.resource
         canonical = resource.canonical if resource is not None else request.path
-        return f"{request.method} {canonical.removeprefix(PREFIX)}"
+        return canonical.removeprefix(PREFIX)
 
-    async def _body(self, request: web.Request) -> tuple[Json, list[Json]]:
-        """The JSON body and any uploaded files (as attachment objects) of a request."""
-        if request.content_type == "multipart/form-data":
-            body: Json = {}
-            files: list[Json] = []
-            reader = await request.multipart()
-            async for part in reader:
-                assert isinstance(part, BodyPartReader), "discord.py sends no nested multipart"
-                if part.name == "payload_json":
-                    body = json.loads(await part.text())
-                elif part.filename:
-                    data = await part.read()
-                    attachment_id = self._world.ids.next()
-                    url = f"{self._server.base_url}/attachments/{attachment_id}/{part.filename}"
-                    files.append(
-                        {
-                            "id": str(attachment_id),
-                            "filename": part.filename,
-                            "size": len(data),
-                            "url": url,
-                            "proxy_url": url,
-                            "content_type": part.headers.get("Content-Type", "application/octet-stream"),
-                        }
-                    )
-            return body, files
-        raw = await request.read()
-        if not raw:
-            return {}, []
-        try:
-            body = json.loads(raw)
-        except ValueError as exc:
-            raise BadBody from exc
-        return body, []
+    def _route(self, request: web.Request) -> str:
+        return f"{request.method} {self._template(request)}"
+
+    async def _body(self, request: web.Request) -> tuple[Any, list[StoredFile]]:
+        """The JSON body and the uploaded files of a request, refused (:class:`TooLarge`) if over the limits."""
+        body, files, size = await read_body(request)
+        findings = check_sizes(files, size, file_limit=self._server.attachment_size_limit)
+        if findings:
+            raise TooLarge(findings)
+        return body, files
+
+    def _too_large(self, request: web.Request, findings: list[limits.Finding]) -> web.Response:
+        """413 40005, recorded like any broken limit (and on the interaction, for its routes)."""
+        route = self._route(request)
+        for finding in findings:
+            violation = Violation(route, finding.path, finding.detail, finding.code)
+            log.warning("limit violated: %s", violation)
+            self._server.violations.append(violation)
+        token = request.match_info.get("token")
+        if token is not None:
+            self._server.interactions.refused(token, dict(TOO_LARGE))
+        return respond(413, dict(TOO_LARGE))
 
     async def unknown(self, request: web.Request) -> web.Response:
         self._server.unknown_routes.append(UnknownRoute(request.method, request.path))
@@ -262,6 +261,19 @@ class Rest:
         m = request.match_info
         return respond(*self._server.interactions.delete(int(m["app_id"]), m["token"], m["message_id"]))
 
+    # --- the CDN -------------------------------------------------------------------------
+
+    async def cdn(self, request: web.Request) -> web.Response:
+        """A stored file's bytes, at the URL its attachment object gives (as cdn.discordapp.com serves it)."""
+        m = request.match_info
+        file = self._world.files.get(int(m["file_id"])) if m["file_id"].isdigit() else None
+        ephemeral = m["folder"] == "ephemeral-attachments"
+        if file is None or str(file.channel_id) != m["channel_id"] or file.filename != m["filename"]:
+            return web.Response(status=404, text="404: Not Found")
+        if file.ephemeral != ephemeral:
+            return web.Response(status=404, text="404: Not Found")
+        return web.Response(body=file.data, headers={"Content-Type": file.content_type})
+
     # --- channels and messages --------------------------------------------------------------------
 
     def _channel(self, request: web.Request) -> tuple[Channel | None, web.Response | None]:
@@ -302,7 +314,7 @@ class Rest:
         if findings:
             return respond(400, self._server.record_violations(self._route(request), findings))
         flags = int(body.get("flags") or 0) & ((1 << 2) | (1 << 12) | (1 << 15))
-        message = self._world.create_message(channel, body, author=self._world.bot_user, flags=flags, attachments=files)
+        message = self._world.create_message(channel, body, author=self._world.bot_user, flags=flags, files=files)
         self._server.announce_message(message)
         return respond(200, message.snapshot())
 
@@ -336,7 +348,7 @@ class Rest:
         findings = limits.check_message(body, creating=False, check_pings=False)
         if findings:
             return respond(400, self._server.record_violations(self._route(request), findings))
-        self._world.edit_message(message, body, attachments=files or None)
+        self._world.edit_message(message, body, files=files)
         self._server.announce_edit(message)
         return respond(200, message.snapshot())
 

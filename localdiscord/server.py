@@ -20,6 +20,7 @@ from localdiscord.problems import UnknownRoute, Violation, invalid_form_body
 from localdiscord.rest import Rest
 from localdiscord.shards import Shard
 from localdiscord.snowflake import SnowflakeGenerator
+from localdiscord.uploads import FILE_SIZE_LIMIT
 from localdiscord.world import Channel, Guild, Message, User, World
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class LocalDiscord:
         shard_count: int = 1,
         max_concurrency: int = 16,
         max_guilds_per_shard: int = 2500,
+        attachment_size_limit: int = FILE_SIZE_LIMIT,
     ) -> None:
         self.token = token
         #: What ``GET /gateway/bot`` recommends in ``shards``; a bot may identify with any other count.
@@ -55,6 +57,8 @@ class LocalDiscord:
         self.max_concurrency = max_concurrency
         #: More guilds than this on one session closes its IDENTIFY with 4011 (sharding required).
         self.max_guilds_per_shard = max_guilds_per_shard
+        #: The largest file, in bytes, the bot may upload (and a member may attach); sent in interactions.
+        self.attachment_size_limit = attachment_size_limit
         self.host = host
         self.port = port
         self.interaction_deadline = interaction_deadline
@@ -98,6 +102,7 @@ class LocalDiscord:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        self.world.cdn_base = self.base_url
         log.info("local Discord listening on %s", self.api_base)
         return self.api_base
 

@@ -7,8 +7,10 @@ driver makes shows up in every later payload (GUILD_CREATE, interactions, REST a
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from localdiscord import permissions as perms
 from localdiscord.snowflake import SnowflakeGenerator, iso_now
@@ -97,6 +99,48 @@ class Channel:
             "permission_overwrites": [o.to_payload() for o in self.overwrites],
             "flags": 0,
         }
+
+
+@dataclass(eq=False)
+class StoredFile:
+    """A file someone uploaded: the bot (``files[n]`` of a message) or a member (an ATTACHMENT option).
+
+    ``id`` and ``url`` are set when the file is stored (:meth:`World.store_file`); the local server serves
+    the bytes at ``url`` as Discord's CDN does.
+    """
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+    description: str | None = None
+    index: int | None = None  # the ``n`` of ``files[n]`` in the request that uploaded it
+    id: int = 0
+    channel_id: int = 0
+    url: str = ""
+    ephemeral: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode()
+
+    def to_payload(self) -> Json:
+        payload: Json = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": self.size,
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": self.content_type,
+        }
+        if self.description is not None:
+            payload["description"] = self.description
+        if self.ephemeral:
+            payload["ephemeral"] = True
+        return payload
 
 
 @dataclass
@@ -213,6 +257,7 @@ class Message:
     interaction_id: int | None = None
     deleted: bool = False
     history: list[Json] = field(default_factory=list)  # earlier versions, oldest first
+    uploads: dict[int, StoredFile] = field(default_factory=dict)  # every file ever attached, by id
 
     @property
     def id(self) -> int:
@@ -253,6 +298,12 @@ class Message:
     @property
     def edited(self) -> bool:
         return bool(self.history)
+
+    @property
+    def files(self) -> list[StoredFile]:
+        """The files attached to the message now (name, bytes, content type), in the message's order."""
+        ids = [int(a["id"]) for a in self.payload.get("attachments") or []]
+        return [self.uploads[i] for i in ids if i in self.uploads]
 
     def find_component(self, custom_id: str) -> Json | None:
         """The component (button, select, ...) with ``custom_id`` anywhere in the message."""
@@ -313,9 +364,24 @@ class World:
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
+        self.files: dict[int, StoredFile] = {}
+        #: Where stored files are served (the server's base URL once it listens).
+        self.cdn_base = ""
 
     def guild_of(self, channel: Channel) -> Guild:
         return self.guilds[channel.guild_id]
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def store_file(self, file: StoredFile, channel_id: int, *, ephemeral: bool = False) -> StoredFile:
+        """Give ``file`` an id and a CDN URL under ``channel_id`` and keep it for serving."""
+        file.id = self.ids.next()
+        file.channel_id = channel_id
+        file.ephemeral = ephemeral
+        folder = "ephemeral-attachments" if ephemeral else "attachments"
+        file.url = f"{self.cdn_base}/{folder}/{channel_id}/{file.id}/{quote(file.filename)}"
+        self.files[file.id] = file
+        return file
 
     def bot_member(self, guild: Guild) -> Member:
         return guild.members[self.bot_user.id]
@@ -335,9 +401,9 @@ class World:
         message_type: int = 0,
         visible_to: int | None = None,
         interaction: Json | None = None,
-        attachments: list[Json] | None = None,
+        files: Sequence[StoredFile] = (),
     ) -> Message:
-        """Store a new message the way Discord would return it."""
+        """Store a new message the way Discord would return it; ``files`` are the request's ``files[n]``."""
         message_id = self.ids.next()
         payload: Json = {
             "id": str(message_id),
@@ -367,8 +433,9 @@ class World:
             payload["member"] = member
         _apply_body(payload, body)
         payload["flags"] = flags
-        if attachments:
-            payload["attachments"] = attachments
+        message = Message(payload=payload, visible_to=visible_to)
+        if files:
+            payload["attachments"] = self._attach(message, channel.id, body.get("attachments"), files, [])
         if interaction is not None:
             payload["application_id"] = str(self.bot_user.id)
             payload["webhook_id"] = str(self.bot_user.id)
@@ -382,24 +449,73 @@ class World:
         if body.get("message_reference"):
             payload["message_reference"] = body["message_reference"]
             payload["type"] = 19
-        message = Message(payload=payload, visible_to=visible_to)
         self.messages[message_id] = message
         if visible_to is None:
             channel.last_message_id = message_id
         return message
 
-    def edit_message(self, message: Message, body: Json, *, attachments: list[Json] | None = None) -> None:
-        """Apply an edit body; only the fields present change, as with Discord's PATCH."""
+    def edit_message(self, message: Message, body: Json, *, files: Sequence[StoredFile] = ()) -> None:
+        """Apply an edit body; only the fields present change, as with Discord's PATCH.
+
+        Attachments follow "Editing Message Attachments" (developers/reference.mdx): with an
+        ``attachments`` array, exactly the listed files stay (existing ones by id, new ones by their
+        ``files[n]`` index); without one, new files are appended to those already there.
+        """
         message.history.append(message.snapshot())
         _apply_body(message.payload, body)
-        if attachments is not None:
-            message.payload["attachments"] = attachments
+        if files or isinstance(body.get("attachments"), list):
+            current = list(message.payload.get("attachments") or [])
+            message.payload["attachments"] = self._attach(
+                message, message.channel_id, body.get("attachments"), files, current
+            )
         if "flags" in body and body["flags"] is not None:
             # Only SUPPRESS_EMBEDS (1 << 2) and IS_COMPONENTS_V2 may change on edit; keep EPHEMERAL.
             kept = message.flags & EPHEMERAL
             message.payload["flags"] = kept | (int(body["flags"]) & ((1 << 2) | IS_COMPONENTS_V2))
         message.payload["flags"] = message.flags & ~LOADING
         message.payload["edited_timestamp"] = iso_now()
+
+    def _attach(
+        self,
+        message: Message,
+        channel_id: int,
+        wanted: Any,
+        files: Sequence[StoredFile],
+        current: list[Json],
+    ) -> list[Json]:
+        """The message's attachment objects after a create or edit that uploads ``files``."""
+        by_index = {f.index: f for f in files if f.index is not None}
+        for file in files:
+            self.store_file(file, channel_id)
+            message.uploads[file.id] = file
+        if not isinstance(wanted, list):
+            return current + [f.to_payload() for f in files]
+        kept = {a["id"]: a for a in current}
+        result: list[Json] = []
+        for entry in wanted:
+            if not isinstance(entry, dict):
+                continue
+            key = str(entry.get("id"))
+            if key in kept:
+                attachment = dict(kept[key])
+                if "description" in entry:
+                    attachment["description"] = entry["description"]
+                result.append(attachment)
+                continue
+            index = _as_index(entry.get("id"))
+            new = by_index.pop(index, None) if index is not None else None
+            if new is not None:
+                if entry.get("description") is not None:
+                    new.description = entry["description"]
+                result.append(new.to_payload())
+        return result
+
+
+def _as_index(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _apply_body(payload: Json, body: Json) -> None:
