@@ -185,6 +185,14 @@ class Driver:
         self.server.announce("MESSAGE_CREATE", message.snapshot(), guild_id=channel.guild_id, intent=GUILD_MESSAGES)
         return message
 
+    def delete_message(self, message: Message) -> None:
+        """Delete a message as its author or a moderator would; the bot's later edits get 404 10008."""
+        current = self.world.messages.get(message.id)
+        if current is None or current.deleted:
+            raise LookupError(f"message {message.id} does not exist (any more)")
+        current.deleted = True
+        self.server.announce_delete(current)
+
     # --- files ------------------------------------------------------------------------------------
 
     def attachment(

@@ -270,7 +270,9 @@ class Interactions:
                 data, prefix="data", default_parse=limits.PARSE_INTERACTION, has_files=bool(files)
             )
         elif kind == UPDATE_MESSAGE:
-            findings += limits.check_message(data, prefix="data", creating=False, check_pings=False)
+            findings += limits.check_message(
+                data, prefix="data", creating=False, default_parse=limits.PARSE_INTERACTION
+            )
         elif kind == DEFERRED_MESSAGE and int(data.get("flags") or 0) & ~EPHEMERAL:
             findings.append(
                 limits.Finding(
@@ -398,10 +400,8 @@ class Interactions:
         message = self._owned_message(result, message_id)
         if message is None or message.deleted:
             return self._fail(result, 404, UNKNOWN_MESSAGE)
-        # Editing a "thinking" message is its first visible content, so it can ping; other edits cannot.
-        findings = limits.check_message(
-            body, creating=False, check_pings=message.loading, default_parse=limits.PARSE_INTERACTION
-        )
+        # Edits are checked like sends: Discord re-parses an edit's mentions with the default allowances.
+        findings = limits.check_message(body, creating=False, default_parse=limits.PARSE_INTERACTION)
         if findings:
             return self._fail(result, 400, self._server.record_violations(route, findings))
         self._server.world.edit_message(message, body, files=files)

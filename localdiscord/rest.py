@@ -333,6 +333,12 @@ class Rest:
         return error or respond(200, message.snapshot())
 
     async def edit_message(self, request: web.Request) -> web.Response:
+        """Edit Message: the author edits anything; others only ``flags``, with MANAGE_MESSAGES.
+
+        Losing SEND_MESSAGES does not stop edits (discord/discord-api-docs#3096: "Send Messages permission
+        restricts the ability to send new messages, but does not prevent existing messages from being
+        updated or deleted"); losing VIEW_CHANNEL does (403 50001, from :meth:`_channel`).
+        """
         channel, error = self._channel(request)
         if error:
             return error
@@ -342,10 +348,11 @@ class Rest:
             return error
         body, files = await self._body(request)
         if message.author_id != self._world.bot_user.id:
-            editable = {"flags"}  # others' messages: only SUPPRESS_EMBEDS, with MANAGE_MESSAGES
-            if set(body) - editable:
+            if set(body) - {"flags"} or files:
                 return respond(403, NOT_AUTHOR)
-        findings = limits.check_message(body, creating=False, check_pings=False)
+            if not self._server.bot_permissions(channel) & perms.MANAGE_MESSAGES:
+                return respond(403, MISSING_PERMISSIONS)
+        findings = limits.check_message(body, creating=False, default_parse=limits.PARSE_ALL)
         if findings:
             return respond(400, self._server.record_violations(self._route(request), findings))
         self._world.edit_message(message, body, files=files)

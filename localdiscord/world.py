@@ -257,6 +257,7 @@ class Message:
     interaction_id: int | None = None
     deleted: bool = False
     history: list[Json] = field(default_factory=list)  # earlier versions, oldest first
+    edits: list[Json] = field(default_factory=list)  # the body of each edit, oldest first
     uploads: dict[int, StoredFile] = field(default_factory=dict)  # every file ever attached, by id
 
     @property
@@ -462,6 +463,7 @@ class World:
         ``files[n]`` index); without one, new files are appended to those already there.
         """
         message.history.append(message.snapshot())
+        message.edits.append(copy.deepcopy(body))
         _apply_body(message.payload, body)
         if files or isinstance(body.get("attachments"), list):
             current = list(message.payload.get("attachments") or [])
