@@ -12,10 +12,11 @@ from localdiscord.interactions import InteractionResult
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
 from localdiscord.shards import Shard, shard_of
-from localdiscord.world import Channel, Guild, Member, Message, Role, StoredFile, User
+from localdiscord.world import Channel, DMChannel, Guild, Member, Message, Role, StoredFile, User
 
 __all__ = [
     "Channel",
+    "DMChannel",
     "Driver",
     "Guild",
     "InteractionResult",

@@ -19,7 +19,7 @@ from typing import Any
 
 from localdiscord import permissions as perms
 from localdiscord.command_rules import CHAT_INPUT, MESSAGE_COMMAND, SUB_COMMAND, SUB_COMMAND_GROUP, USER_COMMAND
-from localdiscord.gateway import GUILD_MEMBERS, GUILD_MESSAGES
+from localdiscord.gateway import DIRECT_MESSAGES, GUILD_MEMBERS, GUILD_MESSAGES
 from localdiscord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -29,7 +29,7 @@ from localdiscord.interactions import (
 )
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
 from localdiscord.server import LocalDiscord
-from localdiscord.world import Channel, Guild, Member, Message, Role, StoredFile, User, World
+from localdiscord.world import Channel, DMChannel, Guild, Member, Message, Role, StoredFile, User, World
 
 Json = dict[str, Any]
 
@@ -193,6 +193,41 @@ class Driver:
         current.deleted = True
         self.server.announce_delete(current)
 
+    # --- DMs --------------------------------------------------------------------------------------
+
+    def close_dms(self, who: Member | User) -> None:
+        """The user accepts no DMs from the bot any more: sending there answers 403 50007."""
+        _user(who).dms_open = False
+
+    def open_dms(self, who: Member | User) -> None:
+        _user(who).dms_open = True
+
+    def dm_channel(self, who: Member | User) -> DMChannel | None:
+        """The bot's DM channel with the user, once the bot opened it (or the user wrote to the bot)."""
+        return self.world.dm_channel_with(_user(who))
+
+    def dms(self, who: Member | User) -> list[Message]:
+        """What the user received from the bot by DM, oldest first (deleted messages left out)."""
+        channel = self.dm_channel(who)
+        if channel is None:
+            return []
+        bot_id = self.bot_user.id
+        return [m for m in self.messages(channel) if m.author_id == bot_id]
+
+    def refused_dms(self, who: Member | User) -> list[Json]:
+        """The bodies the bot tried to DM the user while their DMs were closed (each answered 50007)."""
+        channel = self.dm_channel(who)
+        return list(channel.refused) if channel is not None else []
+
+    def post_dm(self, who: Member | User, content: str) -> Message:
+        """The user writes to the bot in DMs: MESSAGE_CREATE without a guild (DIRECT_MESSAGES, shard 0 only)."""
+        user = _user(who)
+        channel = self.world.dm_channel_with(user, create=True)
+        assert channel is not None
+        message = self.world.create_message(channel, {"content": content}, author=user, visible_to=user.id)
+        self.server.announce("MESSAGE_CREATE", message.snapshot(), guild_id=None, intent=DIRECT_MESSAGES)
+        return message
+
     # --- files ------------------------------------------------------------------------------------
 
     def attachment(
@@ -215,14 +250,14 @@ class Driver:
 
     # --- reading what the bot did -----------------------------------------------------------------
 
-    def messages(self, channel: Channel, *, ephemeral: bool | None = None) -> list[Message]:
+    def messages(self, channel: Channel | DMChannel, *, ephemeral: bool | None = None) -> list[Message]:
         """Messages in ``channel``, oldest first; ``ephemeral`` filters (None: all of them)."""
         found = self.world.channel_messages(channel.id)
         if ephemeral is not None:
             found = [m for m in found if m.ephemeral == ephemeral]
         return sorted(found, key=lambda m: m.id)
 
-    def last_message(self, channel: Channel) -> Message | None:
+    def last_message(self, channel: Channel | DMChannel) -> Message | None:
         found = self.messages(channel)
         return found[-1] if found else None
 
@@ -509,6 +544,8 @@ class Driver:
         current = self.world.messages.get(message.id)
         if current is None or current.deleted:
             raise LookupError(f"message {message.id} does not exist (any more)")
+        if current.channel_id in self.world.dm_channels:
+            raise NotImplementedError("components on DM messages are not faked (DM interactions have no guild)")
         if current.visible_to is not None and current.visible_to != member.id:
             raise PermissionError(f"message {message.id} is ephemeral and not visible to {member.user.username}")
         component = current.find_component(custom_id)
@@ -647,6 +684,10 @@ def _infer_type(value: Any) -> int:
     if isinstance(value, StoredFile):
         return ATTACHMENT
     return STRING
+
+
+def _user(who: Member | User) -> User:
+    return who.user if isinstance(who, Member) else who
 
 
 def _submitted(component: Json, values: dict[str, Any]) -> Json:

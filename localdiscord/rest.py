@@ -19,7 +19,7 @@ from localdiscord import limits
 from localdiscord import permissions as perms
 from localdiscord.problems import UnknownRoute, Violation
 from localdiscord.uploads import TOO_LARGE, BadBody, check_sizes, read_body
-from localdiscord.world import Channel, Guild, StoredFile, World
+from localdiscord.world import Channel, DMChannel, Guild, StoredFile, World
 
 if TYPE_CHECKING:
     from localdiscord.server import LocalDiscord
@@ -36,11 +36,15 @@ UNKNOWN_CHANNEL: Json = {"code": 10003, "message": "Unknown Channel"}
 UNKNOWN_GUILD: Json = {"code": 10004, "message": "Unknown Guild"}
 UNKNOWN_MEMBER: Json = {"code": 10007, "message": "Unknown Member"}
 UNKNOWN_MESSAGE: Json = {"code": 10008, "message": "Unknown Message"}
+UNKNOWN_USER: Json = {"code": 10013, "message": "Unknown User"}
 UNKNOWN_APPLICATION: Json = {"code": 10002, "message": "Unknown Application"}
 MISSING_ACCESS: Json = {"code": 50001, "message": "Missing Access"}
 MISSING_PERMISSIONS: Json = {"code": 50013, "message": "Missing Permissions"}
 NOT_AUTHOR: Json = {"code": 50005, "message": "Cannot edit a message authored by another user"}
 INVALID_JSON: Json = {"code": 50109, "message": "The request body contains invalid JSON."}
+CANNOT_DM: Json = {"code": 50007, "message": "Cannot send messages to this user"}
+NOT_IN_DM: Json = {"code": 50003, "message": "Cannot execute action on a DM channel"}
+INVALID_RECIPIENT: Json = {"code": 50033, "message": "Invalid Recipient(s)"}
 
 
 class TooLarge(Exception):
@@ -73,6 +77,8 @@ class Rest:
         p = PREFIX
         return [
             web.get(f"{p}/users/@me", self.get_me),
+            web.post(f"{p}/users/@me/channels", self.create_dm),
+            web.get(f"{p}/users/{{user_id}}", self.get_user),
             web.get(f"{p}/gateway", self.get_gateway),
             web.get(f"{p}/gateway/bot", self.get_gateway_bot),
             web.get(f"{p}/oauth2/applications/@me", self.get_application),
@@ -261,7 +267,26 @@ class Rest:
         m = request.match_info
         return respond(*self._server.interactions.delete(int(m["app_id"]), m["token"], m["message_id"]))
 
-    # --- the CDN -------------------------------------------------------------------------
+    async def get_user(self, request: web.Request) -> web.Response:
+        """Get User (developers/resources/user.mdx): how a bot finds a user it shares no cache with."""
+        raw = request.match_info["user_id"]
+        user = self._world.users.get(int(raw)) if raw.isdigit() else None
+        return respond(200, user.to_payload()) if user is not None else respond(404, UNKNOWN_USER)
+
+    # --- DMs and the CDN -------------------------------------------------------------------------
+
+    async def create_dm(self, request: web.Request) -> web.Response:
+        """Create DM (developers/resources/user.mdx): the user's DM channel, the existing one if there is one."""
+        body, _ = await self._body(request)
+        try:
+            user = self._world.users.get(int(body.get("recipient_id")))
+        except (TypeError, ValueError, AttributeError):
+            user = None
+        if user is None or user.id == self._world.bot_user.id:
+            return respond(400, INVALID_RECIPIENT)
+        channel = self._world.dm_channel_with(user, create=True)
+        assert channel is not None
+        return respond(200, channel.to_payload())
 
     async def cdn(self, request: web.Request) -> web.Response:
         """A stored file's bytes, at the URL its attachment object gives (as cdn.discordapp.com serves it)."""
@@ -276,8 +301,12 @@ class Rest:
 
     # --- channels and messages --------------------------------------------------------------------
 
-    def _channel(self, request: web.Request) -> tuple[Channel | None, web.Response | None]:
-        channel = self._world.channels.get(int(request.match_info["channel_id"]))
+    def _channel(self, request: web.Request) -> tuple[Channel | DMChannel | None, web.Response | None]:
+        channel_id = int(request.match_info["channel_id"])
+        dm = self._world.dm_channels.get(channel_id)
+        if dm is not None:
+            return dm, None  # the bot always sees its own DM channels
+        channel = self._world.channels.get(channel_id)
         if channel is None:
             return None, respond(404, UNKNOWN_CHANNEL)
         if not self._server.bot_permissions(channel) & perms.VIEW_CHANNEL:
@@ -307,18 +336,28 @@ class Rest:
         if error:
             return error
         assert channel is not None
-        if not self._server.bot_permissions(channel) & perms.SEND_MESSAGES:
+        if isinstance(channel, Channel) and not self._server.bot_permissions(channel) & perms.SEND_MESSAGES:
             return respond(403, MISSING_PERMISSIONS)
         body, files = await self._body(request)
+        if isinstance(channel, DMChannel) and not self._can_dm(channel):
+            channel.refused.append(body)
+            return respond(403, CANNOT_DM)
         findings = limits.check_message(body, default_parse=limits.PARSE_ALL, has_files=bool(files))
         if findings:
             return respond(400, self._server.record_violations(self._route(request), findings))
         flags = int(body.get("flags") or 0) & ((1 << 2) | (1 << 12) | (1 << 15))
-        message = self._world.create_message(channel, body, author=self._world.bot_user, flags=flags, files=files)
+        recipient = channel.recipient.id if isinstance(channel, DMChannel) else None
+        message = self._world.create_message(
+            channel, body, author=self._world.bot_user, flags=flags, visible_to=recipient, files=files
+        )
         self._server.announce_message(message)
         return respond(200, message.snapshot())
 
-    def _message(self, request: web.Request, channel: Channel) -> tuple[Any, web.Response | None]:
+    def _can_dm(self, channel: DMChannel) -> bool:
+        """Whether the bot may DM the recipient: DMs open, and a server in common (or 50007)."""
+        return channel.recipient.dms_open and self._world.shares_guild_with_bot(channel.recipient)
+
+    def _message(self, request: web.Request, channel: Channel | DMChannel) -> tuple[Any, web.Response | None]:
         message = self._world.messages.get(int(request.match_info["message_id"]))
         if message is None or message.deleted or message.channel_id != channel.id or message.ephemeral:
             return None, respond(404, UNKNOWN_MESSAGE)
@@ -348,7 +387,7 @@ class Rest:
             return error
         body, files = await self._body(request)
         if message.author_id != self._world.bot_user.id:
-            if set(body) - {"flags"} or files:
+            if set(body) - {"flags"} or files or isinstance(channel, DMChannel):
                 return respond(403, NOT_AUTHOR)
             if not self._server.bot_permissions(channel) & perms.MANAGE_MESSAGES:
                 return respond(403, MISSING_PERMISSIONS)
@@ -367,9 +406,11 @@ class Rest:
         message, error = self._message(request, channel)
         if error:
             return error
-        mine = message.author_id == self._world.bot_user.id
-        if not mine and not self._server.bot_permissions(channel) & perms.MANAGE_MESSAGES:
-            return respond(403, MISSING_PERMISSIONS)
+        if message.author_id != self._world.bot_user.id:
+            if isinstance(channel, DMChannel):
+                return respond(403, NOT_IN_DM)
+            if not self._server.bot_permissions(channel) & perms.MANAGE_MESSAGES:
+                return respond(403, MISSING_PERMISSIONS)
         message.deleted = True
         self._server.announce_delete(message)
         return respond(204, None)

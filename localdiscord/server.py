@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from localdiscord.commands import CommandStore
-from localdiscord.gateway import GUILD_MEMBERS, GUILD_MESSAGES, GUILDS, Gateway
+from localdiscord.gateway import DIRECT_MESSAGES, GUILD_MEMBERS, GUILD_MESSAGES, GUILDS, Gateway
 from localdiscord.interactions import Interactions
 from localdiscord.limits import Finding
 from localdiscord.problems import UnknownRoute, Violation, invalid_form_body
@@ -204,26 +204,25 @@ class LocalDiscord:
     # --- telling the bot what changed --------------------------------------------------------------
     # Each announcement names its guild: the gateway sends it only to that guild's shard (None: shard 0).
 
+    # A DM has no guild: its events need DIRECT_MESSAGES and go to shard 0 only.
+
     def announce_message(self, message: Message) -> None:
         if not message.ephemeral:
-            self.gateway.dispatch(
-                "MESSAGE_CREATE", message.snapshot(), guild_id=_guild_id(message), intent=GUILD_MESSAGES
-            )
+            guild_id = _guild_id(message)
+            self.gateway.dispatch("MESSAGE_CREATE", message.snapshot(), guild_id=guild_id, intent=_intent(guild_id))
 
     def announce_edit(self, message: Message) -> None:
         if not message.ephemeral:
-            self.gateway.dispatch(
-                "MESSAGE_UPDATE", message.snapshot(), guild_id=_guild_id(message), intent=GUILD_MESSAGES
-            )
+            guild_id = _guild_id(message)
+            self.gateway.dispatch("MESSAGE_UPDATE", message.snapshot(), guild_id=guild_id, intent=_intent(guild_id))
 
     def announce_delete(self, message: Message) -> None:
         if not message.ephemeral:
-            data = {
-                "id": str(message.id),
-                "channel_id": str(message.channel_id),
-                "guild_id": message.payload.get("guild_id"),
-            }
-            self.gateway.dispatch("MESSAGE_DELETE", data, guild_id=_guild_id(message), intent=GUILD_MESSAGES)
+            guild_id = _guild_id(message)
+            data = {"id": str(message.id), "channel_id": str(message.channel_id)}
+            if guild_id is not None:
+                data["guild_id"] = str(guild_id)  # absent, not null, in a DM: discord.py reads it with int()
+            self.gateway.dispatch("MESSAGE_DELETE", data, guild_id=guild_id, intent=_intent(guild_id))
 
     def announce_guild(self, guild: Guild) -> None:
         for session in self.gateway.sessions_for(guild.id):
@@ -236,3 +235,7 @@ class LocalDiscord:
 def _guild_id(message: Message) -> int | None:
     raw = message.payload.get("guild_id")
     return int(raw) if raw else None
+
+
+def _intent(guild_id: int | None) -> int:
+    return GUILD_MESSAGES if guild_id is not None else DIRECT_MESSAGES

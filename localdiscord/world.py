@@ -18,6 +18,7 @@ from localdiscord.snowflake import SnowflakeGenerator, iso_now
 Json = dict[str, Any]
 
 TEXT_CHANNEL = 0
+DM_CHANNEL = 1
 CATEGORY_CHANNEL = 4
 
 EPHEMERAL = 1 << 6
@@ -31,6 +32,8 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    #: False: the user accepts no DMs from the bot (blocked it, or "Allow DMs from server members" is off).
+    dms_open: bool = True
 
     def to_payload(self) -> Json:
         return {
@@ -97,6 +100,31 @@ class Channel:
             "last_message_id": str(self.last_message_id) if self.last_message_id else None,
             "rate_limit_per_user": 0,
             "permission_overwrites": [o.to_payload() for o in self.overwrites],
+            "flags": 0,
+        }
+
+
+@dataclass
+class DMChannel:
+    """The bot's DM channel with one user (developers/resources/channel.mdx, "Example DM Channel")."""
+
+    id: int
+    recipient: User
+    last_message_id: int | None = None
+    #: The bodies the bot tried to send here while the user's DMs were closed, oldest first.
+    refused: list[Json] = field(default_factory=list)
+    type: int = DM_CHANNEL
+
+    @property
+    def guild_id(self) -> None:
+        return None
+
+    def to_payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "last_message_id": str(self.last_message_id) if self.last_message_id else None,
+            "recipients": [self.recipient.to_payload()],
             "flags": 0,
         }
 
@@ -253,7 +281,7 @@ class Message:
     """A message as the fake keeps it: Discord's payload plus who may see it."""
 
     payload: Json
-    visible_to: int | None = None  # the only user who sees an ephemeral message
+    visible_to: int | None = None  # the only user who sees it: an ephemeral message's member, a DM's recipient
     interaction_id: int | None = None
     deleted: bool = False
     history: list[Json] = field(default_factory=list)  # earlier versions, oldest first
@@ -364,6 +392,7 @@ class World:
         self.users: dict[int, User] = {bot_user.id: bot_user}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
+        self.dm_channels: dict[int, DMChannel] = {}  # by channel id
         self.messages: dict[int, Message] = {}
         self.files: dict[int, StoredFile] = {}
         #: Where stored files are served (the server's base URL once it listens).
@@ -371,6 +400,22 @@ class World:
 
     def guild_of(self, channel: Channel) -> Guild:
         return self.guilds[channel.guild_id]
+
+    # --- DMs --------------------------------------------------------------------------------------
+
+    def dm_channel_with(self, user: User, *, create: bool = False) -> DMChannel | None:
+        """The bot's DM channel with ``user`` (one per user, as on Discord); ``create`` opens it if need be."""
+        for channel in self.dm_channels.values():
+            if channel.recipient.id == user.id:
+                return channel
+        if not create:
+            return None
+        channel = DMChannel(id=self.ids.next(), recipient=user)
+        self.dm_channels[channel.id] = channel
+        return channel
+
+    def shares_guild_with_bot(self, user: User) -> bool:
+        return any(user.id in g.members and self.bot_user.id in g.members for g in self.guilds.values())
 
     # --- files ------------------------------------------------------------------------------------
 
@@ -394,7 +439,7 @@ class World:
 
     def create_message(
         self,
-        channel: Channel,
+        channel: Channel | DMChannel,
         body: Json,
         *,
         author: User,
@@ -409,7 +454,6 @@ class World:
         payload: Json = {
             "id": str(message_id),
             "channel_id": str(channel.id),
-            "guild_id": str(channel.guild_id),
             "author": author.to_payload(),
             "content": "",
             "timestamp": iso_now(),
@@ -427,7 +471,9 @@ class World:
             "type": message_type,
             "flags": flags,
         }
-        guild = self.guilds.get(channel.guild_id)
+        if channel.guild_id is not None:
+            payload["guild_id"] = str(channel.guild_id)
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
         if guild is not None and author.id in guild.members:
             member = guild.members[author.id].to_payload()
             member.pop("user")
@@ -451,7 +497,7 @@ class World:
             payload["message_reference"] = body["message_reference"]
             payload["type"] = 19
         self.messages[message_id] = message
-        if visible_to is None:
+        if not flags & EPHEMERAL:
             channel.last_message_id = message_id
         return message
 
