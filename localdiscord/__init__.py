@@ -10,6 +10,7 @@ from __future__ import annotations
 from localdiscord.driver import Driver
 from localdiscord.interactions import InteractionResult
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
+from localdiscord.ratelimits import RateLimitHit, RateLimitRule
 from localdiscord.server import LocalDiscord
 from localdiscord.shards import Shard, shard_of
 from localdiscord.world import Channel, DMChannel, Guild, Member, Message, Role, StoredFile, User
@@ -24,6 +25,8 @@ __all__ = [
     "LocalDiscord",
     "Member",
     "Message",
+    "RateLimitHit",
+    "RateLimitRule",
     "Role",
     "Shard",
     "StoredFile",

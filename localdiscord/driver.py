@@ -28,6 +28,7 @@ from localdiscord.interactions import (
     InteractionResult,
 )
 from localdiscord.problems import LateInteraction, UnknownRoute, Violation
+from localdiscord.ratelimits import RateLimitHit, RateLimitRule
 from localdiscord.server import LocalDiscord
 from localdiscord.world import Channel, DMChannel, Guild, Member, Message, Role, StoredFile, User, World
 
@@ -228,7 +229,7 @@ class Driver:
         self.server.announce("MESSAGE_CREATE", message.snapshot(), guild_id=None, intent=DIRECT_MESSAGES)
         return message
 
-    # --- files ------------------------------------------------------------------------------------
+    # --- files and rate limits ----------------------------------------------------------------------
 
     def attachment(
         self, filename: str, data: bytes, content_type: str | None = None, *, description: str | None = None
@@ -242,6 +243,24 @@ class Driver:
             raise ValueError(f"{filename}: {len(data):,} bytes > {self.server.attachment_size_limit:,}")
         guessed = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         return StoredFile(filename=filename, data=bytes(data), content_type=guessed, description=description)
+
+    def rate_limit(
+        self,
+        method: str,
+        route: str,
+        *,
+        times: int = 1,
+        retry_after: float = 0.2,
+        global_: bool = False,
+        scope: str | None = None,
+    ) -> RateLimitRule:
+        """The next ``times`` requests of ``method`` on ``route`` answer 429 (see :mod:`localdiscord.ratelimits`)."""
+        return self.server.rate_limit(method, route, times=times, retry_after=retry_after, global_=global_, scope=scope)
+
+    @property
+    def rate_limited(self) -> list[RateLimitHit]:
+        """Every 429 answered so far, oldest first."""
+        return list(self.server.rate_limits.hits)
 
     def rename_bot(self, name: str) -> None:
         """Rename the bot's user (as in the developer portal); USER_UPDATE has no guild, so only shard 0 hears it."""

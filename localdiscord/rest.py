@@ -1,7 +1,7 @@
 """The REST API under ``/api/v10``: the routes discord.py calls for a bot that answers interactions.
 
 Answers carry ``Content-Type: application/json`` exactly (discord.py only decodes JSON when the header
-is that string) and no ``X-RateLimit-*`` headers, so discord.py never waits on a bucket. Files
+is that string), ``X-RateLimit-*`` route headers and ``Via`` (see :mod:`localdiscord.ratelimits`). Files
 the bot uploads are served back, as Discord's CDN serves them, under ``/attachments/...`` and
 ``/ephemeral-attachments/...`` on the same host (no token needed, as on the CDN).
 """
@@ -18,6 +18,7 @@ from aiohttp import web
 from localdiscord import limits
 from localdiscord import permissions as perms
 from localdiscord.problems import UnknownRoute, Violation
+from localdiscord.ratelimits import VIA
 from localdiscord.uploads import TOO_LARGE, BadBody, check_sizes, read_body
 from localdiscord.world import Channel, DMChannel, Guild, StoredFile, World
 
@@ -45,6 +46,9 @@ INVALID_JSON: Json = {"code": 50109, "message": "The request body contains inval
 CANNOT_DM: Json = {"code": 50007, "message": "Cannot send messages to this user"}
 NOT_IN_DM: Json = {"code": 50003, "message": "Cannot execute action on a DM channel"}
 INVALID_RECIPIENT: Json = {"code": 50033, "message": "Invalid Recipient(s)"}
+
+#: The parts of a route that make a bucket count separately ("top-level resources", rate-limits.mdx).
+_MAJOR = ("channel_id", "guild_id", "app_id", "interaction_id", "token")
 
 
 class TooLarge(Exception):
@@ -123,12 +127,20 @@ class Rest:
         public = request.path.startswith((f"{PREFIX}/interactions/", f"{PREFIX}/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self._server.token}":
             return respond(401, UNAUTHORIZED)
+        rate_limits = self._server.rate_limits
+        bucket = (request.method, self._template(request), request.path.removeprefix(PREFIX), self._major(request))
+        refused = rate_limits.admit(*bucket)
+        if refused is not None:
+            return refused
         try:
-            return await handler(request)
+            response = await handler(request)
         except BadBody:
-            return respond(400, INVALID_JSON)
+            response = respond(400, INVALID_JSON)
         except TooLarge as exc:
-            return self._too_large(request, exc.findings)
+            response = self._too_large(request, exc.findings)
+        response.headers.update(rate_limits.headers(*bucket))
+        response.headers["Via"] = VIA
+        return response
 
     def _template(self, request: web.Request) -> str:
         resource = request.match_info.route.resource
@@ -137,6 +149,10 @@ class Rest:
 
     def _route(self, request: web.Request) -> str:
         return f"{request.method} {self._template(request)}"
+
+    def _major(self, request: web.Request) -> str:
+        found = request.match_info
+        return "/".join(f"{key}={found[key]}" for key in _MAJOR if key in found)
 
     async def _body(self, request: web.Request) -> tuple[Any, list[StoredFile]]:
         """The JSON body and the uploaded files of a request, refused (:class:`TooLarge`) if over the limits."""

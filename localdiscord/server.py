@@ -17,6 +17,7 @@ from localdiscord.gateway import DIRECT_MESSAGES, GUILD_MEMBERS, GUILD_MESSAGES,
 from localdiscord.interactions import Interactions
 from localdiscord.limits import Finding
 from localdiscord.problems import UnknownRoute, Violation, invalid_form_body
+from localdiscord.ratelimits import RateLimitRule, RateLimits
 from localdiscord.rest import Rest
 from localdiscord.shards import Shard
 from localdiscord.snowflake import SnowflakeGenerator
@@ -70,6 +71,7 @@ class LocalDiscord:
         self.rest = Rest(self)
         self.interactions = Interactions(self)
         self.commands = CommandStore(self)
+        self.rate_limits = RateLimits()
         self.violations: list[Violation] = []
         self.unknown_routes: list[UnknownRoute] = []
         self.warnings: list[str] = []
@@ -118,6 +120,23 @@ class LocalDiscord:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    # --- rate limits ------------------------------------------------------------------------------
+
+    def rate_limit(
+        self,
+        method: str,
+        route: str,
+        *,
+        times: int = 1,
+        retry_after: float = 0.2,
+        global_: bool = False,
+        scope: str | None = None,
+    ) -> RateLimitRule:
+        """Answer the next ``times`` matching requests with 429 (:meth:`RateLimits.rate_limit`)."""
+        return self.rate_limits.rate_limit(
+            method, route, times=times, retry_after=retry_after, global_=global_, scope=scope
+        )
 
     # --- records ----------------------------------------------------------------------------------
 
