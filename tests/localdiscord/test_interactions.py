@@ -213,3 +213,30 @@ async def test_guild_created_after_connecting_reaches_the_bot(local_discord: Dri
     seen = bot.get_guild(later.id)
     assert seen is not None
     assert seen.name == "Later"
+
+
+async def test_message_command_on_another_members_message(local_discord: Driver, start_bot: StartBot) -> None:
+    guild = local_discord.create_guild("News")
+    alice = local_discord.create_member(guild, "alice")
+    bob = local_discord.create_member(guild, "bob")
+    bot = make_bot()
+
+    @bot.tree.context_menu(name="Request a check")
+    async def request_check(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message(
+            f"{interaction.user.name} asks about {message.author.name}'s {message.content!r} {message.jump_url}",
+            ephemeral=True,
+        )
+
+    await start_bot(bot)
+    await sync_to(bot, guild.id)
+    said = local_discord.post_message(local_discord.default_channel(guild), alice, "the river rose 2m")
+
+    result = await local_discord.message_command(guild, bob, "Request a check", said)
+    await result
+
+    assert result.text.startswith("bob asks about alice's 'the river rose 2m' https://discord.com/channels/")
+    assert result.text.endswith(f"/{said.channel_id}/{said.id}")
+    assert result.member is bob
+    assert result.ephemeral
+    assert local_discord.warnings == []
