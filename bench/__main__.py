@@ -197,7 +197,7 @@ async def run(opts: Options) -> dict[str, Any]:
         if opts.sizes and opts.commands:
             # The same load as claimbot gets (the bare bot ignores what is asked).
             first_db = generate.working_copy(generate.cached_database(shapes[opts.sizes[0]]), scratch / "sample.db")
-            samples = await sample(first_db, MAIN_GUILD, opts.seed)
+            samples = await sample(harness.sqlite_url(first_db), MAIN_GUILD, opts.seed)
             workload = Workload(driver, main_place, samples, opts.seed)
             report["commands"] = await measure_commands(base, workload, opts)
         report["peak_rss_kib"] = base.status_kib()
@@ -206,8 +206,8 @@ async def run(opts: Options) -> dict[str, Any]:
 
         for size, shape in shapes.items() if opts.commands else ():
             database = generate.working_copy(generate.cached_database(shape), scratch / f"claims-{size}.db")
-            samples = await sample(database, MAIN_GUILD, opts.seed)
-            proc = harness.claimbot(server, database, scratch / f"claimbot-{size}.log")
+            samples = await sample(harness.sqlite_url(database), MAIN_GUILD, opts.seed)
+            proc = harness.claimbot(server, harness.sqlite_url(database), scratch / f"claimbot-{size}.log")
             await proc.start()
             report = {"claims": size}
             report["commands"] = await measure_commands(proc, Workload(driver, main_place, samples, opts.seed), opts)
@@ -226,7 +226,7 @@ async def run(opts: Options) -> dict[str, Any]:
                     generate.remove_database(database)
                 else:
                     generate.working_copy(source, database)
-                proc = harness.claimbot(server, database, scratch / f"startup-{label}.log")
+                proc = harness.claimbot(server, harness.sqlite_url(database), scratch / f"startup-{label}.log")
                 found = await startup(proc, driver, startup_places, opts.ready_within)
                 found["peak_rss_kib"] = proc.status_kib()
                 await proc.stop()
