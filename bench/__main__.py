@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench import generate, harness, pgserver, report
 from bench.harness import BotGroup, BotProcess, Dispatch, Place, Run
@@ -137,7 +138,16 @@ def machine() -> dict[str, object]:
         "discord.py": discord.__version__,
         "asyncpg": asyncpg.__version__,
         "platform": platform.platform(),
+        # Other work on the machine while the run went on: the 1, 5 and 15-minute load averages.
+        "loadavg_start": _loadavg(),
     }
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 # ------------------------------------------------------------------------------------------- measuring
@@ -217,7 +227,7 @@ class Bench:
     server: LocalDiscord
     driver: Driver
     scratch: Path
-    results: dict[str, object]
+    results: dict[str, Any]
     places: dict[int, Place] = field(default_factory=dict)
     databases: pgserver.Databases | None = None
     postgres_templates: dict[str, str] = field(default_factory=dict)  # shape key -> loaded database URL
@@ -325,8 +335,9 @@ class Bench:
             print(f"PostgreSQL store {shape.key}: copied and analysed in {timings[shape.key]} s", flush=True)
         self.postgres_info()["load_s"] = timings
 
-    def postgres_info(self) -> dict[str, object]:
-        return self.results["postgres"]  # type: ignore[return-value]
+    def postgres_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = self.results["postgres"]
+        return info
 
     # ----------------------------------------------------------------------------- the runs
 
@@ -369,12 +380,12 @@ class Bench:
             proc = self.claimbot(harness.sqlite_url(database), f"sqlite-{size}")
             await proc.start()
             dispatchers = self.workload(MAIN_GUILD, self.samples[shape.key, MAIN_GUILD]).dispatchers()
-            found: dict[str, object] = {"claims": size, "backend": "sqlite"}
+            found: dict[str, Any] = {"claims": size, "backend": "sqlite"}
             found["commands"] = await measure_commands(proc, dispatchers, opts, opts.commands, self.meters(proc))
             found["peak_rss_kib"] = proc.status_kib()
             found["exit"] = await proc.stop()
             self.results[f"claimbot_{size}"] = found
-            print(f"  SQLite, {size} claims: peak RSS {found['peak_rss_kib'] / 1024:.1f} MiB", flush=True)  # type: ignore[operator]
+            print(f"  SQLite, {size} claims: peak RSS {found['peak_rss_kib'] / 1024:.1f} MiB", flush=True)
 
     async def postgres_sizes(self) -> None:
         assert self.databases is not None
@@ -386,13 +397,13 @@ class Bench:
             # The SQLite run's samples: the same claims, words and names, asked in the same order.
             samples = self.samples[self.shapes[size].key, MAIN_GUILD]
             dispatchers = self.workload(MAIN_GUILD, samples).dispatchers()
-            found: dict[str, object] = {"claims": size, "backend": "postgres"}
+            found: dict[str, Any] = {"claims": size, "backend": "postgres"}
             found["commands"] = await measure_commands(proc, dispatchers, opts, opts.commands, self.meters(proc, url))
             found["peak_rss_kib"] = proc.status_kib()
             found["exit"] = await proc.stop()
             await self.databases.drop(url)
             self.results[f"postgres_{size}"] = found
-            print(f"  PostgreSQL, {size} claims: peak RSS {found['peak_rss_kib'] / 1024:.1f} MiB", flush=True)  # type: ignore[operator]
+            print(f"  PostgreSQL, {size} claims: peak RSS {found['peak_rss_kib'] / 1024:.1f} MiB", flush=True)
 
     async def shards(self) -> None:
         """Two guilds, one on each shard of two, on PostgreSQL: one process owning both shards, then a
@@ -454,8 +465,8 @@ class Bench:
             print(f"  claimbot  start-up ({label} database) {found}", flush=True)
 
 
-async def run(opts: Options) -> dict[str, object]:
-    results: dict[str, object] = {"machine": machine(), "options": {k: str(v) for k, v in vars(opts).items()}}
+async def run(opts: Options) -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": machine(), "options": {k: str(v) for k, v in vars(opts).items()}}
     scratch = Path(tempfile.mkdtemp(prefix="claimbot-bench-"))
     server = LocalDiscord(token=harness.TOKEN)
     bench = Bench(opts, server, Driver(server), scratch, results)
@@ -507,6 +518,7 @@ async def run(opts: Options) -> dict[str, object]:
         await phase("startups", bench.startups())
         results["problems"] = server.problems()[:20]
         results["logs"] = str(scratch)
+        results["machine"]["loadavg_end"] = _loadavg()
     return results
 
 
