@@ -60,7 +60,8 @@ async def settings(url: str) -> dict[str, str]:
     conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     try:
         rows = await conn.fetch(
-            "SELECT name, setting || coalesce(unit, '') AS value FROM pg_settings WHERE name = ANY($1::text[])",
+            # current_setting gives "128MB"; setting || unit would give "163848kB" for 16384 × 8kB.
+            "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1::text[])",
             ["server_version", "shared_buffers", "fsync", "synchronous_commit", "autovacuum", "jit", "max_connections"],
         )
     finally:
