@@ -39,8 +39,11 @@ lint: $(STAMP)
 sync: $(STAMP)
 	$(PY) -m bot sync
 
+# The benchmark (BENCHMARKS.md), ~8 min: SQLite, and PostgreSQL and two shard processes when a server
+# answers at BENCH_POSTGRES_URL (else TEST_POSTGRES_URL, else postgres@127.0.0.1:5432/test).
+# Options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--quick` (~25 s) or BENCH_ARGS=--no-postgres.
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

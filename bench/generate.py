@@ -22,7 +22,7 @@ from bot.store.sqlite.bulk import BulkLoader
 log = logging.getLogger(__name__)
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-GUILD_BASE = 900_000_000_000_000_000  # snowflake-sized guild ids: GUILD_BASE + 1, + 2, ...
+GUILD_BASE = 900_000_000_000_000_000  # snowflake-sized guild ids: see Shape.guild_ids
 CHUNK = 20_000  # claims generated and written per executemany batch
 
 VERDICTS = ("unverified", "investigating", "disputed", "confirmed", "false", "misleading")
@@ -74,14 +74,17 @@ class Shape:
 
     @property
     def key(self) -> str:
-        return f"g{self.guilds}-c{self.claims_per_guild}-s{self.seed}"
+        # "-spread": guild ids 2**22 apart (see guild_ids); the first guild's id is the same either way.
+        return f"g{self.guilds}-c{self.claims_per_guild}-s{self.seed}" + ("-spread" if self.guilds > 1 else "")
 
     @property
     def total(self) -> int:
         return self.guilds * self.claims_per_guild
 
     def guild_ids(self) -> list[int]:
-        return [GUILD_BASE + i for i in range(1, self.guilds + 1)]
+        """GUILD_BASE + 1, then 2**22 apart: Discord's shard of a guild is `(id >> 22) % shard_count`, so
+        consecutive guilds land on consecutive shards, whatever the shard count."""
+        return [GUILD_BASE + 1 + (i << 22) for i in range(self.guilds)]
 
 
 def iso(at: datetime) -> str:

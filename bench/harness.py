@@ -9,6 +9,7 @@ callback arriving over HTTP.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import signal
 import sys
@@ -69,17 +70,19 @@ def add_guild(driver: Driver, guild_id: int, name: str, members: int) -> Place:
 
 @dataclass
 class BotProcess:
-    """A bot as its own process, configured by its environment only."""
+    """A bot as its own process, configured by its environment only, running `shards` gateway sessions."""
 
     name: str
     argv: list[str]
     server: LocalDiscord
     log_path: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    shards: int = 1
     process: asyncio.subprocess.Process | None = None
     started_at: float = 0.0
     identified_at: float | None = None
     ready_at: float | None = None
+    sessions: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
 
     def env(self) -> dict[str, str]:
@@ -94,9 +97,9 @@ class BotProcess:
         return env
 
     async def start(self, within: float = 60.0) -> None:
-        """Start the process and wait until it has identified to the gateway."""
+        """Start the process and wait until every one of its shards has identified to the gateway."""
         gateway = self.server.gateway
-        before = gateway.identify_count
+        before = set(gateway.sessions)
         loop = asyncio.get_running_loop()
         self.started_at = loop.time()
         self.process = await asyncio.create_subprocess_exec(
@@ -105,16 +108,22 @@ class BotProcess:
             env=self.env(),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         self._reader = asyncio.create_task(self._read_output())
         deadline = self.started_at + within
-        while not (gateway.identify_count > before and gateway.live_sessions):
+
+        def mine() -> list[str]:
+            return [sid for sid, session in gateway.sessions.items() if sid not in before and session.connection]
+
+        while len(mine()) < self.shards:
             if self.process.returncode is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.output()[-3000:]}")
             if loop.time() > deadline:
                 raise RuntimeError(f"{self.name} did not connect within {within} s:\n{self.output()[-3000:]}")
             await asyncio.sleep(0.002)
         self.identified_at = loop.time()
+        self.sessions = mine()
 
     async def _read_output(self) -> None:
         assert self.process is not None
@@ -159,9 +168,7 @@ class BotProcess:
         raise LookupError(key)
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.pid) or 0.0
 
     async def stop(self, within: float = 15.0) -> int | None:
         if self.process is None or self.process.returncode is not None:
@@ -176,23 +183,85 @@ class BotProcess:
             await self._reader
         gateway = self.server.gateway
         for _ in range(200):
-            if not gateway.live_sessions:
+            if not any(gateway.sessions[sid].connection for sid in self.sessions if sid in gateway.sessions):
                 break
             await asyncio.sleep(0.01)
+        # discord.py closed with 1000, which ends the session on Discord; the local Discord keeps it for a
+        # RESUME and would go on queueing every later event for it, a cost that grew with each bot run.
+        for sid in self.sessions:
+            gateway.sessions.pop(sid, None)
         return self.process.returncode
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def kill(self) -> None:
+        """At once, if it still runs (a run that failed half-way)."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
 
-def claimbot(server: LocalDiscord, database: Path, log_path: Path) -> BotProcess:
-    return BotProcess(
-        "claimbot",
-        [sys.executable, "-m", "bot"],
-        server,
-        log_path,
-        {"DATABASE_URL": f"sqlite:///{database}"},
-    )
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the bot's process, before it starts: the kernel kills it if the benchmark process dies first
+    (killed, or a pipe closed under it), so no bot outlives its run holding a database. Linux only."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def claimbot(
+    server: LocalDiscord,
+    database_url: str,
+    log_path: Path,
+    *,
+    name: str = "claimbot",
+    shard_count: int | None = None,
+    shard_ids: list[int] | None = None,
+) -> BotProcess:
+    """`python -m bot` on that database; with `shard_count`, the shards in `shard_ids` (all by default)."""
+    env = {"DATABASE_URL": database_url}
+    shards = 1
+    if shard_count is not None:
+        env["SHARD_COUNT"] = str(shard_count)
+        shards = shard_count
+        if shard_ids is not None:
+            env["SHARD_IDS"] = ",".join(map(str, shard_ids))
+            shards = len(shard_ids)
+    return BotProcess(name, [sys.executable, "-m", "bot"], server, log_path, env, shards)
+
+
+@dataclass
+class BotGroup:
+    """Several bot processes measured as one bot: CPU time summed, idle when all of them are."""
+
+    name: str
+    members: list[BotProcess]
+
+    async def start(self) -> None:
+        # One after the other, so each process's gateway sessions are told apart.
+        for member in self.members:
+            await member.start()
+
+    async def wait_idle(self) -> None:
+        for member in self.members:
+            await member.wait_idle()
+
+    def cpu_seconds(self) -> float:
+        return sum(member.cpu_seconds() for member in self.members)
+
+    def status_kib(self, key: str = "VmHWM") -> int:
+        """The largest member's (each process pays for its own interpreter, so the sum says little)."""
+        return max(member.status_kib(key) for member in self.members)
+
+    async def stop(self) -> int | None:
+        codes = await asyncio.gather(*(member.stop() for member in self.members))
+        return max((code for code in codes if code is not None), default=None, key=abs)
 
 
 def baseline(server: LocalDiscord, log_path: Path) -> BotProcess:
@@ -216,6 +285,38 @@ async def sync_commands(server: LocalDiscord, scratch: Path) -> None:
     out, _ = await process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"python -m bot sync failed:\n{out.decode(errors='replace')}")
+
+
+# ------------------------------------------------------------------------------------------- CPU time
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far, from /proc/<pid>/stat; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ProcessesCpu:
+    """CPU time of a changing set of processes (a database server's backends), as one growing number.
+
+    Each call finds the processes and remembers each one's latest time; one that appeared since the
+    last call started after it, so all of its time counts as new, and one that exited keeps what it had.
+    """
+
+    def __init__(self, find: Callable[[], list[int]]) -> None:
+        self.find = find
+        self.seen: dict[int, float] = {}
+
+    def __call__(self) -> float:
+        for pid in self.find():
+            seconds = process_cpu_seconds(pid)
+            if seconds is not None:
+                self.seen[pid] = seconds
+        return sum(self.seen.values())
 
 
 # ------------------------------------------------------------------------------------------- load
@@ -246,6 +347,7 @@ class Run:
     latencies_ms: list[float]
     failures: dict[str, int]
     bot_cpu_s: float = 0.0
+    cpu_s: dict[str, float] = field(default_factory=dict)  # by whom: "bot", "postgres", "bench"
 
     @property
     def answered(self) -> int:
@@ -273,6 +375,7 @@ class Run:
             "p99_ms": round(self.pct(99), 2),
             "max_ms": round(max(self.latencies_ms), 2) if self.latencies_ms else None,
             "bot_cpu_s": round(self.bot_cpu_s, 2),
+            "cpu_s": {who: round(seconds, 3) for who, seconds in self.cpu_s.items()},
         }
 
 

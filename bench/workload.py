@@ -10,12 +10,12 @@ import itertools
 import random
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bench.harness import Dispatch, Place
 from bot.desk import Desk
 from bot.domain.states import Verdict
-from bot.store.sqlite import SqliteStore
+from bot.settings import Settings
+from bot.store import open_store
 from localdiscord.driver import Driver
 from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member, Message
@@ -44,10 +44,10 @@ class Samples:
         self.words = sorted({w for s in self.statements for w in _WORD.findall(s.lower())})
 
 
-async def sample(database: Path, guild_id: int, seed: int, count: int = 300) -> Samples:
+async def sample(database_url: str, guild_id: int, seed: int, count: int = 300) -> Samples:
     """Claims, words and speaker names that exist in `guild_id` (the store opened briefly, read only)."""
     rng = random.Random(seed)
-    async with Desk(SqliteStore(database)) as store:
+    async with Desk(open_store(Settings(database_url=database_url))) as store:
         await store.ensure_guild(guild_id)
         board = await store.board(guild_id)
         total = sum(board.counts.values())
@@ -127,3 +127,17 @@ class Workload:
 
         makers = (claim, autocomplete, search, who_said, board, timeline, mod_status, check)
         return dict(zip(COMMANDS, makers, strict=True))
+
+
+def spread(workloads: list[Workload]) -> dict[str, Dispatch]:
+    """One dispatcher per command that takes turns between the workloads' guilds: the i-th interaction
+    goes to guild i mod n, so guilds on different shards (and processes) get the same share."""
+    each = [workload.dispatchers() for workload in workloads]
+
+    def turns(name: str) -> Dispatch:
+        async def dispatch(i: int) -> InteractionResult:
+            return await each[i % len(each)][name](i // len(each))
+
+        return dispatch
+
+    return {name: turns(name) for name in COMMANDS}
