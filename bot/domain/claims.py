@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.domain.states import Attribution, Verdict
+from bot.domain.text import ClaimText
 
 T = TypeVar("T")
 
@@ -105,8 +106,7 @@ class IndexedClaim:
 
     id: int
     summary: ClaimSummary
-    role: str
-    speaker_names: str  # every name the speaker is known by, space-separated
+    text: ClaimText  # every field it is found by: statement, the speaker's every name, role, venue, ...
 
 
 class RelationKind(StrEnum):

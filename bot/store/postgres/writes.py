@@ -17,6 +17,7 @@ import asyncpg
 
 from bot.domain.claims import Change, Story
 from bot.domain.names import normalise_name
+from bot.domain.text import ClaimText
 from bot.store.base import (
     CLAIM_COLUMNS,
     INDEXED_COLUMNS,
@@ -215,6 +216,7 @@ class PgTx(PgReads):
             "SELECT 1 FROM speakers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", speaker_ids
         )
         names = await search.names_of(conn, speaker_ids)
+        aliases = (await search.aliases_of(conn, [guild_id]))[guild_id]
         inserted = await conn.fetch(
             f"""
             INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
@@ -248,7 +250,7 @@ class PgTx(PgReads):
             [r.seed_fingerprint for r in rows],
             [r.moderated for r in rows],
             [r.at for r in rows],
-            [search.lexemes(guild_id, r.claim.statement, names.get(r.speaker_id, ()), r.claim.role) for r in rows],
+            [search.lexemes(guild_id, _claim_text(r, names.get(r.speaker_id, ())), aliases) for r in rows],
         )
         by_number = {row["number"]: row["id"] for row in inserted}
         ids = [by_number[r.number] for r in rows]
@@ -257,7 +259,7 @@ class PgTx(PgReads):
             for claim_id, r in zip(ids, rows, strict=True)
             for item in r.claim.evidence
         ]
-        await self.add_evidence(evidence)
+        await self._insert_evidence(evidence)  # its notes are in the terms already
         return ids
 
     async def update_claim(
@@ -279,7 +281,7 @@ class PgTx(PgReads):
         # is written.
         changed = await self._conn.fetch(
             f"UPDATE claims SET {', '.join(sets)}, revision = revision + 1 WHERE id = $1 AND revision = $2 "
-            "RETURNING id, guild_id, statement, role, speaker_id",
+            "RETURNING id, guild_id, speaker_id, statement, role, venue, said_when, rationale",
             *params,
         )
         if not changed:
@@ -289,6 +291,12 @@ class PgTx(PgReads):
         return True
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        await self._insert_evidence(rows)
+        noted = [r.claim_id for r in rows if r.note]  # the notes are in the terms
+        if noted:
+            await search.reindex_claims(self._conn, noted)
+
+    async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if not rows:
             return
         _require_bindable(*(r.claim_id for r in rows))
@@ -352,3 +360,16 @@ class PgTx(PgReads):
             Change(change_id, r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, at)
             for (change_id, at), r in zip(stored, rows, strict=True)
         ]
+
+
+def _claim_text(row: ClaimRow, names: Sequence[str]) -> ClaimText:
+    claim = row.claim
+    return ClaimText(
+        statement=claim.statement,
+        speaker_names=tuple(sorted(names)),
+        role=claim.role,
+        venue=claim.venue,
+        said_when=claim.said_when,
+        rationale=claim.rationale,
+        notes=tuple(e.note for e in claim.evidence if e.note),
+    )

@@ -155,7 +155,8 @@ class SqliteTx(SqliteReads):
             )
             ids.update({int(r[1]): int(r[0]) for r in found})
         claim_ids = [ids[row.number] for row in rows]
-        await self.add_evidence(
+        # Indexed below, evidence notes and all.
+        await self._insert_evidence(
             [EvidenceRow(ids[row.number], e.url, e.note, row.at) for row in rows for e in row.claim.evidence]
         )
         if claim_ids:
@@ -181,6 +182,12 @@ class SqliteTx(SqliteReads):
         return True
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        await self._insert_evidence(rows)
+        noted = sorted({r.claim_id for r in rows if r.note})  # the notes are in the index
+        if noted:
+            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(noted))})", noted)
+
+    async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if rows:
             await self.db.executemany(
                 "INSERT INTO evidence (claim_id, url, note, added_at) VALUES (?, ?, ?, ?)",
