@@ -20,6 +20,7 @@ from bot.store.base import ID_MAX, Filters, Reads
 
 SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 SUGGESTIONS = 25  # Discord shows at most 25 choices
+SEARCH_FILL = 5  # a search whose every word is in fewer claims than this also lists claims with some of them
 # Matches are ranked while there are at most this many; past it the newest are listed instead. Ranking
 # reads each candidate's text, and a common word in a large guild would otherwise read thousands.
 RANK_LIMIT = 100
@@ -35,7 +36,8 @@ NO_FILTERS = Filters()
 
 
 async def _aliases(reads: Reads, guild_id: int) -> Aliases:
-    return text.NO_ALIASES
+    """The guild's other names for things, as the analyser applies them (built once per set of names)."""
+    return text.aliases(tuple((a.entity, a.name) for a in await reads.aliases(guild_id)))
 
 
 def _candidate(claim: IndexedClaim) -> matching.Candidate:
@@ -55,7 +57,7 @@ async def _ranked(
     *,
     newest: int,
     aliases: Aliases,
-    weigh: bool,
+    weights: Sequence[float] | None = None,
 ) -> list[IndexedClaim]:
     """The claims behind `ids` (newest first), ranked best first when there are at most RANK_LIMIT,
     else the `newest` newest. Text is read only for claims that are used."""
@@ -67,7 +69,6 @@ async def _ranked(
     found = await reads.indexed(guild_id, ids)
     if not ranked:
         return found
-    weights = await _weights(reads, guild_id, groups) if weigh else None
     by_number = {claim.summary.number: claim for claim in found}
     order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True, aliases=aliases)
     return [by_number[m.number] for m in order]
@@ -91,7 +92,7 @@ async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = S
         return found[:limit]
     ids = await reads.claims_with_prefixes(guild_id, groups, NO_FILTERS, RANK_LIMIT + 1)
     # Every keystroke: no idf (one statement less), where the words are found decides.
-    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit, aliases=aliases, weigh=False)
+    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit, aliases=aliases)
     seen = {s.number for s in found}
     found.extend(c.summary for c in candidates if c.summary.number not in seen)
     return found[:limit]
@@ -113,8 +114,9 @@ async def resolve_claim(reads: Reads, guild_id: int, typed: str) -> ClaimSummary
 async def search(
     reads: Reads, guild_id: int, query: str, filters: Filters, *, offset: int = 0, limit: int = 5
 ) -> Page[SearchHit]:
-    """Every word as a prefix ("korea" finds "Korean", "deny" finds "denied"); failing that, any of the
-    words. Ranked by the words' idf and where each claim has them."""
+    """Claims with every word as a prefix ("korea" finds "Korean", "deny" finds "denied"), ranked by the
+    words' idf and where each claim has them; while those are fewer than a page, claims with any of the
+    words follow them."""
     if not text.query_terms(query):
         raise RuleBroken("Type at least one word to search for.")
     offset = max(0, min(offset, SEARCH_CAP))
@@ -122,18 +124,22 @@ async def search(
     aliases = await _aliases(reads, guild_id)
     groups = text.prefix_groups(query, aliases)
     any_terms = [term for group in text.content_groups(query, aliases) for term in group]
-    for ids in (
-        await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP) if groups else [],
-        await reads.claims_with_terms(guild_id, any_terms, filters, SEARCH_CAP) if any_terms else [],
-    ):
-        if ids:
-            break
-    else:
+    every = await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP) if groups else []
+    some: list[int] = []
+    if len(every) < SEARCH_FILL and any_terms:
+        seen = set(every)
+        some = [i for i in await reads.claims_with_terms(guild_id, any_terms, filters, SEARCH_CAP) if i not in seen]
+        some = some[: SEARCH_CAP - len(every)]
+    if not every and not some:
         return Page((), 0, offset, limit)
-    candidates = await _ranked(reads, guild_id, ids, groups, newest=offset + limit, aliases=aliases, weigh=True)
+    weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
+    candidates = [
+        *await _ranked(reads, guild_id, every, groups, newest=offset + limit, aliases=aliases, weights=weights),
+        *await _ranked(reads, guild_id, some, groups, newest=offset + limit, aliases=aliases, weights=weights),
+    ]
     page = candidates[offset : offset + limit]
     hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
-    return Page(hits, len(ids), offset, limit)
+    return Page(hits, len(every) + len(some), offset, limit)
 
 
 async def _message_candidates(reads: Reads, guild_id: int, groups: Sequence[Group], counts: Sequence[int]) -> list[int]:

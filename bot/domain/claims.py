@@ -53,6 +53,18 @@ SEED_ACTOR = Actor(0, "claimbot seed")
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """Another name of a place, body or person ("DPRK" for "North Korea"): search and "Check claims"
+    find what is written under either name. Who added it, when and why, is its history."""
+
+    entity: str
+    name: str
+    note: str = ""
+    actor: Actor = SEED_ACTOR
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: int
     guild_id: int

@@ -6,8 +6,8 @@ those few is plain Python over the analyser's terms (bot.domain.text), the same 
 A claim's score is the sum, over the typed words (groups: a word, or a name with the entity it
 stands for), of the word's weight in the guild (an idf: rare words say more than common ones) times
 where the claim has it (FIELD_WEIGHTS: the statement and the speaker fully, the desk's own notes a
-little); a word found in the speaker's names counts a half more, so naming the speaker prefers their
-claims. Its coverage is the share of the typed words' weight it holds: what "Check claims" uses to
+little); naming the speaker adds up to half a word, so it prefers their claims (the one named first
+most). Its coverage is the share of the typed words' weight it holds: what "Check claims" uses to
 decide whether a message is about a claim at all.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.claims import MATCH_END, MATCH_START
-from bot.domain.text import NO_ALIASES, Aliases, ClaimText, Group, field_surfaces, field_terms, tokens
+from bot.domain.text import NO_ALIASES, Aliases, ClaimText, Group, field_surfaces, field_terms, field_words, tokens
 
 SNIPPET_WORDS = 32
 
@@ -33,8 +33,9 @@ FIELD_WEIGHTS = {
     "rationale": 0.45,
     "notes": 0.3,
 }
-SPEAKER_BONUS = 0.5  # a word that names the speaker counts this much more
-PREFIX_MATCH = 0.8  # "troo" begins "troops": a match, a little weaker than the whole word
+SPEAKER_BONUS = 0.5  # naming the speaker adds this share of the mean typed word's weight
+ALIAS_MATCH = 0.9  # "soldiers" for "troops", "Pyongyang" for "DPRK": a match, a little weaker than the word
+PREFIX_MATCH = 0.8  # "troo" begins "troops": a match, weaker than the whole word
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +68,25 @@ def weights(groups: Sequence[Group], claims: int, counts: Sequence[int]) -> list
     return [idf(claims, count) for count in counts] if claims else [1.0] * len(groups)
 
 
-def _fields(text: ClaimText, aliases: Aliases) -> list[tuple[float, bool, frozenset[str], frozenset[str]]]:
+_Field = tuple[float, bool, frozenset[str], frozenset[str], frozenset[str]]
+
+
+def _fields(text: ClaimText, aliases: Aliases) -> list[_Field]:
+    """(weight, is the speaker, the words' terms, every term with the names' entities, surface forms)."""
     found = []
     for name, value in text.fields():
         if value:
-            found.append((FIELD_WEIGHTS[name], name == "speaker", field_terms(value, aliases), field_surfaces(value)))
+            terms = field_terms(value, aliases)
+            found.append((FIELD_WEIGHTS[name], name == "speaker", field_words(value), terms, field_surfaces(value)))
     return found
 
 
-def _strength(group: Group, terms: frozenset[str], surfaces: frozenset[str], prefix: bool) -> float:
-    if any(term in terms for term in group):
+def _strength(group: Group, field: _Field, prefix: bool) -> float:
+    _weight, _speaker, words, terms, surfaces = field
+    if any(term in words for term in group):
         return 1.0
+    if any(term in terms for term in group):
+        return ALIAS_MATCH
     if prefix and any(word.startswith(term) for term in group for word in (*terms, *surfaces)):
         return PREFIX_MATCH
     return 0.0
@@ -95,13 +104,18 @@ def match(
     statement_terms = field_terms(candidate.text.statement, aliases)
     score = covered = 0.0
     matched = in_statement = in_core = 0
-    for group, weight in zip(groups, group_weights, strict=True):
-        best = 0.0
+    first_named: int | None = None
+    for position, (group, weight) in enumerate(zip(groups, group_weights, strict=True)):
+        best = held = 0.0
         named = False
-        for field_weight, is_speaker, terms, surfaces in fields:
-            strength = _strength(group, terms, surfaces, prefix)
+        for field in fields:
+            field_weight, is_speaker = field[0], field[1]
+            strength = _strength(group, field, prefix)
             if strength:
                 best = max(best, strength * field_weight)
+                # Another name for the same thing covers the word as fully as the word itself; it only
+                # ranks a little lower.
+                held = max(held, (1.0 if strength >= ALIAS_MATCH else strength) * field_weight)
                 named = named or is_speaker
         if not best:
             continue
@@ -109,9 +123,17 @@ def match(
         said = any(term in statement_terms for term in group)
         in_statement += said
         in_core += said or named
-        covered += weight * best
-        score += weight * best * (1.0 + (SPEAKER_BONUS if named else 0.0))
+        covered += weight * held
+        score += weight * best
+        if named and first_named is None:
+            first_named = position
     total = sum(group_weights)
+    if first_named is not None and groups:
+        # Naming the speaker says "their claims" however often the guild names them, so the bonus is a
+        # share of the mean word's weight, not of the name's own; the speaker named first is likelier
+        # the one who said it ("Pyongyang denied sending shells to Moscow" is Pyongyang's denial), so
+        # it falls to half over the length of what was typed.
+        score += SPEAKER_BONUS * (total / len(groups)) * (1.0 - first_named / (2 * len(groups)))
     return Match(candidate.number, score, covered / total if total else 0.0, matched, in_statement, in_core)
 
 
@@ -138,7 +160,7 @@ def _marked(statement: str, groups: Sequence[Group], aliases: Aliases, prefix: b
     wanted = {term for group in groups for term in group}
     found = tokens(statement)
     content = [t for t in found if t.term]
-    named = {i for start, end, term in aliases.spans(found) if term in wanted for i in range(start, end)}
+    named = {i for start, end, term in aliases.spans(found, nested=True) if term in wanted for i in range(start, end)}
     marked_at = {(content[i].start, content[i].end) for i in named}
     spans: list[tuple[int, int, bool]] = []
     for token in found:

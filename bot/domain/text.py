@@ -13,10 +13,12 @@ What a word becomes:
   "2024-06" find what was said then; "Oct" is October;
 - every other word its Snowball (English) stem, after a small table of irregular forms ("frozen" is
   "freeze", "sent" is "send", "denial" is "deny") and British spellings ("defence");
-- stop words (function words, chat filler) are never terms: they cannot decide a match.
+- stop words (function words, chat filler) are never terms: they cannot decide a match; "US" and
+  "U.S." are a name ("usa"), "us" a stop word;
 
 A claim is also found by the surface form of each word ("evaluated" besides its stem "evalu"), so a
-word typed halfway ("evaluat") still begins a term; and by the entities its words name (`Aliases`).
+word typed halfway ("evaluat") still begins a term; by the entities its words name (`Aliases`: the
+guild's, from its stories and moderators); and by the few words of THESAURUS ("soldiers" and "troops").
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-INDEX_VERSION = 3
+INDEX_VERSION = 5
 MAX_TERMS = 12  # of a query: more words narrow nothing and only cost
 MAX_TERM_LENGTH = 48
 MAX_ALIAS_WORDS = 6
@@ -92,6 +94,8 @@ NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "hundred": 100, "hundreds": 100, "a": 1, "one": 1,
 }
+# Capitals that are a name where the same letters in lower case are a stop word ("US" and "us").
+ACRONYMS = {"US": "usa", "USA": "usa"}
 MULTIPLIERS = {
     "k": 1_000, "thousand": 1_000, "thousands": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000,
     "million": 1_000_000, "millions": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
@@ -101,7 +105,8 @@ MULTIPLIERS = {
 # A date, a number (thousands grouped by commas or spaces, a decimal part, a multiplier: "10k",
 # "1.28 million"), or a run of letters and digits. Not `\w`: an underscore splits words, as punctuation does.
 _TOKEN = re.compile(
-    r"(?P<date>(?<![\d-])\d{4}-\d{2}(?:-\d{2})?(?![\d-]))"
+    r"(?P<acronym>(?<![^\W_])(?:[A-Za-z]\.){2,}(?![^\W_]))"
+    r"|(?P<date>(?<![\d-])\d{4}-\d{2}(?:-\d{2})?(?![\d-]))"
     r"|(?P<number>(?<![\d.,])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+|\d+)(?:\.\d+)?(?![\d]))"
     r"(?:[ \u00a0]?(?P<multiplier>k|m|mn|mln|bn|thousand|million|billion)(?![^\W_]))?"
     r"|(?P<word>[^\W_]+)",
@@ -171,6 +176,12 @@ def tokens(text: str) -> list[Token]:
     found: list[Token] = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
+        if match.group("acronym") or match.group("word") in ACRONYMS:
+            # "U.S." and "US" (but not "us"): the letters as one word
+            letters = match.group().replace(".", "").lower()
+            term = ACRONYMS.get(letters.upper(), letters)
+            found.append(Token(start, end, term, term))
+            continue
         if match.group("date"):
             found.extend(_date_tokens(start, end, match.group("date")))
             continue
@@ -202,14 +213,15 @@ def words(text: str) -> list[str]:
 # --------------------------------------------------------------------------------- entities
 
 
-def _name_terms(name: str) -> tuple[str, ...]:
+def name_terms(name: str) -> tuple[str, ...]:
+    """The terms a name is written with, as the analyser finds it in a text (stop words skipped)."""
     return tuple(t.term for t in tokens(name) if t.term)[:MAX_ALIAS_WORDS]
 
 
 def entity_term(name: str) -> str:
     """The term an entity is indexed by: its name's terms run together ("North Korea": "northkorea";
     "Russia": "russia", the word's own term, so the name needs no alias of itself)."""
-    return "".join(_name_terms(name))[:MAX_TERM_LENGTH]
+    return "".join(name_terms(name))[:MAX_TERM_LENGTH]
 
 
 class Aliases:
@@ -231,7 +243,7 @@ class Aliases:
         for entity, name in names:
             term = entity_term(entity)
             for written in (entity, name):
-                key = _name_terms(written)
+                key = name_terms(written)
                 if term and key and (len(key) > 1 or key[0] != term):
                     by_words.setdefault(key, term)
         return cls(by_words)
@@ -248,28 +260,47 @@ class Aliases:
     def __repr__(self) -> str:
         return f"Aliases({len(self.by_words)} names)"
 
-    def spans(self, found: Sequence[Token]) -> list[tuple[int, int, str]]:
-        """(first, last + 1, entity term) over the content tokens of `found`, longest name first,
-        names not overlapping. Indexes count content tokens only: stop words inside a name are skipped
-        ("Ministry of Defense")."""
+    def spans(self, found: Sequence[Token], *, nested: bool = False) -> list[tuple[int, int, str]]:
+        """(first, last + 1, entity term) over the content tokens of `found`; indexes count content
+        tokens only, so stop words inside a name are skipped ("Ministry of Defense"). Longest name first
+        and names not overlapping (what a query is read as); or, `nested`, every name wherever it is
+        written ("North Korean leader" is Kim and North Korea: what a claim is indexed by)."""
         if not self.by_words:
             return []
         content = [t.term for t in found if t.term]
         spans: list[tuple[int, int, str]] = []
         i = 0
         while i < len(content):
+            step = 1
             for n in range(min(self.longest, len(content) - i), 0, -1):
                 term = self.by_words.get(tuple(content[i : i + n]))
                 if term is not None:
                     spans.append((i, i + n, term))
-                    i += n
-                    break
-            else:
-                i += 1
+                    if not nested:
+                        step = n
+                        break
+            i += step
         return spans
 
 
-NO_ALIASES = Aliases()
+# A few words news prose uses for one another, for every guild: each adds the first word's term, as an
+# alias adds its entity's ("soldiers" is found by "troops" and the other way round). Kept small: each
+# pair must mean the same thing in any story about a war, or it costs precision everywhere.
+# fmt: off
+THESAURUS = (
+    ("troops", "soldiers"), ("troops", "servicemen"), ("troops", "personnel"),
+    ("weapons", "arms"), ("weapons", "munitions"), ("weapons", "armaments"),
+    ("evidence", "proof"), ("prepare", "ready"),
+)
+# fmt: on
+NO_ALIASES = Aliases.build(THESAURUS)  # none of a guild's own: the thesaurus only
+
+
+@lru_cache(maxsize=1_024)
+def aliases(names: tuple[tuple[str, str], ...]) -> Aliases:
+    """A guild's (entity, name) pairs as the analyser takes them, with the thesaurus; read for every
+    query, built once per set of names."""
+    return Aliases.build((*THESAURUS, *names)) if names else NO_ALIASES
 
 
 # --------------------------------------------------------------------------------- claims
@@ -305,8 +336,14 @@ def field_terms(text: str, aliases: Aliases = NO_ALIASES) -> frozenset[str]:
     """The exact terms of one field: its words' terms and the entities they name."""
     found = tokens(text)
     terms = {t.term for t in found if t.term}
-    terms.update(term for _i, _j, term in aliases.spans(found))
+    terms.update(term for _i, _j, term in aliases.spans(found, nested=True))
     return frozenset(terms)
+
+
+@lru_cache(maxsize=8_192)
+def field_words(text: str) -> frozenset[str]:
+    """The terms of one field's own words, without the entities they name."""
+    return frozenset(t.term for t in tokens(text) if t.term)
 
 
 @lru_cache(maxsize=8_192)

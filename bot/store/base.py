@@ -24,6 +24,7 @@ from typing import Protocol
 
 from bot.domain.claims import (
     Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -123,6 +124,13 @@ class RelationRow:
     at: datetime
 
 
+def alias_time(alias: Alias) -> datetime:
+    """When an alias was added: the desk dates every change, so a store never makes one up."""
+    if alias.at is None:
+        raise ValueError(f"alias {alias.name!r} has no time")
+    return alias.at
+
+
 @dataclass(frozen=True, slots=True)
 class SeededClaim:
     """What seeding needs to know of a claim that came from a seed file."""
@@ -204,6 +212,10 @@ class Reads(Protocol):
         """The text ranking needs for these claims (of this guild only), highest id first."""
         ...
 
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        """The guild's other names of places, bodies and people, in the order they were added."""
+        ...
+
     # Speakers
     async def speaker_id_by_name(self, guild_id: int, norm: str) -> int | None:
         """The speaker one of whose names normalises to `norm` (bot.domain.names.normalise_name)."""
@@ -263,6 +275,11 @@ class Tx(Reads, Protocol):
         ...
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...
+
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+        """Those of `aliases` whose name was new in the guild (a name stands for one entity, and is
+        never removed); the claims written with a new name are re-indexed with it."""
+        ...
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         """How many were new; a relation already recorded is left as it is."""

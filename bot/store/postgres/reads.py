@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain.claims import (
+    Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -243,6 +245,18 @@ class PgReads:
         if not bindable(guild_id) or not wanted:
             return []
         return await search.indexed(self._db, guild_id, wanted)
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        if not bindable(guild_id):
+            return []
+        found = await self._db.fetch(
+            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = $1 ORDER BY id",
+            guild_id,
+        )
+        return [
+            Alias(r["entity"], r["name"], r["note"], Actor(r["actor_id"], r["actor_name"]), r["added_at"])
+            for r in found
+        ]
 
     # ----------------------------------------------------------------------------- speakers
 

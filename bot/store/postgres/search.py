@@ -32,7 +32,8 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 
 from bot.domain.claims import IndexedClaim
-from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index_terms
+from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index_terms, name_terms
+from bot.domain.text import aliases as text_aliases
 from bot.store.base import Filters
 from bot.store.postgres import rows
 from bot.store.postgres.pool import Queries
@@ -223,8 +224,41 @@ async def notes_of(conn: asyncpg.Connection, claim_ids: Iterable[int]) -> dict[i
 
 
 async def aliases_of(conn: Queries, guild_ids: Iterable[int]) -> dict[int, Aliases]:
-    """Every guild's aliases as the analyser takes them (for now: none; see bot/domain/text.py)."""
-    return {guild_id: NO_ALIASES for guild_id in guild_ids}
+    """Every guild's aliases as the analyser takes them. A statement of its own, like names_of."""
+    wanted = sorted(set(guild_ids))
+    names: dict[int, list[tuple[str, str]]] = {guild_id: [] for guild_id in wanted}
+    found = await conn.fetch(
+        "SELECT guild_id, entity, name FROM aliases WHERE guild_id = ANY($1::bigint[]) ORDER BY id", wanted
+    )
+    for row in found:
+        names[row["guild_id"]].append((row["entity"], row["name"]))
+    return {guild_id: text_aliases(tuple(pairs)) for guild_id, pairs in names.items()}
+
+
+def written_with(guild_id: int, names: Iterable[str]) -> str | None:
+    """A tsquery for the guild's claims that have every word of one of these names (a superset of the
+    claims a new alias changes the terms of); None when no name has a usable word."""
+    found = [name_terms(name) for name in names]
+    alternatives = [
+        "(" + " & ".join(_quoted(t) for t in terms) + ")"
+        for terms in found
+        if terms and all(map(_can_be_lexeme, terms))
+    ]
+    if not alternatives:
+        return None
+    return f"{_quoted(guild_lexeme(guild_id))} & ({' | '.join(alternatives)})"
+
+
+async def reindex_written_with(conn: asyncpg.Connection, guild_id: int, names: Iterable[str]) -> None:
+    """After new aliases: the claims written with them. FOR UPDATE waits for a claim changed meanwhile
+    and reads it (and its terms) as committed, so an edit that just wrote a name is re-indexed too."""
+    query = written_with(guild_id, names)
+    if query is None:
+        return
+    claims = await conn.fetch(
+        f"{_INDEXED_COLUMNS} WHERE guild_id = $1 AND terms @@ $2::tsquery ORDER BY id FOR UPDATE", guild_id, query
+    )
+    await write_terms(conn, claims)
 
 
 async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.domain.claims import Change, Story
+from bot.domain.claims import Alias, Change, Story
 from bot.domain.names import normalise_name
 from bot.domain.text import ClaimText
 from bot.store.base import (
@@ -27,6 +27,7 @@ from bot.store.base import (
     HistoryRow,
     RelationRow,
     SpeakerNames,
+    alias_time,
 )
 from bot.store.postgres import search
 from bot.store.postgres.reads import PgReads, bindable
@@ -310,6 +311,39 @@ class PgTx(PgReads):
             [r.note for r in rows],
             [r.at for r in rows],
         )
+
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+        _require_bindable(guild_id)
+        wanted = [(alias, normalise_name(alias.name)) for alias in aliases]
+        wanted = [(alias, norm) for alias, norm in wanted if norm]
+        if not wanted:
+            return []
+        # The guild's row, as reserve_numbers holds it while claims are added: a claim inserted meanwhile
+        # either sees these names or is re-indexed below, after its commit.
+        await self._conn.execute("SELECT 1 FROM guilds WHERE id = $1 FOR UPDATE", guild_id)
+        inserted = await self._conn.fetch(
+            "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
+            "SELECT $1, u.entity, u.name, u.norm, u.note, u.actor_id, u.actor_name, u.at "
+            "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]) "
+            "WITH ORDINALITY AS u(entity, name, norm, note, actor_id, actor_name, at, ord) ORDER BY u.ord "
+            "ON CONFLICT (guild_id, norm) DO NOTHING RETURNING norm",
+            guild_id,
+            [a.entity for a, _n in wanted],
+            [a.name for a, _n in wanted],
+            [n for _a, n in wanted],
+            [a.note for a, _n in wanted],
+            [a.actor.id for a, _n in wanted],
+            [a.actor.name for a, _n in wanted],
+            [alias_time(a) for a, _n in wanted],
+        )
+        new = {row["norm"] for row in inserted}
+        added: list[Alias] = []
+        for alias, norm in wanted:  # the first of two entries with one name is the one inserted
+            if norm in new:
+                new.discard(norm)
+                added.append(alias)
+        await search.reindex_written_with(self._conn, guild_id, [n for a in added for n in (a.name, a.entity)])
+        return added
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:

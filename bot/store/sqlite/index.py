@@ -68,9 +68,38 @@ def row_text(claim: text.ClaimText, aliases: text.Aliases) -> str:
     return " ".join(text.index_terms(claim, aliases))
 
 
-def aliases_by_guild(conn: sqlite3.Connection | None, guild_ids: Iterable[int]) -> dict[int, text.Aliases]:
-    """Every guild's aliases as the analyser takes them (for now: none; see bot/domain/text.py)."""
-    return {guild_id: text.NO_ALIASES for guild_id in guild_ids}
+ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) ORDER BY id"
+
+
+def aliases_from(rows: Iterable[Sequence[Any]], guild_ids: Iterable[int]) -> dict[int, text.Aliases]:
+    """Each guild's aliases as the analyser takes them, from ALIAS_ROWS."""
+    names: dict[int, list[tuple[str, str]]] = {guild_id: [] for guild_id in guild_ids}
+    for guild_id, entity, name in rows:
+        names.setdefault(guild_id, []).append((entity, name))
+    return {guild_id: text.aliases(tuple(pairs)) for guild_id, pairs in names.items()}
+
+
+def aliases_by_guild(conn: sqlite3.Connection, guild_ids: Sequence[int]) -> dict[int, text.Aliases]:
+    """For the bulk loader's plain connection."""
+    found = conn.execute(ALIAS_ROWS.format(",".join("?" * len(guild_ids))), tuple(guild_ids)).fetchall()
+    return aliases_from(found, guild_ids)
+
+
+async def guild_aliases(db: aiosqlite.Connection, guild_ids: Sequence[int]) -> dict[int, text.Aliases]:
+    if not guild_ids:
+        return {}
+    found = await db.execute_fetchall(ALIAS_ROWS.format(",".join("?" * len(guild_ids))), tuple(guild_ids))
+    return aliases_from(found, guild_ids)
+
+
+def written_with(guild_id: int, names: Iterable[str]) -> str | None:
+    """A MATCH for the guild's claims that have every word of one of these names (a superset of the
+    claims a new alias changes the terms of); None when no name has a word."""
+    found = [text.name_terms(name) for name in names]
+    alternatives = ["(" + " AND ".join(_quote(t) for t in terms) + ")" for terms in found if terms]
+    if not alternatives:
+        return None
+    return in_guild(guild_id, "terms : (" + " OR ".join(alternatives) + ")")
 
 
 async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object], *, new: bool = False) -> int:
@@ -79,7 +108,7 @@ async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object]
     found = await db.execute_fetchall(
         f"SELECT c.id, c.guild_id, {CLAIM_TEXT_COLUMNS} FROM claims c WHERE {where}", tuple(params)
     )
-    aliases = aliases_by_guild(None, {r[1] for r in found})
+    aliases = await guild_aliases(db, sorted({r[1] for r in found}))
     rows = [(r[0], f"g{r[1]}", row_text(claim_text(r), aliases[r[1]])) for r in found]
     if rows:
         if not new:

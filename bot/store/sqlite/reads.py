@@ -7,11 +7,14 @@ import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import datetime
 from enum import Enum
 
 import aiosqlite
 
 from bot.domain.claims import (
+    Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -276,6 +279,15 @@ class SqliteReads:
             (guild_id, *claim_ids),
         )
         return [IndexedClaim(r["id"], rows.summary(r), index.claim_text(tuple(r))) for r in found]
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        if not _bindable(guild_id):
+            return []
+        found = await self._all(
+            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = ? ORDER BY id",
+            (guild_id,),
+        )
+        return [Alias(r[0], r[1], r[2], Actor(r[3], r[4]), datetime.fromisoformat(r[5])) for r in found]
 
     # ----------------------------------------------------------------------------- speakers
 
