@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint sandbox sync bench clean
+.PHONY: run test test-fast lint sandbox sync bench bench-matching clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ sync: $(STAMP)
 # Options through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--quick` (~25 s) or BENCH_ARGS=--no-postgres.
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Finding claims: Check claims and /search on the labelled set (bench/matching/), latency at 100,000 claims.
+bench-matching: $(STAMP)
+	$(PY) -m bench.matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.claims import NewClaim, RelationKind, Story
+from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, check_short, check_statement
 from bot.domain.states import Attribution, Verdict
+from bot.domain.text import entity_term, name_terms
 from bot.domain.when import parse_when
 
 if TYPE_CHECKING:
@@ -52,6 +54,26 @@ class SpeakerModel(_Strict):
     name: str = Field(min_length=1, max_length=200)
     variants: list[str] = []
     short: str = Field(default="", max_length=30)  # when the last name is not how lists should say it
+
+
+class EntityModel(_Strict):
+    name: str = Field(min_length=1, max_length=100)
+    aliases: list[str] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not entity_term(value):
+            raise ValueError("must have a word in it")
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if not 0 < len(name) <= 100 or not name_terms(name):
+                raise ValueError(f"{name!r}: every alias needs a word in it, at most 100 characters")
+        return value
 
 
 class ClaimModel(_Strict):
@@ -99,6 +121,7 @@ class RelationModel(_Strict):
 class StoryFileModel(_Strict):
     story: StoryModel
     speakers: list[SpeakerModel] = []
+    entities: list[EntityModel] = []
     claims: list[ClaimModel] = Field(min_length=1)
     relations: list[RelationModel] = []
 
@@ -120,6 +143,12 @@ class StoryFileModel(_Strict):
                 if key not in keys:
                     label = "from" if side == "source" else "to"
                     raise ValueError(f"relation {index + 1}, field {label}: no claim has key {key!r}")
+        names: dict[str, str] = {}
+        for index, entity in enumerate(self.entities):
+            for name in (entity.name, *entity.aliases):
+                taken = names.setdefault(normalise_name(name), entity.name)
+                if taken != entity.name:
+                    raise ValueError(f"entity {index + 1} ({entity.name}), field aliases: {name!r} is {taken}'s")
         return self
 
 
@@ -151,6 +180,7 @@ class SeedStory:
     claims: tuple[SeedClaim, ...]
     relations: tuple[SeedRelation, ...]
     path: Path
+    aliases: tuple[tuple[str, str], ...] = ()  # (entity, another name of it)
 
 
 def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
@@ -220,7 +250,8 @@ def load_story(path: Path) -> SeedStory:
         for c in model.claims
     )
     relations = tuple(SeedRelation(r.source, r.kind, r.target, r.note) for r in model.relations)
-    return SeedStory(story=story, claims=claims, relations=relations, path=path)
+    aliases = tuple((e.name, name) for e in model.entities for name in e.aliases)
+    return SeedStory(story=story, claims=claims, relations=relations, path=path, aliases=aliases)
 
 
 def load_stories(directory: Path = STORIES_DIR) -> list[SeedStory]:

@@ -31,7 +31,7 @@ from bot.domain.rules import (
 )
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
-from bot.render.messages import settings_summary, verdict_announcement
+from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -421,6 +421,38 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         await interaction.followup.send(
             saved_note(f"#{updated.number} now lists {count} evidence {links}."), ephemeral=True
         )
+
+    @app_commands.command(
+        name="alias", description="Add another name for a place, body or person (DPRK for North Korea)"
+    )
+    @app_commands.describe(
+        entity="What it is another name of, as the claims name it: North Korea",
+        name="The other name members write: DPRK",
+        note="Why (kept with the name, shown by /mod aliases)",
+    )
+    async def alias(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        entity: app_commands.Range[str, 1, 100],
+        name: app_commands.Range[str, 1, 100],
+        note: app_commands.Range[str, 1, 1000],
+    ) -> None:
+        assert interaction.guild_id is not None
+        checked_note = check_note(note)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        added = await self.desk.add_alias(
+            interaction.guild_id, entity, name, note=checked_note, actor=actor_of(interaction)
+        )
+        await interaction.followup.send(saved_note(alias_added(added)), ephemeral=True)
+
+    @app_commands.command(name="aliases", description="The other names this server knows, and who added them")
+    @app_commands.describe(entity="Show one entity's names with who added each, when and why")
+    async def aliases(
+        self, interaction: discord.Interaction[ClaimBot], entity: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        known = await self.desk.aliases(interaction.guild_id)
+        await interaction.response.send_message(aliases_summary(known, entity), ephemeral=True)
 
     @app_commands.command(name="config", description="Set the moderator role and announce channel (Manage Server)")
     @app_commands.describe(

@@ -13,8 +13,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.desk.errors import ClaimNotFound, DuplicateRelation, NothingToChange, VerdictConflict
-from bot.domain.claims import SEED_ACTOR, Actor, Change, Claim, ClaimSummary, NewClaim, Relation, RelationKind
-from bot.domain.rules import RuleBroken
+from bot.domain import text
+from bot.domain.claims import (
+    SEED_ACTOR,
+    Actor,
+    Alias,
+    Change,
+    Claim,
+    ClaimSummary,
+    NewClaim,
+    Relation,
+    RelationKind,
+)
+from bot.domain.rules import RuleBroken, check_short
 from bot.domain.states import Attribution, Verdict
 from bot.store.base import (
     ClaimFields,
@@ -338,3 +349,31 @@ async def add_evidence(tx: Tx, guild_id: int, number: int, url: str, *, note: st
     await tx.add_evidence([EvidenceRow(claim.id, url, note, at)])
     await tx.record([history_row(claim, "evidence", None, url, note=note, actor=actor, at=at, source_url=url)])
     return await reread(tx, claim)
+
+
+async def add_alias(tx: Tx, guild_id: int, entity: str, name: str, *, note: str, actor: Actor, at: datetime) -> Alias:
+    """Another name for a place, body or person. The entity may be named by one of its names already
+    ("DPRK"): the name goes to the entity itself. A name stands for one entity and is never removed."""
+    entity = check_short("entity", entity, required=True)
+    name = check_short("name", name, required=True)
+    for label, value in (("entity", entity), ("name", name)):
+        if not text.name_terms(value):
+            raise RuleBroken(f"The {label} needs a word in it (words like “the” or “us” alone do not count).")
+    known = await tx.aliases(guild_id)
+    pairs = tuple((a.entity, a.name) for a in known)
+    aliases = text.aliases(pairs)
+    entities = {text.entity_term(e): e for e, _n in (*text.THESAURUS, *pairs)}
+    owner = aliases.by_words.get(text.name_terms(entity))
+    if owner is not None and owner in entities:
+        entity = entities[owner]
+    term = text.entity_term(entity)
+    taken = aliases.by_words.get(text.name_terms(name))
+    if text.entity_term(name) == term or taken == term:
+        raise NothingToChange(f"“{name}” already stands for {entity}.")
+    if taken is not None or text.entity_term(name) in entities:
+        other = entities.get(taken or text.entity_term(name), name)
+        raise RuleBroken(f"“{name}” already stands for {other}: a name can stand for one thing only.")
+    added = await tx.add_aliases(guild_id, [Alias(entity, name, note, actor, at)])
+    if not added:  # another spelling of it was added meanwhile
+        raise NothingToChange(f"“{name}” is already a name in this server.")
+    return added[0]

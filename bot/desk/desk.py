@@ -20,6 +20,7 @@ from bot.desk.errors import ClaimNotFound
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.domain.claims import (
     Actor,
+    Alias,
     Board,
     Change,
     Claim,
@@ -288,6 +289,17 @@ class Desk:
     async def add_evidence(self, guild_id: int, number: int, url: str, *, note: str, actor: Actor) -> Claim:
         async with self.store.transaction() as tx:
             return await changes.add_evidence(tx, guild_id, number, url, note=note, actor=actor, at=now())
+
+    async def add_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> Alias:
+        """Another name for a place, body or person; the claims written with it are found by it."""
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            return await changes.add_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        """Every other name the server knows, oldest first, with who added it, when and why."""
+        await self.ensure_guild(guild_id)
+        return await self.store.aliases(guild_id)
 
     # ----------------------------------------------------------------------------- seeds
 

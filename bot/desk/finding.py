@@ -1,55 +1,77 @@
 """Finding the claim a member means: autocomplete, a typed claim value, /search and "Check claims".
 
-The store's index narrows a guild's claims to candidates (every typed word as a prefix, or any of a
-message's content words); which of them are shown, in which order, and whether a message is about a
-claim at all is decided here, in Python, identically for every backend.
+Everything runs through the one analyser (bot.domain.text) with the guild's aliases: the store's index
+narrows a guild's claims to candidates (every typed word as a prefix; or, for a message, the claims
+holding its rarer words), and which of them are shown, in which order, and whether a message is about
+a claim at all is decided here and in bot.domain.matching, identically for every backend.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from bot.desk.errors import SpeakerNotFound
 from bot.domain import matching, text
 from bot.domain.claims import ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
 from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, parse_claim_number
+from bot.domain.text import Aliases, Group
 from bot.store.base import ID_MAX, Filters, Reads
 
 SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 SUGGESTIONS = 25  # Discord shows at most 25 choices
-MATCH_POOL = 20
-MATCH_SHARE = 0.25  # of a message's content words a claim must share (at least two) to be about it
-MATCH_NEAR_BEST = 0.5  # and its score must be at least this share of the best match's
+SEARCH_FILL = 5  # a search whose every word is in fewer claims than this also lists claims with some of them
 # Matches are ranked while there are at most this many; past it the newest are listed instead. Ranking
 # reads each candidate's text, and a common word in a large guild would otherwise read thousands.
 RANK_LIMIT = 100
+# How far the store counts a word's claims for its idf: past it a word is simply common.
+COUNT_CAP = 200
+# "Check claims": a claim is what a message is about when it holds at least this share of the weight of
+# the message's words (rare words weigh more), at least two of them (one, for a one-word message), one
+# of them in what was said or who said it (not only in the desk's notes), and scores at least
+# MATCH_NEAR_BEST of the best match. Otherwise the answer is "no tracked claim".
+MATCH_COVERAGE = 0.4
+MATCH_NEAR_BEST = 0.5
 NO_FILTERS = Filters()
 
 
+async def _aliases(reads: Reads, guild_id: int) -> Aliases:
+    """The guild's other names for things, as the analyser applies them (built once per set of names)."""
+    return text.aliases(tuple((a.entity, a.name) for a in await reads.aliases(guild_id)))
+
+
 def _candidate(claim: IndexedClaim) -> matching.Candidate:
-    return matching.Candidate(claim.summary.number, claim.summary.statement, claim.speaker_names, claim.role)
+    return matching.Candidate(claim.summary.number, claim.text)
 
 
-async def _candidates(
+async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group]) -> list[float]:
+    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+    return matching.weights(groups, claims, counts)
+
+
+async def _ranked(
     reads: Reads,
     guild_id: int,
     ids: list[int],
-    query: list[str],
+    groups: Sequence[Group],
     *,
     newest: int,
-) -> tuple[list[IndexedClaim], bool]:
+    aliases: Aliases,
+    weights: Sequence[float] | None = None,
+) -> list[IndexedClaim]:
     """The claims behind `ids` (newest first), ranked best first when there are at most RANK_LIMIT,
-    else the `newest` newest; the second value says which. Text is read only for claims that are used."""
+    else the `newest` newest. Text is read only for claims that are used."""
     ranked = len(ids) <= RANK_LIMIT
     if not ranked:
         ids = ids[:newest]
     if not ids:
-        return [], ranked
+        return []
     found = await reads.indexed(guild_id, ids)
     if not ranked:
-        return found, False
+        return found
     by_number = {claim.summary.number: claim for claim in found}
-    order = matching.rank(query, [_candidate(claim) for claim in found])
-    return [by_number[candidate.number] for candidate in order], True
+    order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True, aliases=aliases)
+    return [by_number[m.number] for m in order]
 
 
 async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[ClaimSummary]:
@@ -62,13 +84,15 @@ async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = S
         summary = await reads.claim_summary(guild_id, number)
         if summary is not None:
             found.append(summary)
-    words = text.query_terms(typed)
-    if not words:
+    aliases = await _aliases(reads, guild_id)
+    groups = text.prefix_groups(typed, aliases)
+    if not groups:
         if not found:
             found.extend(await reads.recent_claims(guild_id, limit))
         return found[:limit]
-    ids = await reads.claims_with_prefixes(guild_id, words, NO_FILTERS, RANK_LIMIT + 1)
-    candidates, _ranked = await _candidates(reads, guild_id, ids, words, newest=limit)
+    ids = await reads.claims_with_prefixes(guild_id, groups, NO_FILTERS, RANK_LIMIT + 1)
+    # Every keystroke: no idf (one statement less), where the words are found decides.
+    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit, aliases=aliases)
     seen = {s.number for s in found}
     found.extend(c.summary for c in candidates if c.summary.number not in seen)
     return found[:limit]
@@ -90,52 +114,75 @@ async def resolve_claim(reads: Reads, guild_id: int, typed: str) -> ClaimSummary
 async def search(
     reads: Reads, guild_id: int, query: str, filters: Filters, *, offset: int = 0, limit: int = 5
 ) -> Page[SearchHit]:
-    """Every word as a prefix ("korea" finds "Korean"); failing that, any of the words."""
-    words = text.query_terms(query)
-    if not words:
+    """Claims with every word as a prefix ("korea" finds "Korean", "deny" finds "denied"), ranked by the
+    words' idf and where each claim has them; while those are fewer than a page, claims with any of the
+    words follow them."""
+    if not text.query_terms(query):
         raise RuleBroken("Type at least one word to search for.")
     offset = max(0, min(offset, SEARCH_CAP))
     limit = max(1, min(limit, 25))
-    any_words = text.content_terms(query)
-    for ids in (
-        await reads.claims_with_prefixes(guild_id, words, filters, SEARCH_CAP),
-        await reads.claims_with_terms(guild_id, any_words, filters, SEARCH_CAP) if any_words else [],
-    ):
-        if ids:
-            break
-    else:
+    aliases = await _aliases(reads, guild_id)
+    groups = text.prefix_groups(query, aliases)
+    any_terms = [term for group in text.content_groups(query, aliases) for term in group]
+    every = await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP) if groups else []
+    some: list[int] = []
+    if len(every) < SEARCH_FILL and any_terms:
+        seen = set(every)
+        some = [i for i in await reads.claims_with_terms(guild_id, any_terms, filters, SEARCH_CAP) if i not in seen]
+        some = some[: SEARCH_CAP - len(every)]
+    if not every and not some:
         return Page((), 0, offset, limit)
-    candidates, _ranked = await _candidates(reads, guild_id, ids, words, newest=offset + limit)
+    weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
+    candidates = [
+        *await _ranked(reads, guild_id, every, groups, newest=offset + limit, aliases=aliases, weights=weights),
+        *await _ranked(reads, guild_id, some, groups, newest=offset + limit, aliases=aliases, weights=weights),
+    ]
     page = candidates[offset : offset + limit]
-    hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, words)) for c in page)
-    return Page(hits, len(ids), offset, limit)
+    hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
+    return Page(hits, len(every) + len(some), offset, limit)
+
+
+async def _message_candidates(reads: Reads, guild_id: int, groups: Sequence[Group], counts: Sequence[int]) -> list[int]:
+    """The claims a message may be about: every claim holding one of its rarer words, as many of them
+    as together have at most RANK_LIMIT claims (a claim sharing only common words with a message is
+    not what it is about). When every word is common: claims with the two rarest, then the rarest."""
+    order = sorted((i for i in range(len(groups)) if counts[i]), key=lambda i: (counts[i], i))
+    if not order:
+        return []
+    chosen: list[int] = []
+    total = 0
+    for i in order:
+        if total + counts[i] > RANK_LIMIT:
+            break
+        chosen.append(i)
+        total += counts[i]
+    if chosen:
+        terms = [term for i in chosen for term in groups[i]]
+        return await reads.claims_with_terms(guild_id, terms, NO_FILTERS, RANK_LIMIT + 1)
+    rarest = [groups[i] for i in order[:2]]
+    ids = await reads.claims_with_prefixes(guild_id, rarest, NO_FILTERS, RANK_LIMIT) if len(rarest) > 1 else []
+    return ids or await reads.claims_with_terms(guild_id, list(rarest[0]), NO_FILTERS, RANK_LIMIT)
 
 
 async def match_text(reads: Reads, guild_id: int, message: str, limit: int = 5) -> list[ClaimSummary]:
-    """Claims a message is likely about: any shared content word finds candidates; enough shared
-    words, and a score near the best one, confirm them."""
-    wanted = text.content_terms(message)
-    if not wanted:
+    """Claims a message is about, best first; none when it is about something else."""
+    aliases = await _aliases(reads, guild_id)
+    groups = text.content_groups(message, aliases)
+    if not groups:
         return []
-    ids = await reads.claims_with_terms(guild_id, wanted, NO_FILTERS, RANK_LIMIT + 1)
-    typed = sorted(wanted)
-    candidates, ranked = await _candidates(reads, guild_id, ids, typed, newest=MATCH_POOL)
-    if not ranked:  # the newest few of many: rank them all the same
-        order = {c.number: i for i, c in enumerate(matching.rank(typed, [_candidate(c) for c in candidates]))}
-        candidates = sorted(candidates, key=lambda c: order[c.summary.number])
-    wanted_set = set(wanted)
-    needed = min(len(wanted_set), max(2, round(len(wanted_set) * MATCH_SHARE)))
-    matches: list[ClaimSummary] = []
-    best = None
-    for claim in candidates[:MATCH_POOL]:
-        shared = wanted_set & set(text.content_terms(f"{claim.summary.statement} {claim.speaker_names}"))
-        if len(shared) < needed:
-            continue
-        points = matching.score(typed, _candidate(claim))
-        best = best if best is not None else points
-        if points >= best * MATCH_NEAR_BEST:
-            matches.append(claim.summary)
-    return matches[:limit]
+    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+    ids = await _message_candidates(reads, guild_id, groups, counts)
+    if not ids:
+        return []
+    found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
+    weights = matching.weights(groups, claims, counts)
+    ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights, aliases=aliases)
+    needed = min(2, len(groups))
+    about = [m for m in ranked if m.coverage >= MATCH_COVERAGE and m.matched >= needed and m.in_core]
+    if not about:
+        return []
+    best = about[0].score
+    return [found[m.number].summary for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
 
 
 async def suggest_speakers(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[Speaker]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.desk.changes import ClaimEdit, add_claims, apply_edit, history_row
-from bot.domain.claims import SEED_ACTOR, Claim
+from bot.domain.claims import SEED_ACTOR, Alias, Claim
 from bot.seedfile import SeedClaim, SeedStory
 from bot.store.base import ClaimFields, HistoryRow, RelationRow, SeededClaim, SpeakerNames, Tx
 
@@ -37,6 +37,10 @@ NOTHING = SeedReport(0, 0, 0, 0)
 async def seed_guild(tx: Tx, guild_id: int, seed: SeedStory, at: datetime) -> SeedReport:
     """Bring one story in one guild in line with its seed file."""
     await tx.upsert_story(guild_id, seed.story)
+    # Before the claims, so they are indexed with them; in a guild seeded before, claims already there
+    # that are written with a new name are re-indexed by the store.
+    note = f"From the seed story {seed.story.slug}."
+    await tx.add_aliases(guild_id, [Alias(entity, name, note, SEED_ACTOR, at) for entity, name in seed.aliases])
     known = await tx.seeded_claims(guild_id, seed.story.slug)
     missing = [item for item in seed.claims if item.key not in known]
     added = await add_claims(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.domain.states import Attribution, Verdict
+from bot.domain.text import ClaimText
 
 T = TypeVar("T")
 
@@ -49,6 +50,18 @@ class Actor:
 
 
 SEED_ACTOR = Actor(0, "claimbot seed")
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """Another name of a place, body or person ("DPRK" for "North Korea"): search and "Check claims"
+    find what is written under either name. Who added it, when and why, is its history."""
+
+    entity: str
+    name: str
+    note: str = ""
+    actor: Actor = SEED_ACTOR
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +118,7 @@ class IndexedClaim:
 
     id: int
     summary: ClaimSummary
-    role: str
-    speaker_names: str  # every name the speaker is known by, space-separated
+    text: ClaimText  # every field it is found by: statement, the speaker's every name, role, venue, ...
 
 
 class RelationKind(StrEnum):

@@ -1,79 +1,196 @@
-"""How well a claim matches the words someone typed, and which of its words to highlight.
+"""How well a claim matches what someone typed, and which of its words to highlight.
 
 The store narrows the claims to a few hundred candidates with its index; ranking and highlighting
-those few is plain Python, the same for any backend. Ranking in SQLite's bm25 instead would make it
-read every claim of a large guild to weigh the guild's own filter term, which is what we avoid.
+those few is plain Python over the analyser's terms (bot.domain.text), the same for any backend.
+
+A claim's score is the sum, over the typed words (groups: a word, or a name with the entity it
+stands for), of the word's weight in the guild (an idf: rare words say more than common ones) times
+where the claim has it (FIELD_WEIGHTS: the statement and the speaker fully, the desk's own notes a
+little); naming the speaker adds up to half a word, so it prefers their claims (the one named first
+most). Its coverage is the share of the typed words' weight it holds: what "Check claims" uses to
+decide whether a message is about a claim at all.
 """
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.claims import MATCH_END, MATCH_START
-from bot.domain.text import WORD, fold, words
+from bot.domain.text import NO_ALIASES, Aliases, ClaimText, Group, field_surfaces, field_terms, field_words, tokens
 
 SNIPPET_WORDS = 32
 
-# Where a word is found says how much it tells: the speaker's name most, the role least.
-SPEAKER_WEIGHT = 2.0
-STATEMENT_WEIGHT = 1.0
-ROLE_WEIGHT = 0.5
-WHOLE_WORD_BONUS = 0.5  # "troops" typed in full beats "troo" as a prefix of "troopship"
-
-
-def _column_score(query: Sequence[str], text: str) -> tuple[float, set[str]]:
-    score = 0.0
-    hit: set[str] = set()
-    for word in words(text):
-        for term in query:
-            if word.startswith(term):
-                score += 1.0 + (WHOLE_WORD_BONUS if word == term else 0.0)
-                hit.add(term)
-    return score, hit
+# Where a word is found says how much it tells. The rationale and evidence notes are the desk's words
+# about a claim: they find it ("denies", "treaty"), but less than what was said.
+FIELD_WEIGHTS = {
+    "speaker": 1.0,
+    "statement": 1.0,
+    "role": 0.6,
+    "venue": 0.6,
+    "when": 0.6,
+    "rationale": 0.45,
+    "notes": 0.3,
+}
+SPEAKER_BONUS = 0.5  # naming the speaker adds this share of the mean typed word's weight
+ALIAS_MATCH = 0.9  # "soldiers" for "troops", "Pyongyang" for "DPRK": a match, a little weaker than the word
+PREFIX_MATCH = 0.8  # "troo" begins "troops": a match, weaker than the whole word
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     number: int
-    statement: str
-    speaker: str  # every name variant, space-separated
-    role: str
+    text: ClaimText
 
 
-def score(query: Sequence[str], candidate: Candidate) -> float:
-    """More of the typed words, more often, in the weightier places; every word found counts double."""
-    total = 0.0
-    found: set[str] = set()
-    for weight, text in (
-        (STATEMENT_WEIGHT, candidate.statement),
-        (SPEAKER_WEIGHT, candidate.speaker),
-        (ROLE_WEIGHT, candidate.role),
-    ):
-        column, hit = _column_score(query, text)
-        total += weight * column
-        found |= hit
-    return total + 2.0 * len(found)
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How a candidate matched: its score, its coverage of the typed words' weight, the words it has."""
+
+    number: int
+    score: float
+    coverage: float
+    matched: int  # typed groups found anywhere in the claim
+    in_statement: int  # of them, found in its statement
+    in_core: int  # of them, found in its statement or its speaker's names (not only in the desk's notes)
 
 
-def rank(query: Sequence[str], candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Best first; ties go to the older claim, whose number a reader is likelier to know."""
-    return sorted(candidates, key=lambda c: (-score(query, c), c.number))
+def idf(claims: int, count: int) -> float:
+    """A group's weight in a guild of `claims` claims, `count` of which have it. A word no claim has
+    weighs as much as the rarest word that some claim has (it says the message is about something else,
+    but no more than the rarest known word says it is about a claim)."""
+    count = max(1, min(count, claims))
+    return math.log(1.0 + (claims - count + 0.5) / (count + 0.5))
 
 
-def _words(statement: str, query: Sequence[str]) -> list[tuple[int, int, bool]]:
-    """Every word of the statement as (start, end, whether it matches a typed word)."""
-    if statement.isascii() and query:
-        # One regex pass instead of folding each word: most statements are plain ASCII.
-        wanted = re.compile("|".join(re.escape(t) for t in query), re.IGNORECASE)
-        return [(m.start(), m.end(), wanted.match(m.group()) is not None) for m in WORD.finditer(statement)]
-    return [(m.start(), m.end(), any(fold(m.group()).startswith(t) for t in query)) for m in WORD.finditer(statement)]
+def weights(groups: Sequence[Group], claims: int, counts: Sequence[int]) -> list[float]:
+    return [idf(claims, count) for count in counts] if claims else [1.0] * len(groups)
 
 
-def snippet(statement: str, query: Sequence[str], words: int = SNIPPET_WORDS) -> str:
-    """Up to `words` words around the first match, matches between MATCH_START and MATCH_END."""
-    spans = _words(statement, query)
+_Field = tuple[float, bool, frozenset[str], frozenset[str], frozenset[str]]
+
+
+def _fields(text: ClaimText, aliases: Aliases) -> list[_Field]:
+    """(weight, is the speaker, the words' terms, every term with the names' entities, surface forms)."""
+    found = []
+    for name, value in text.fields():
+        if value:
+            terms = field_terms(value, aliases)
+            found.append((FIELD_WEIGHTS[name], name == "speaker", field_words(value), terms, field_surfaces(value)))
+    return found
+
+
+def _strength(group: Group, field: _Field, prefix: bool) -> float:
+    _weight, _speaker, words, terms, surfaces = field
+    if any(term in words for term in group):
+        return 1.0
+    if any(term in terms for term in group):
+        return ALIAS_MATCH
+    if prefix and any(word.startswith(term) for term in group for word in (*terms, *surfaces)):
+        return PREFIX_MATCH
+    return 0.0
+
+
+def match(
+    groups: Sequence[Group],
+    group_weights: Sequence[float],
+    candidate: Candidate,
+    *,
+    prefix: bool = False,
+    aliases: Aliases = NO_ALIASES,
+) -> Match:
+    fields = _fields(candidate.text, aliases)
+    statement_terms = field_terms(candidate.text.statement, aliases)
+    score = covered = 0.0
+    matched = in_statement = in_core = 0
+    first_named: int | None = None
+    for position, (group, weight) in enumerate(zip(groups, group_weights, strict=True)):
+        best = held = 0.0
+        named = False
+        for field in fields:
+            field_weight, is_speaker = field[0], field[1]
+            strength = _strength(group, field, prefix)
+            if strength:
+                best = max(best, strength * field_weight)
+                # Another name for the same thing covers the word as fully as the word itself; it only
+                # ranks a little lower.
+                held = max(held, (1.0 if strength >= ALIAS_MATCH else strength) * field_weight)
+                named = named or is_speaker
+        if not best:
+            continue
+        matched += 1
+        said = any(term in statement_terms for term in group)
+        in_statement += said
+        in_core += said or named
+        covered += weight * held
+        score += weight * best
+        if named and first_named is None:
+            first_named = position
+    total = sum(group_weights)
+    if first_named is not None and groups:
+        # Naming the speaker says "their claims" however often the guild names them, so the bonus is a
+        # share of the mean word's weight, not of the name's own; the speaker named first is likelier
+        # the one who said it ("Pyongyang denied sending shells to Moscow" is Pyongyang's denial), so
+        # it falls to half over the length of what was typed.
+        score += SPEAKER_BONUS * (total / len(groups)) * (1.0 - first_named / (2 * len(groups)))
+    return Match(candidate.number, score, covered / total if total else 0.0, matched, in_statement, in_core)
+
+
+def rank(
+    groups: Sequence[Group],
+    candidates: Sequence[Candidate],
+    group_weights: Sequence[float] | None = None,
+    *,
+    prefix: bool = False,
+    aliases: Aliases = NO_ALIASES,
+) -> list[Match]:
+    """Best first; ties go to the claim whose statement holds more of the words, then to the older claim,
+    whose number a reader is likelier to know."""
+    group_weights = group_weights if group_weights is not None else [1.0] * len(groups)
+    found = [match(groups, group_weights, c, prefix=prefix, aliases=aliases) for c in candidates]
+    return sorted(found, key=lambda m: (-round(m.score, 9), -m.in_statement, m.number))
+
+
+# --------------------------------------------------------------------------------- highlighting
+
+
+def _marked(statement: str, groups: Sequence[Group], aliases: Aliases, prefix: bool) -> list[tuple[int, int, bool]]:
+    """Every word of the statement as (start, end, whether it matches a typed word or name)."""
+    wanted = {term for group in groups for term in group}
+    found = tokens(statement)
+    content = [t for t in found if t.term]
+    named = {i for start, end, term in aliases.spans(found, nested=True) if term in wanted for i in range(start, end)}
+    marked_at = {(content[i].start, content[i].end) for i in named}
+    spans: list[tuple[int, int, bool]] = []
+    for token in found:
+        hit = (token.start, token.end) in marked_at or (
+            bool(token.term)
+            and (
+                token.term in wanted
+                or (prefix and any(token.term.startswith(t) or token.surface.startswith(t) for t in wanted))
+            )
+        )
+        if spans and spans[-1][:2] == (token.start, token.end):  # a date is several terms of one span
+            spans[-1] = (token.start, token.end, spans[-1][2] or hit)
+        else:
+            spans.append((token.start, token.end, hit))
+    return spans
+
+
+def snippet(
+    statement: str,
+    groups: Sequence[Group],
+    words: int = SNIPPET_WORDS,
+    *,
+    prefix: bool = True,
+    aliases: Aliases = NO_ALIASES,
+) -> str:
+    """Up to `words` words around the first match, matches between MATCH_START and MATCH_END. A word is
+    a match when the analyser makes it a typed word's term ("denies" for "deny"), when it begins one
+    (as typed, `prefix`), or when it is part of a name the member used another name for ("North Korea"
+    for "DPRK")."""
+    spans = _marked(statement, groups, aliases, prefix)
     if not spans:
         return statement
     first = next((i for i, span in enumerate(spans) if span[2]), 0)

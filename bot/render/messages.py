@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.claims import Change, Claim, GuildSettings
+from bot.domain.claims import Alias, Change, Claim, GuildSettings
+from bot.domain.names import normalise_name
 from bot.domain.states import Verdict
 from bot.render import limits
 from bot.render.lines import NAME_MAX, change_value, claim_line, field_label, summary_of
@@ -51,3 +52,54 @@ def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = ()) -
     lines = ["**claimbot settings**", f"Moderator role: {role}", f"Announcements: {channel}"]
     lines += [f"⚠️ {fit(warning, 300, inline=True)}" for warning in warnings[:WARNINGS_SHOWN]]
     return "\n".join(lines)
+
+
+def alias_added(alias: Alias) -> str:
+    return (
+        f"“{fit(alias.name, NAME_MAX, inline=True)}” now finds what is said of "
+        f"{fit(alias.entity, NAME_MAX, inline=True)}, in claims already written with it too."
+    )
+
+
+def aliases_summary(aliases: Sequence[Alias], entity: str | None = None) -> str:
+    """The server's other names: one line per entity; with `entity`, each of its names with who added
+    it, when and why (the aliases are never changed or removed, so this is their whole history)."""
+    if entity is not None:
+        wanted = normalise_name(entity)
+        mine = [a for a in aliases if normalise_name(a.entity) == wanted or normalise_name(a.name) == wanted]
+        if not mine:
+            return f"No other names for {fit(entity, NAME_MAX, inline=True)} yet: add one with /mod alias."
+        owner = mine[0].entity
+        mine = [a for a in aliases if a.entity == owner]
+        lines = [f"**Other names of {fit(owner, NAME_MAX, inline=True)}**"]
+        for alias in mine:
+            when = f", {alias.at:%Y-%m-%d}" if alias.at else ""
+            who = fit(alias.actor.name, NAME_MAX, inline=True) or "someone"
+            why = f": {fit(alias.note, 200, inline=True)}" if alias.note else ""
+            lines.append(f"• {fit(alias.name, NAME_MAX, inline=True)} (added by {who}{when}){why}")
+        return _lines_within(lines, limits.CONTENT)
+    if not aliases:
+        return "This server has no other names for places, bodies or people yet: add one with /mod alias."
+    by_entity: dict[str, list[str]] = {}
+    for alias in aliases:
+        by_entity.setdefault(alias.entity, []).append(alias.name)
+    lines = ["**Other names** (/mod aliases entity: shows who added each, when and why)"]
+    lines += [
+        f"**{fit(name, NAME_MAX, inline=True)}**: {fit(', '.join(names), 400, inline=True)}"
+        for name, names in by_entity.items()
+    ]
+    return _lines_within(lines, limits.CONTENT)
+
+
+def _lines_within(lines: Sequence[str], limit: int) -> str:
+    """As many whole lines as fit, and how many did not."""
+    kept: list[str] = []
+    size = 0
+    for n, line in enumerate(lines):
+        more = f"… and {len(lines) - n} more"
+        if size + len(line) + 1 + len(more) > limit:
+            kept.append(more)
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)

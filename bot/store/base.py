@@ -24,6 +24,7 @@ from typing import Protocol
 
 from bot.domain.claims import (
     Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -83,9 +84,10 @@ class ClaimFields:
 
 
 # The claims columns `update_claim` may set (ClaimFields' names, which are the columns' names on every
-# backend), and those the search index is made from.
+# backend), and those the search index is made from (bot.domain.text.ClaimText's, with the evidence
+# notes, which add_evidence re-indexes).
 CLAIM_COLUMNS = tuple(f.name for f in fields(ClaimFields))
-INDEXED_COLUMNS = frozenset({"statement", "role", "speaker_id"})
+INDEXED_COLUMNS = frozenset({"statement", "role", "speaker_id", "venue", "said_when", "rationale"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,13 @@ class RelationRow:
     target_id: int
     note: str
     at: datetime
+
+
+def alias_time(alias: Alias) -> datetime:
+    """When an alias was added: the desk dates every change, so a store never makes one up."""
+    if alias.at is None:
+        raise ValueError(f"alias {alias.name!r} has no time")
+    return alias.at
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,21 +188,32 @@ class Reads(Protocol):
         """Most recently changed first."""
         ...
 
-    # The search index. Terms are what bot.domain.text makes of the statement, the speaker's every
-    # name and the role; the store indexes them and compares them as opaque strings, so both backends
-    # match exactly the same claims.
+    # The search index. Terms are what bot.domain.text makes of every field of a claim (statement, the
+    # speaker's every name, role, venue, date, rationale, evidence notes) and of the entities the guild's
+    # aliases find in them; the store indexes them and compares them as opaque strings, so both
+    # backends match exactly the same claims.
     async def claims_with_prefixes(
-        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+        self, guild_id: int, groups: Sequence[Sequence[str]], filters: Filters, limit: int
     ) -> list[int]:
-        """Ids of claims where every prefix begins some term, highest id first, at most `limit`."""
+        """Ids of claims where every group has a term beginning with one of its prefixes, highest id
+        first, at most `limit`."""
         ...
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
         """Ids of claims that have any of these terms exactly, highest id first, at most `limit`."""
         ...
 
+    async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
+        """How many claims the guild has, and for each group how many of them have one of its terms
+        exactly, counted up to `cap` (what an idf needs, at a bounded cost in a large guild)."""
+        ...
+
     async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
         """The text ranking needs for these claims (of this guild only), highest id first."""
+        ...
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        """The guild's other names of places, bodies and people, in the order they were added."""
         ...
 
     # Speakers
@@ -255,6 +275,11 @@ class Tx(Reads, Protocol):
         ...
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...
+
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+        """Those of `aliases` whose name was new in the guild (a name stands for one entity, and is
+        never removed); the claims written with a new name are re-indexed with it."""
+        ...
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         """How many were new; a relation already recorded is left as it is."""

@@ -158,6 +158,13 @@ HISTORY = Table(
     key=("id",),
     identity=True,
 )
+ALIASES = Table(
+    "aliases",
+    (("id", INT), ("guild_id", INT), ("entity", TEXT), ("name", TEXT), ("norm", TEXT), ("note", TEXT),
+     ("actor_id", INT), ("actor_name", TEXT), ("added_at", TIME)),
+    key=("id",),
+    identity=True,
+)  # fmt: skip
 # The board's counts: kept by triggers on both backends, so compared but never copied. A verdict whose
 # count fell to zero may keep its row on one side and have none on the other: zero rows are left out.
 VERDICT_COUNTS = Table(
@@ -169,7 +176,7 @@ VERDICT_COUNTS = Table(
 
 # In the order they are loaded (each one's foreign keys point at tables before it). Not copied: the
 # stores' own bookkeeping (schema_version, meta) and SQLite's FTS index; the target builds its own index.
-TABLES = (GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY)
+TABLES = (GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY, ALIASES)
 CHECKED = (*TABLES, VERDICT_COUNTS)
 
 Row = tuple[Any, ...]

@@ -386,3 +386,44 @@ async def test_a_reader_is_refused_before_the_claim_option_is_even_resolved(news
     await refused
     assert refused.ephemeral
     assert refused.text.startswith("Only moderators can do that")
+
+
+# /mod alias, /mod aliases
+
+
+async def test_a_moderators_alias_finds_what_is_said_under_the_other_name_and_is_listed_with_who_added_it(
+    newsroom: Newsroom, desk: Desk
+) -> None:
+    d = newsroom.driver
+    before = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "hermit kingdom"})
+    await before
+    assert "No claims" in description(before.original)
+    options = {"entity": "DPRK", "name": "Hermit Kingdom", "note": "What some columnists call it"}
+    added = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand="alias")
+    await added
+    assert added.ephemeral
+    assert (
+        added.text
+        == "✅ “Hermit Kingdom” now finds what is said of North Korea, in claims already written with it too."
+    )
+    after = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "hermit kingdom"})
+    await after
+    found = description(after.original)
+    assert "Showing 1–5 of 14 claims" in found  # every claim that names North Korea, by any of its names
+    assert "**North** **Korea**" in found
+    again = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand="alias")
+    await again
+    assert again.ephemeral
+    assert "already stands for North Korea" in again.text
+    listed = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"entity": "north korea"}, subcommand="aliases")
+    await listed
+    assert listed.ephemeral
+    assert "**Other names of North Korea**" in listed.text
+    who = newsroom.moderator.nick or newsroom.moderator.user.global_name or newsroom.moderator.user.username
+    assert f"Hermit Kingdom (added by {who}" in listed.text
+    assert "What some columnists call it" in listed.text
+    assert "• DPRK (added by claimbot seed" in listed.text
+    overview = await d.slash(newsroom.guild, newsroom.moderator, "mod", {}, subcommand="aliases")
+    await overview
+    assert overview.ephemeral
+    assert "**North Korea**: DPRK, NK" in overview.text

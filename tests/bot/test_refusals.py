@@ -41,6 +41,8 @@ def mod_calls(newsroom: Newsroom) -> list[tuple[str, dict[str, Any], str]]:
         ("edit", {"claim": "2", "note": "n"}, NOT_A_MODERATOR),
         ("link", {"claim": "2", "relation": "supports", "other": "5"}, NOT_A_MODERATOR),
         ("evidence", {"claim": "2", "url": "https://example.org/e", "note": "n"}, NOT_A_MODERATOR),
+        ("alias", {"entity": "North Korea", "name": "Hermit Kingdom", "note": "n"}, NOT_A_MODERATOR),
+        ("aliases", {}, NOT_A_MODERATOR),
         ("config", {"moderator_role": newsroom.checker_role}, NOT_A_MANAGER),
         ("config", {"announce_channel": newsroom.announce}, NOT_A_MANAGER),
     ]
@@ -62,6 +64,7 @@ async def everything(desk: Desk, newsroom: Newsroom) -> tuple[object, ...]:
         await claim_state(desk, guild_id, 5),
         await desk.board(guild_id),
         await desk.guild_settings(guild_id),
+        await desk.aliases(guild_id),
     )
 
 

@@ -11,7 +11,7 @@ import re
 
 from bot.commands.budget import BURST, RATE, AutocompleteBudget
 from bot.desk import Desk
-from bot.desk.finding import MATCH_POOL, SEARCH_CAP
+from bot.desk.finding import RANK_LIMIT, SEARCH_CAP
 from bot.domain import text
 from bot.domain.claims import Actor, NewClaim
 from bot.store.sqlite import index
@@ -128,8 +128,11 @@ def test_typed_text_becomes_a_bounded_query() -> None:
     terms = text.query_terms(long_query)
     assert len(terms) <= text.MAX_TERMS
     assert all(len(t) <= text.MAX_TERM_LENGTH for t in terms)
+    groups = text.prefix_groups(long_query)
+    assert len(groups) <= text.MAX_TERMS
+    assert all(len(t) <= text.MAX_TERM_LENGTH for group in groups for t in group)
     content = text.content_terms(long_query)
     assert all(len(t) <= text.MAX_TERM_LENGTH for t in content)
-    any_word = index.any_term(1, content)
+    any_word = index.any_term(content)
     assert any_word.count(" OR ") < text.MAX_TERMS * 2
-    assert MATCH_POOL <= 25
+    assert RANK_LIMIT <= 100  # a message's candidates: the text of at most this many claims is read

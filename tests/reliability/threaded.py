@@ -65,7 +65,7 @@ class Snapshot:
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
             counts = tuple(
                 db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("claims", "history", "evidence", "relations", "speakers", "speaker_names")
+                for table in ("claims", "history", "evidence", "relations", "speakers", "speaker_names", "aliases")
             )
             claims = db.execute(
                 "SELECT group_concat(number || ':' || verdict || ':' || attribution || ':' || revision, ' ') "

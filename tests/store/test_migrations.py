@@ -24,6 +24,7 @@ TABLES = {
     "evidence",
     "relations",
     "history",
+    "aliases",
     "verdict_counts",
     "claim_fts",
     "schema_version",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import matching as matching_set
 from bot.desk import Desk
 from bot.domain.claims import Actor, NewClaim
 from bot.seedfile import load_stories
@@ -42,6 +43,13 @@ async def answers(desk: Desk) -> list[object]:
                 found.append((page.total, [(h.summary.number, h.snippet) for h in page.items]))
     for message in MESSAGES:
         found.append([s.number for s in await desk.match_text(GUILD, message)])
+    # The labelled set of bench/matching: every message's claims and every query's first page, in order.
+    labelled = matching_set.load()
+    for item in labelled.messages:
+        found.append([s.number for s in await desk.match_text(GUILD, item.text)])
+    for query in labelled.queries:
+        page = await desk.search(GUILD, query.text)
+        found.append((page.total, [(h.summary.number, h.snippet) for h in page.items]))
     found.append([s.name for s in await desk.suggest_speakers(GUILD, "w")])
     return found
 
@@ -52,6 +60,6 @@ async def test_sqlite_and_postgres_give_the_same_ranked_answers(tmp_path: Path, 
     store = PostgresStore.from_url(postgres_url, pool_min=1, pool_max=2, statement_timeout_ms=10_000)
     async with Desk(store, load_stories()) as desk:
         on_postgres = await answers(desk)
-    assert len(on_sqlite) > 60
+    assert len(on_sqlite) > 60 + 128
     for n, (a, b) in enumerate(zip(on_sqlite, on_postgres, strict=True)):
         assert a == b, f"answer {n} differs"

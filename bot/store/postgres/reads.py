@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain.claims import (
+    Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -219,11 +221,11 @@ class PgReads:
     # ----------------------------------------------------------------------------- the search index
 
     async def claims_with_prefixes(
-        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+        self, guild_id: int, groups: Sequence[Sequence[str]], filters: Filters, limit: int
     ) -> list[int]:
         if not bindable(guild_id, filters.speaker_id):
             return []
-        query = search.prefix_query(guild_id, prefixes)
+        query = search.prefix_query(guild_id, groups)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
@@ -232,11 +234,29 @@ class PgReads:
         query = search.any_term_query(guild_id, terms)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
 
+    async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
+        if not bindable(guild_id):
+            return 0, [0] * len(groups)
+        queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
+        return await search.document_counts(self._db, guild_id, queries, _bounded(cap))
+
     async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
         wanted = [claim_id for claim_id in claim_ids if bindable(claim_id)]
         if not bindable(guild_id) or not wanted:
             return []
         return await search.indexed(self._db, guild_id, wanted)
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        if not bindable(guild_id):
+            return []
+        found = await self._db.fetch(
+            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = $1 ORDER BY id",
+            guild_id,
+        )
+        return [
+            Alias(r["entity"], r["name"], r["note"], Actor(r["actor_id"], r["actor_name"]), r["added_at"])
+            for r in found
+        ]
 
     # ----------------------------------------------------------------------------- speakers
 

@@ -1,7 +1,8 @@
 """The search index: the `terms` tsvector of each claim, what goes into it and how it is queried.
 
-A claim's lexemes are bot.domain.text's terms (its statement, every name of its speaker, its role),
-built with array_to_tsvector: PostgreSQL's text parser never sees them, so this index matches exactly
+A claim's lexemes are bot.domain.text's terms (every field: its statement, every name of its speaker,
+its role, venue and date, the rationale and evidence notes, and the entities the guild's aliases find
+in them), built with array_to_tsvector: PostgreSQL's text parser never sees them, so this index matches exactly
 the claims SQLite's does. Two kinds of marked lexemes go with them, each starting with a character no
 term can hold, so no typed word or prefix can ever match one by accident:
 
@@ -16,8 +17,8 @@ Queries are tsquery text built here with every lexeme quoted and cast with `$n::
 lexeme can equal or begin with (empty, NUL, longer than PostgreSQL's lexeme limit, not encodable, or
 starting with a mark) matches nothing rather than reaching the server as an error.
 
-The terms are computed in Python whenever a claim's statement, role or speaker changes or its speaker
-gets another name. Writers lock the speaker's row first (inserting claims) or hold the claim's row
+The terms are computed in Python whenever a field of a claim changes, it gets evidence with a note, or
+its speaker gets another name. Writers lock the speaker's row first (inserting claims) or hold the claim's row
 (updating it), and read the names in a statement of their own after that, so under READ COMMITTED a
 name added concurrently is either seen or re-indexes the claim after us.
 """
@@ -31,7 +32,8 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 
 from bot.domain.claims import IndexedClaim
-from bot.domain.text import INDEX_VERSION, index_terms
+from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index_terms, name_terms
+from bot.domain.text import aliases as text_aliases
 from bot.store.base import Filters
 from bot.store.postgres import rows
 from bot.store.postgres.pool import Queries
@@ -58,16 +60,16 @@ def prefix_lexeme(prefix: str) -> str:
     return PREFIX_MARK + prefix
 
 
-def index_lexemes(guild_id: int, statement: str, speaker_names: Iterable[str], role: str) -> list[str]:
+def index_lexemes(guild_id: int, claim: ClaimText, aliases: Aliases = NO_ALIASES) -> list[str]:
     """Every lexeme of a claim: its terms, their short prefixes, its guild."""
-    terms = index_terms(statement, speaker_names, role)
+    terms = index_terms(claim, aliases)
     prefixes = {prefix_lexeme(term[:n]) for term in terms for n in range(1, min(len(term), SHORT_PREFIX) + 1)}
     return [guild_lexeme(guild_id), *terms, *sorted(prefixes)]
 
 
-def lexemes(guild_id: int, statement: str, speaker_names: Iterable[str], role: str) -> str:
+def lexemes(guild_id: int, claim: ClaimText, aliases: Aliases = NO_ALIASES) -> str:
     """A claim's lexemes as TERMS_FROM_JSON takes them."""
-    return json.dumps(index_lexemes(guild_id, statement, speaker_names, role))
+    return json.dumps(index_lexemes(guild_id, claim, aliases))
 
 
 # --------------------------------------------------------------------------------- queries
@@ -86,13 +88,15 @@ def _can_be_lexeme(term: str) -> bool:
         return False
 
 
-def prefix_query(guild_id: int, prefixes: Sequence[str]) -> str | None:
-    """Claims where every prefix begins some term; None (no claims) when one of them can begin none,
-    or when there is no prefix at all (an empty one adds nothing)."""
-    wanted = [prefix for prefix in dict.fromkeys(prefixes) if prefix != ""]
-    if not wanted or not all(map(_can_be_lexeme, wanted)):
+def prefix_query(guild_id: int, groups: Sequence[Sequence[str]]) -> str | None:
+    """Claims where every group has a term beginning with one of its prefixes; None (no claims) when a
+    group's prefixes can begin none, or when there is no group at all (an empty prefix adds nothing)."""
+    wanted = [tuple(dict.fromkeys(p for p in group if p != "")) for group in groups]
+    wanted = list(dict.fromkeys(g for g in wanted if g))
+    if not wanted or not all(_can_be_lexeme(p) for g in wanted for p in g):
         return None
-    return " & ".join([_quoted(guild_lexeme(guild_id)), *map(_prefix_operand, wanted)])
+    operands = ["(" + " | ".join(map(_prefix_operand, group)) + ")" for group in wanted]
+    return " & ".join([_quoted(guild_lexeme(guild_id)), *operands])
 
 
 def _prefix_operand(prefix: str) -> str:
@@ -129,12 +133,59 @@ async def claims_matching(db: Queries, guild_id: int, query: str | None, filters
     return [row["id"] for row in found]
 
 
+async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | None], cap: int) -> tuple[int, list[int]]:
+    """The guild's claims, and for each tsquery how many of them it matches (at most `cap`)."""
+    row = await db.fetchrow(
+        """
+        SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = $1) AS claims,
+               ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM claims c
+                                                   WHERE c.guild_id = $1 AND q.query IS NOT NULL
+                                                     AND c.terms @@ q.query::tsquery LIMIT $3) AS hit)
+                       FROM unnest($2::text[]) WITH ORDINALITY AS q(query, ord) ORDER BY q.ord) AS counts
+        """,
+        guild_id,
+        list(queries),
+        max(0, cap),
+    )
+    assert row is not None  # one row, always
+    return int(row["claims"]), [int(n) for n in row["counts"]]
+
+
+# Every field of a claim the index and the ranking read, in ClaimText's order (names and evidence notes
+# joined by SEPARATOR, ordered as SQLite's store orders them).
+SEPARATOR = "\x1f"
+CLAIM_TEXT_COLUMNS = """
+    c.statement, c.role, c.venue, c.said_when, c.rationale,
+    coalesce((SELECT string_agg(n.name, E'\\x1f' ORDER BY n.name) FROM speaker_names n
+               WHERE n.speaker_id = c.speaker_id), '') AS speaker_names,
+    coalesce((SELECT string_agg(e.note, E'\\x1f' ORDER BY e.id) FROM evidence e
+               WHERE e.claim_id = c.id AND e.note <> ''), '') AS evidence_notes
+"""
+
+
+def claim_text(
+    row: asyncpg.Record, names: Sequence[str] | None = None, notes: Sequence[str] | None = None
+) -> ClaimText:
+    """The fields of a claim row; names and notes from the row's own columns unless given."""
+    if names is None:
+        names = row["speaker_names"].split(SEPARATOR) if row["speaker_names"] else ()
+    if notes is None:
+        notes = row["evidence_notes"].split(SEPARATOR) if row["evidence_notes"] else ()
+    return ClaimText(
+        statement=row["statement"],
+        speaker_names=tuple(names),
+        role=row["role"],
+        venue=row["venue"],
+        said_when=row["said_when"],
+        rationale=row["rationale"],
+        notes=tuple(notes),
+    )
+
+
 async def indexed(db: Queries, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
     found = await db.fetch(
         f"""
-        SELECT c.id, {rows.SUMMARY_COLUMNS}, c.role,
-               coalesce((SELECT string_agg(n.name, ' ' ORDER BY n.name) FROM speaker_names n
-                          WHERE n.speaker_id = c.speaker_id), '') AS speaker_names
+        SELECT c.id, {rows.SUMMARY_COLUMNS}, {CLAIM_TEXT_COLUMNS}
           FROM {rows.SUMMARY_FROM}
          WHERE c.guild_id = $1 AND c.id = ANY($2::bigint[])
          ORDER BY c.id DESC
@@ -142,7 +193,7 @@ async def indexed(db: Queries, guild_id: int, claim_ids: Sequence[int]) -> list[
         guild_id,
         list(claim_ids),
     )
-    return [IndexedClaim(row["id"], rows.summary(row), row["role"], row["speaker_names"]) for row in found]
+    return [IndexedClaim(row["id"], rows.summary(row), claim_text(row)) for row in found]
 
 
 # --------------------------------------------------------------------------------- keeping it in step
@@ -160,12 +211,64 @@ async def names_of(conn: asyncpg.Connection, speaker_ids: Iterable[int]) -> dict
     return names
 
 
+async def notes_of(conn: asyncpg.Connection, claim_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The evidence notes of these claims, oldest first."""
+    notes: dict[int, list[str]] = {}
+    found = await conn.fetch(
+        "SELECT claim_id, note FROM evidence WHERE claim_id = ANY($1::bigint[]) AND note <> '' ORDER BY claim_id, id",
+        sorted(set(claim_ids)),
+    )
+    for row in found:
+        notes.setdefault(row["claim_id"], []).append(row["note"])
+    return notes
+
+
+async def aliases_of(conn: Queries, guild_ids: Iterable[int]) -> dict[int, Aliases]:
+    """Every guild's aliases as the analyser takes them. A statement of its own, like names_of."""
+    wanted = sorted(set(guild_ids))
+    names: dict[int, list[tuple[str, str]]] = {guild_id: [] for guild_id in wanted}
+    found = await conn.fetch(
+        "SELECT guild_id, entity, name FROM aliases WHERE guild_id = ANY($1::bigint[]) ORDER BY id", wanted
+    )
+    for row in found:
+        names[row["guild_id"]].append((row["entity"], row["name"]))
+    return {guild_id: text_aliases(tuple(pairs)) for guild_id, pairs in names.items()}
+
+
+def written_with(guild_id: int, names: Iterable[str]) -> str | None:
+    """A tsquery for the guild's claims that have every word of one of these names (a superset of the
+    claims a new alias changes the terms of); None when no name has a usable word."""
+    found = [name_terms(name) for name in names]
+    alternatives = [
+        "(" + " & ".join(_quoted(t) for t in terms) + ")"
+        for terms in found
+        if terms and all(map(_can_be_lexeme, terms))
+    ]
+    if not alternatives:
+        return None
+    return f"{_quoted(guild_lexeme(guild_id))} & ({' | '.join(alternatives)})"
+
+
+async def reindex_written_with(conn: asyncpg.Connection, guild_id: int, names: Iterable[str]) -> None:
+    """After new aliases: the claims written with them. FOR UPDATE waits for a claim changed meanwhile
+    and reads it (and its terms) as committed, so an edit that just wrote a name is re-indexed too."""
+    query = written_with(guild_id, names)
+    if query is None:
+        return
+    claims = await conn.fetch(
+        f"{_INDEXED_COLUMNS} WHERE guild_id = $1 AND terms @@ $2::tsquery ORDER BY id FOR UPDATE", guild_id, query
+    )
+    await write_terms(conn, claims)
+
+
 async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]) -> None:
-    """Recompute and store the terms of these claims (rows with id, guild_id, statement, role and
-    speaker_id, as this transaction holds them)."""
+    """Recompute and store the terms of these claims (rows with id, guild_id, speaker_id and the claim's
+    own text columns, as this transaction holds them)."""
     if not claims:
         return
     names = await names_of(conn, (row["speaker_id"] for row in claims))
+    notes = await notes_of(conn, (row["id"] for row in claims))
+    aliases = await aliases_of(conn, {row["guild_id"] for row in claims})
     for start in range(0, len(claims), REBUILD_BATCH):
         batch = claims[start : start + REBUILD_BATCH]
         await conn.execute(
@@ -173,13 +276,25 @@ async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]
             "FROM unnest($1::bigint[], $2::text[]) AS u(id, terms) WHERE c.id = u.id",
             [row["id"] for row in batch],
             [
-                lexemes(row["guild_id"], row["statement"], names.get(row["speaker_id"], ()), row["role"])
+                lexemes(
+                    row["guild_id"],
+                    claim_text(row, names.get(row["speaker_id"], ()), notes.get(row["id"], ())),
+                    aliases[row["guild_id"]],
+                )
                 for row in batch
             ],
         )
 
 
-_INDEXED_COLUMNS = "SELECT id, guild_id, statement, role, speaker_id FROM claims"
+_INDEXED_COLUMNS = "SELECT id, guild_id, speaker_id, statement, role, venue, said_when, rationale FROM claims"
+
+
+async def reindex_claims(conn: asyncpg.Connection, claim_ids: Sequence[int]) -> None:
+    """After these claims changed in this transaction (their rows are held by it), or got evidence."""
+    claims = await conn.fetch(
+        f"{_INDEXED_COLUMNS} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", sorted(set(claim_ids))
+    )
+    await write_terms(conn, claims)
 
 
 async def reindex_speakers(conn: asyncpg.Connection, speaker_ids: Sequence[int]) -> None:

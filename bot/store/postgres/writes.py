@@ -15,8 +15,9 @@ from typing import Any
 
 import asyncpg
 
-from bot.domain.claims import Change, Story
+from bot.domain.claims import Alias, Change, Story
 from bot.domain.names import normalise_name
+from bot.domain.text import ClaimText
 from bot.store.base import (
     CLAIM_COLUMNS,
     INDEXED_COLUMNS,
@@ -26,6 +27,7 @@ from bot.store.base import (
     HistoryRow,
     RelationRow,
     SpeakerNames,
+    alias_time,
 )
 from bot.store.postgres import search
 from bot.store.postgres.reads import PgReads, bindable
@@ -215,6 +217,7 @@ class PgTx(PgReads):
             "SELECT 1 FROM speakers WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", speaker_ids
         )
         names = await search.names_of(conn, speaker_ids)
+        aliases = (await search.aliases_of(conn, [guild_id]))[guild_id]
         inserted = await conn.fetch(
             f"""
             INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
@@ -248,7 +251,7 @@ class PgTx(PgReads):
             [r.seed_fingerprint for r in rows],
             [r.moderated for r in rows],
             [r.at for r in rows],
-            [search.lexemes(guild_id, r.claim.statement, names.get(r.speaker_id, ()), r.claim.role) for r in rows],
+            [search.lexemes(guild_id, _claim_text(r, names.get(r.speaker_id, ())), aliases) for r in rows],
         )
         by_number = {row["number"]: row["id"] for row in inserted}
         ids = [by_number[r.number] for r in rows]
@@ -257,7 +260,7 @@ class PgTx(PgReads):
             for claim_id, r in zip(ids, rows, strict=True)
             for item in r.claim.evidence
         ]
-        await self.add_evidence(evidence)
+        await self._insert_evidence(evidence)  # its notes are in the terms already
         return ids
 
     async def update_claim(
@@ -279,7 +282,7 @@ class PgTx(PgReads):
         # is written.
         changed = await self._conn.fetch(
             f"UPDATE claims SET {', '.join(sets)}, revision = revision + 1 WHERE id = $1 AND revision = $2 "
-            "RETURNING id, guild_id, statement, role, speaker_id",
+            "RETURNING id, guild_id, speaker_id, statement, role, venue, said_when, rationale",
             *params,
         )
         if not changed:
@@ -289,6 +292,12 @@ class PgTx(PgReads):
         return True
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        await self._insert_evidence(rows)
+        noted = [r.claim_id for r in rows if r.note]  # the notes are in the terms
+        if noted:
+            await search.reindex_claims(self._conn, noted)
+
+    async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if not rows:
             return
         _require_bindable(*(r.claim_id for r in rows))
@@ -302,6 +311,39 @@ class PgTx(PgReads):
             [r.note for r in rows],
             [r.at for r in rows],
         )
+
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+        _require_bindable(guild_id)
+        wanted = [(alias, normalise_name(alias.name)) for alias in aliases]
+        wanted = [(alias, norm) for alias, norm in wanted if norm]
+        if not wanted:
+            return []
+        # The guild's row, as reserve_numbers holds it while claims are added: a claim inserted meanwhile
+        # either sees these names or is re-indexed below, after its commit.
+        await self._conn.execute("SELECT 1 FROM guilds WHERE id = $1 FOR UPDATE", guild_id)
+        inserted = await self._conn.fetch(
+            "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
+            "SELECT $1, u.entity, u.name, u.norm, u.note, u.actor_id, u.actor_name, u.at "
+            "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]) "
+            "WITH ORDINALITY AS u(entity, name, norm, note, actor_id, actor_name, at, ord) ORDER BY u.ord "
+            "ON CONFLICT (guild_id, norm) DO NOTHING RETURNING norm",
+            guild_id,
+            [a.entity for a, _n in wanted],
+            [a.name for a, _n in wanted],
+            [n for _a, n in wanted],
+            [a.note for a, _n in wanted],
+            [a.actor.id for a, _n in wanted],
+            [a.actor.name for a, _n in wanted],
+            [alias_time(a) for a, _n in wanted],
+        )
+        new = {row["norm"] for row in inserted}
+        added: list[Alias] = []
+        for alias, norm in wanted:  # the first of two entries with one name is the one inserted
+            if norm in new:
+                new.discard(norm)
+                added.append(alias)
+        await search.reindex_written_with(self._conn, guild_id, [n for a in added for n in (a.name, a.entity)])
+        return added
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:
@@ -352,3 +394,16 @@ class PgTx(PgReads):
             Change(change_id, r.claim_number, r.field, r.old_value, r.new_value, r.note, r.source_url, r.actor, at)
             for (change_id, at), r in zip(stored, rows, strict=True)
         ]
+
+
+def _claim_text(row: ClaimRow, names: Sequence[str]) -> ClaimText:
+    claim = row.claim
+    return ClaimText(
+        statement=claim.statement,
+        speaker_names=tuple(sorted(names)),
+        role=claim.role,
+        venue=claim.venue,
+        said_when=claim.said_when,
+        rationale=claim.rationale,
+        notes=tuple(e.note for e in claim.evidence if e.note),
+    )

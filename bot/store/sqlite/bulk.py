@@ -190,15 +190,17 @@ class BulkLoader:
         first = self._first_claim_id
         # The index rows, from the analyser (bot.domain.text), as the store writes them one claim at a time.
         found = conn.execute(
-            "SELECT c.id, c.guild_id, c.statement, c.role, n.names FROM claims c LEFT JOIN "
-            "(SELECT speaker_id, group_concat(name, ' ') AS names FROM speaker_names GROUP BY speaker_id) n "
-            "ON n.speaker_id = c.speaker_id WHERE c.id >= ?",
-            (first,),
+            f"SELECT c.id, c.guild_id, {index.CLAIM_TEXT_COLUMNS} FROM claims c WHERE c.id >= ?", (first,)
         )
-        conn.executemany(
-            "INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)",
-            ((r[0], f"g{r[1]}", index.row_text(r[2], [r[4] or ""], r[3])) for r in found),
-        )
+        aliases: dict[int, text.Aliases] = {}
+
+        def index_rows() -> Iterable[tuple[object, ...]]:
+            for r in found:
+                if r[1] not in aliases:
+                    aliases.update(index.aliases_by_guild(conn, [r[1]]))
+                yield (r[0], f"g{r[1]}", index.row_text(index.claim_text(r), aliases[r[1]]))
+
+        conn.executemany("INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)", index_rows())
         if first == 1:  # the whole index is this load's: it is current
             conn.execute("UPDATE meta SET value = ? WHERE key = 'index_version'", (str(text.INDEX_VERSION),))
         conn.execute(

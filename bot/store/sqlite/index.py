@@ -1,13 +1,16 @@
 """The FTS5 search index: rows of the analyser's terms, and queries that can never be a syntax error.
 
-The index holds what `bot.domain.text.index_terms` makes of a claim, joined by spaces; FTS5 only
-splits them again. Queries quote every term, so FTS operators (AND, NEAR, *, ^, column filters),
-quotes, parentheses and SQL fragments are only ever searched for as text.
+The index holds what `bot.domain.text.index_terms` makes of a claim (every field, the entities its
+words name with the guild's aliases), joined by spaces; FTS5 only splits them again. Queries quote
+every term, so FTS operators (AND, NEAR, *, ^, column filters), quotes, parentheses and SQL fragments
+are only ever searched for as text.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import aiosqlite
 
@@ -19,32 +22,94 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', "") + '"'
 
 
-def _in_guild(guild_id: int, expression: str) -> str:
-    return f'guild : "g{guild_id}" AND terms : ({expression})'
+def in_guild(guild_id: int, expression: str) -> str:
+    """Narrowed to one guild inside the index, by the guild's own token: what pays in a store of many
+    guilds. When one guild holds most of the index, its token's doclist is nearly the whole index and
+    walking it costs more than the terms; the reads then filter on claims.guild_id instead (`Scope`)."""
+    return f'guild : "g{guild_id}" AND {expression}'
 
 
-def all_prefixes(guild_id: int, prefixes: Sequence[str]) -> str:
-    return _in_guild(guild_id, " AND ".join(_quote(t) + "*" for t in prefixes))
+def all_prefixes(groups: Sequence[Sequence[str]]) -> str:
+    """Every group has a term that begins with one of its prefixes."""
+    return "terms : (" + " AND ".join("(" + " OR ".join(_quote(t) + "*" for t in g) + ")" for g in groups) + ")"
 
 
-def any_term(guild_id: int, terms: Sequence[str]) -> str:
-    return _in_guild(guild_id, " OR ".join(_quote(t) for t in terms))
+def any_term(terms: Sequence[str]) -> str:
+    return "terms : (" + " OR ".join(_quote(t) for t in terms) + ")"
 
 
-def row_text(statement: str, speaker_names: Iterable[str], role: str) -> str:
-    return " ".join(text.index_terms(statement, speaker_names, role))
+# Every field of a claim the index and the ranking read, in ClaimText's order; names and evidence
+# notes each as one string, SEPARATOR between them, sorted as PostgreSQL's store sorts them.
+SEPARATOR = "\x1f"
+CLAIM_TEXT_COLUMNS = (
+    "c.statement, c.role, c.venue, c.said_when, c.rationale, "
+    "(SELECT group_concat(name, char(31)) FROM (SELECT name FROM speaker_names n "
+    "WHERE n.speaker_id = c.speaker_id ORDER BY name)) AS speaker_names, "
+    "(SELECT group_concat(note, char(31)) FROM (SELECT note FROM evidence e WHERE e.claim_id = c.id "
+    "AND e.note <> '' ORDER BY e.id)) AS evidence_notes"
+)
+
+
+def claim_text(row: Sequence[Any]) -> text.ClaimText:
+    """A ClaimText from the CLAIM_TEXT_COLUMNS at the end of a row."""
+    statement, role, venue, said_when, rationale, names, notes = row[-7:]
+    return text.ClaimText(
+        statement=statement,
+        speaker_names=tuple(names.split(SEPARATOR)) if names else (),
+        role=role,
+        venue=venue,
+        said_when=said_when,
+        rationale=rationale,
+        notes=tuple(notes.split(SEPARATOR)) if notes else (),
+    )
+
+
+def row_text(claim: text.ClaimText, aliases: text.Aliases) -> str:
+    return " ".join(text.index_terms(claim, aliases))
+
+
+ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) ORDER BY id"
+
+
+def aliases_from(rows: Iterable[Sequence[Any]], guild_ids: Iterable[int]) -> dict[int, text.Aliases]:
+    """Each guild's aliases as the analyser takes them, from ALIAS_ROWS."""
+    names: dict[int, list[tuple[str, str]]] = {guild_id: [] for guild_id in guild_ids}
+    for guild_id, entity, name in rows:
+        names.setdefault(guild_id, []).append((entity, name))
+    return {guild_id: text.aliases(tuple(pairs)) for guild_id, pairs in names.items()}
+
+
+def aliases_by_guild(conn: sqlite3.Connection, guild_ids: Sequence[int]) -> dict[int, text.Aliases]:
+    """For the bulk loader's plain connection."""
+    found = conn.execute(ALIAS_ROWS.format(",".join("?" * len(guild_ids))), tuple(guild_ids)).fetchall()
+    return aliases_from(found, guild_ids)
+
+
+async def guild_aliases(db: aiosqlite.Connection, guild_ids: Sequence[int]) -> dict[int, text.Aliases]:
+    if not guild_ids:
+        return {}
+    found = await db.execute_fetchall(ALIAS_ROWS.format(",".join("?" * len(guild_ids))), tuple(guild_ids))
+    return aliases_from(found, guild_ids)
+
+
+def written_with(guild_id: int, names: Iterable[str]) -> str | None:
+    """A MATCH for the guild's claims that have every word of one of these names (a superset of the
+    claims a new alias changes the terms of); None when no name has a word."""
+    found = [text.name_terms(name) for name in names]
+    alternatives = ["(" + " AND ".join(_quote(t) for t in terms) + ")" for terms in found if terms]
+    if not alternatives:
+        return None
+    return in_guild(guild_id, "terms : (" + " OR ".join(alternatives) + ")")
 
 
 async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object], *, new: bool = False) -> int:
     """Write the index rows of the claims `where` selects (an SQL condition on `c`), from their text;
     `new` claims have none to replace."""
     found = await db.execute_fetchall(
-        "SELECT c.id, c.guild_id, c.statement, c.role, "
-        "(SELECT group_concat(name, ' ') FROM speaker_names n WHERE n.speaker_id = c.speaker_id) AS names "
-        f"FROM claims c WHERE {where}",
-        tuple(params),
+        f"SELECT c.id, c.guild_id, {CLAIM_TEXT_COLUMNS} FROM claims c WHERE {where}", tuple(params)
     )
-    rows = [(r[0], f"g{r[1]}", row_text(r[2], [r[4] or ""], r[3])) for r in found]
+    aliases = await guild_aliases(db, sorted({r[1] for r in found}))
+    rows = [(r[0], f"g{r[1]}", row_text(claim_text(r), aliases[r[1]])) for r in found]
     if rows:
         if not new:
             await db.executemany("DELETE FROM claim_fts WHERE rowid = ?", [(r[0],) for r in rows])
@@ -71,4 +136,7 @@ async def rebuild_if_stale(db: aiosqlite.Connection) -> bool:
     except BaseException:
         await db.execute("ROLLBACK")
         raise
+    # The old rows' deletions stay in the index's segments until merged: one b-tree again.
+    await db.execute("INSERT INTO claim_fts (claim_fts) VALUES ('optimize')")
+    await db.commit()
     return True

@@ -7,10 +7,14 @@ import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import datetime
+from enum import Enum
 
 import aiosqlite
 
 from bot.domain.claims import (
+    Actor,
+    Alias,
     Change,
     Claim,
     ClaimCard,
@@ -32,6 +36,14 @@ RELATED_REVISIONS = (
     "WHERE r.source_id = c.id) + (SELECT coalesce(sum(o.revision), 0) FROM relations r "
     "JOIN claims o ON o.id = r.source_id WHERE r.target_id = c.id) AS related_revisions"
 )
+
+
+class Scope(Enum):
+    """One guild's share of the search index, which decides how a query is kept to that guild."""
+
+    FEW = "few"  # one guild among many: its token in the MATCH
+    MOST = "most"  # at least half of the claims: the index alone, then claims.guild_id
+    ALONE = "alone"  # every claim is this guild's: the index alone
 
 
 def _bindable(*ids: int) -> bool:
@@ -178,50 +190,104 @@ class SqliteReads:
 
     # ----------------------------------------------------------------------------- the search index
 
-    async def _matching(self, expression: str, filters: Filters, limit: int) -> list[int]:
+    async def _scope(self, guild_id: int) -> Scope:
+        """How a query reaches one guild's claims cheapest (see index.in_guild)."""
+        row = await self._one(
+            "SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = ?), "
+            "(SELECT coalesce(max(id), 0) FROM claims)",
+            (guild_id,),
+        )
+        mine, highest = (int(row[0]), int(row[1])) if row else (0, 0)
+        if mine and mine == highest:  # every claim there is (ids 1..highest) is this guild's
+            return Scope.ALONE
+        return Scope.MOST if mine * 2 >= highest else Scope.FEW
+
+    def _narrowed(self, guild_id: int, scope: Scope, terms: str) -> tuple[str, str, str, tuple[object, ...]]:
+        """The MATCH expression, the join, the condition and its parameters that keep a query to one
+        guild's claims."""
+        if scope is Scope.FEW:
+            return index.in_guild(guild_id, terms), "", "", ()
+        if scope is Scope.ALONE:
+            return terms, "", "", ()
+        # CROSS JOIN: the index first, then each match's guild (SQLite would otherwise walk the guild's
+        # claims and test every one against the index).
+        return terms, "CROSS JOIN claims c ON c.id = f.rowid", "AND c.guild_id = ?", (guild_id,)
+
+    async def _matching(self, guild_id: int, terms: str, filters: Filters, limit: int) -> list[int]:
         # Filters join the claims table; without them the index answers alone, walking rowids backwards.
+        if not _bindable(guild_id):
+            return []
         params: tuple[object, ...]
-        where, params = "", ()
+        expression, join, where, params = self._narrowed(guild_id, await self._scope(guild_id), terms)
         if filters.verdict is not None:
-            where, params = "AND c.verdict = ?", (filters.verdict.value,)
+            where, params = f"{where} AND c.verdict = ?", (*params, filters.verdict.value)
         if filters.speaker_id is not None:
             if not _bindable(filters.speaker_id):
                 return []
             where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
+        if where and not join:
+            join = "JOIN claims c ON c.id = f.rowid"
         found = await self._all(
-            f"SELECT f.rowid FROM claim_fts f {'JOIN claims c ON c.id = f.rowid' if where else ''} "
-            f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?",
+            f"SELECT f.rowid FROM claim_fts f {join} WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?",
             (expression, *params, limit),
         )
         return [r[0] for r in found]
 
     async def claims_with_prefixes(
-        self, guild_id: int, prefixes: Sequence[str], filters: Filters, limit: int
+        self, guild_id: int, groups: Sequence[Sequence[str]], filters: Filters, limit: int
     ) -> list[int]:
-        if not prefixes:
+        groups = [g for g in groups if g]
+        if not groups:
             return []
-        return await self._matching(index.all_prefixes(guild_id, prefixes), filters, limit)
+        return await self._matching(guild_id, index.all_prefixes(groups), filters, limit)
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
         if not terms:
             return []
-        return await self._matching(index.any_term(guild_id, terms), filters, limit)
+        return await self._matching(guild_id, index.any_term(terms), filters, limit)
+
+    async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
+        if not _bindable(guild_id):
+            return 0, [0] * len(groups)
+        scope = await self._scope(guild_id)
+        # One statement: each count walks its term's postings and stops at the cap.
+        counted = [g for g in groups if g]
+        params: list[object] = [guild_id]
+        counts = ""
+        for group in counted:
+            expression, join, where, narrowing = self._narrowed(guild_id, scope, index.any_term(group))
+            counts += (
+                f", (SELECT count(*) FROM (SELECT 1 FROM claim_fts f {join} WHERE claim_fts MATCH ? {where} LIMIT ?))"
+            )
+            params += [expression, *narrowing, max(0, cap)]
+        row = await self._one(
+            f"SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = ?){counts}", params
+        )
+        assert row is not None
+        found = iter(row[1:])
+        return int(row[0]), [int(next(found)) if g else 0 for g in groups]
 
     async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
         if not claim_ids:
             return []
         found = await self._all(
-            f"SELECT c.id, {rows.SUMMARY_COLUMNS}, c.role, "
-            "(SELECT group_concat(name, ' ') FROM (SELECT name FROM speaker_names n "
-            "WHERE n.speaker_id = c.speaker_id ORDER BY name)) AS names "
-            # `+c.guild_id`: without statistics (no ANALYZE runs on a bot's file) SQLite would walk the
-            # guild's whole claims_recent index instead of looking the ids up: 15 ms, not 0.5, at 100,000
-            # claims (BENCHMARKS.md). The guild check still holds.
+            f"SELECT c.id, {rows.SUMMARY_COLUMNS}, {index.CLAIM_TEXT_COLUMNS} "
+            # `+c.guild_id`: look the ids up by primary key; with a long IN list SQLite would otherwise walk
+            # the guild's claims_recent index (all of a large guild's claims: 15 ms at 100,000 against 0.3).
             f"FROM {SUMMARY_FROM} WHERE +c.guild_id = ? AND c.id IN ({','.join('?' * len(claim_ids))}) "
             "ORDER BY c.id DESC",
             (guild_id, *claim_ids),
         )
-        return [IndexedClaim(r["id"], rows.summary(r), r["role"], r["names"] or "") for r in found]
+        return [IndexedClaim(r["id"], rows.summary(r), index.claim_text(tuple(r))) for r in found]
+
+    async def aliases(self, guild_id: int) -> list[Alias]:
+        if not _bindable(guild_id):
+            return []
+        found = await self._all(
+            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = ? ORDER BY id",
+            (guild_id,),
+        )
+        return [Alias(r[0], r[1], r[2], Actor(r[3], r[4]), datetime.fromisoformat(r[5])) for r in found]
 
     # ----------------------------------------------------------------------------- speakers
 

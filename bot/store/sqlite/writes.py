@@ -7,11 +7,12 @@ and the append-only history are kept by the schema's triggers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.claims import Change, Story
+from bot.domain.claims import Alias, Change, Story
 from bot.domain.names import normalise_name
 from bot.store.base import (
     CLAIM_COLUMNS,
@@ -22,6 +23,7 @@ from bot.store.base import (
     HistoryRow,
     RelationRow,
     SpeakerNames,
+    alias_time,
 )
 from bot.store.sqlite import index
 from bot.store.sqlite.reads import SqliteReads
@@ -155,7 +157,8 @@ class SqliteTx(SqliteReads):
             )
             ids.update({int(r[1]): int(r[0]) for r in found})
         claim_ids = [ids[row.number] for row in rows]
-        await self.add_evidence(
+        # Indexed below, evidence notes and all.
+        await self._insert_evidence(
             [EvidenceRow(ids[row.number], e.url, e.note, row.at) for row in rows for e in row.claim.evidence]
         )
         if claim_ids:
@@ -181,11 +184,37 @@ class SqliteTx(SqliteReads):
         return True
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
+        await self._insert_evidence(rows)
+        noted = sorted({r.claim_id for r in rows if r.note})  # the notes are in the index
+        if noted:
+            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(noted))})", noted)
+
+    async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if rows:
             await self.db.executemany(
                 "INSERT INTO evidence (claim_id, url, note, added_at) VALUES (?, ?, ?, ?)",
                 [(r.claim_id, r.url, r.note, stamp(r.at)) for r in rows],
             )
+
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+        added: list[Alias] = []
+        for alias in aliases:
+            norm = normalise_name(alias.name)
+            if not norm:
+                continue
+            at = alias_time(alias)
+            cursor = await self.db.execute(
+                "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, norm) DO NOTHING",
+                (guild_id, alias.entity, alias.name, norm, alias.note, alias.actor.id, alias.actor.name, stamp(at)),
+            )
+            if cursor.rowcount == 1:
+                added.append(replace(alias, at=at))
+        # The claims written with a new name (or with a new entity's own name) get its entity's term.
+        written = index.written_with(guild_id, [name for a in added for name in (a.name, a.entity)])
+        if written is not None:
+            await index.reindex(self.db, "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
+        return added
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:

@@ -1,0 +1,94 @@
+"""The one analyser: what a word, a number, a date and a name become, for the index and for a query alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import text
+from bot.domain.text import Aliases, ClaimText, content_groups, index_terms, prefix_groups, words
+
+NORTH_KOREA = Aliases.build([("North Korea", "DPRK"), ("North Korea", "Pyongyang"), ("North Korea", "North Korean")])
+
+
+@pytest.mark.parametrize(
+    "written", ["10,000", "10000", "10 000", "10k", "10K", "ten thousand", "10 thousand", "10\u00a0000"]
+)
+def test_a_number_in_any_writing_is_one_term(written: str) -> None:
+    assert words(f"{written} troops") == ["10000", "troop"]
+
+
+@pytest.mark.parametrize("written", ["1.28 million", "1.28m", "1,280,000", "1280000"])
+def test_millions_with_a_fraction_are_the_same_number(written: str) -> None:
+    assert words(written) == ["1280000"]
+
+
+def test_a_fraction_without_a_multiplier_keeps_its_decimals_apart_from_the_whole_number() -> None:
+    assert words("1.28") != words("128")
+    assert words("2.50") == words("2.5")
+
+
+def test_an_iso_date_is_its_year_and_month() -> None:
+    assert words("2024-06-19") == ["2024", "june"]
+    assert words("week of 2024-10-14") == ["week", "2024", "octob"]
+    assert set(words("June")) == set(words("2024-06")) - {"2024"}
+    assert words("Oct") == words("October")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("deny", "denied"),
+        ("denies", "denial"),
+        ("evaluating", "evaluated"),
+        ("freezing", "frozen"),
+        ("fight", "fighting"),
+        ("sent", "sending"),
+        ("concessions", "concede"),
+        ("defence", "defense"),
+        ("Zelénskyy", "ZELENSKYY"),
+        ("territory", "territorial"),
+    ],
+)
+def test_forms_of_a_word_are_one_term(one: str, other: str) -> None:
+    assert words(one) == words(other)
+
+
+def test_stop_words_and_chat_filler_are_never_terms() -> None:
+    assert words("is it true that the, like, legit?") == []
+    assert words("did they really say so lol") == []
+
+
+def test_us_in_capitals_is_the_country_and_in_lower_case_a_stop_word() -> None:
+    assert words("the US says") == words("the U.S. says") == words("USA") == ["usa"]
+    assert words("they fight against us") == ["fight"]
+
+
+def test_an_alias_adds_its_entitys_term_in_a_claim_and_in_a_query() -> None:
+    claim = ClaimText("North Korean soldiers are fighting in Ukraine.", ("Ukrainian officials",))
+    assert "northkorea" in index_terms(claim, NORTH_KOREA)
+    assert ("dprk", "northkorea") in content_groups("Are DPRK soldiers fighting?", NORTH_KOREA)
+    # A name of several words is one group: its entity.
+    assert content_groups("North Korea sent troops", NORTH_KOREA) == [("northkorea",), ("send",), ("troop",)]
+
+
+def test_the_thesaurus_finds_soldiers_by_troops_for_every_guild() -> None:
+    assert "troop" in index_terms(ClaimText("10,000 soldiers of North Korea"))
+    assert ("soldier", "troop") in content_groups("soldiers")
+
+
+def test_a_word_typed_halfway_begins_its_written_form_when_its_stem_is_shorter() -> None:
+    assert prefix_groups("evaluat") == [("evaluat",)]
+    assert "evaluated" in index_terms(ClaimText("Reports are still being evaluated."))
+    assert prefix_groups("deny") == [("deni", "deny")]
+
+
+def test_a_long_query_stays_bounded() -> None:
+    typed = " ".join(f"word{n}" for n in range(100))
+    assert len(prefix_groups(typed)) == text.MAX_TERMS
+    assert len(content_groups(typed)) == 2 * text.MAX_TERMS
+    assert all(len(t) <= text.MAX_TERM_LENGTH for g in prefix_groups("x" * 500) for t in g)
+
+
+def test_a_name_claimed_by_two_entities_keeps_the_first() -> None:
+    aliases = Aliases.build([("North Korea", "Pyongyang"), ("South Korea", "Pyongyang")])
+    assert aliases.by_words[("pyongyang",)] == "northkorea"
