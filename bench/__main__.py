@@ -175,8 +175,10 @@ async def measure_commands(
     for name in wanted:
         # A command that fell behind leaves the bot busy; the next one must start on an idle bot.
         await bot.wait_idle()
+        harness.settle_heap()
         latency = await metered(meters, harness.open_loop(dispatchers[name], opts.rate, opts.duration))
         await bot.wait_idle()
+        harness.settle_heap()
         saturated = await metered(
             meters, harness.closed_loop(dispatchers[name], opts.concurrency, opts.throughput_duration)
         )
@@ -233,6 +235,7 @@ class Bench:
     postgres_templates: dict[str, str] = field(default_factory=dict)  # shape key -> loaded database URL
     samples: dict[tuple[str, int], Samples] = field(default_factory=dict)  # by shape key and guild
     spawned: list[BotProcess] = field(default_factory=list)
+    gc_clock: harness.GcClock = field(default_factory=harness.GcClock)
 
     def kill_leftovers(self) -> None:
         """Bots still running when the run ends early (an error half-way) go with it."""
@@ -273,7 +276,7 @@ class Bench:
         return generate.Shape(SHARDS, self.opts.shard_claims, self.opts.seed)
 
     def meters(self, bot: Bot, database_url: str | None = None) -> Meters:
-        found: Meters = {"bot": bot.cpu_seconds, "bench": time.process_time}
+        found: Meters = {"bot": bot.cpu_seconds, "bench": time.process_time, "bench_gc": self.gc_clock}
         if database_url is not None and self.databases is not None:
             name = pgserver.database_of(database_url)
             found["postgres"] = harness.ProcessesCpu(lambda: pgserver.local_backends(name))
