@@ -75,7 +75,9 @@ class Options:
         p.add_argument("--postgres", default=pgserver.server_url(), help="the PostgreSQL server to create databases on")
         p.add_argument("--no-postgres", action="store_true", help="SQLite only")
         p.add_argument("--shard-claims", type=int, default=50_000, help="claims in each guild of the sharded runs")
-        p.add_argument("--shard-commands", default="/claim,/mod status", help="what the sharded runs measure")
+        p.add_argument(
+            "--shard-commands", default="/claim,/claim any,/mod status", help="what the sharded runs measure"
+        )
         p.add_argument("--guilds", type=int, default=1000, help="guilds for the start-up run (0 skips it)")
         p.add_argument("--claims-per-guild", type=int, default=100, help="claims in each of those guilds")
         p.add_argument("--rate", type=float, default=200.0, help="offered load for latency, interactions/s")
