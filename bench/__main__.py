@@ -75,7 +75,9 @@ class Options:
         p.add_argument("--postgres", default=pgserver.server_url(), help="the PostgreSQL server to create databases on")
         p.add_argument("--no-postgres", action="store_true", help="SQLite only")
         p.add_argument("--shard-claims", type=int, default=50_000, help="claims in each guild of the sharded runs")
-        p.add_argument("--shard-commands", default="/claim,/mod status", help="what the sharded runs measure")
+        p.add_argument(
+            "--shard-commands", default="/claim,/claim any,/mod status", help="what the sharded runs measure"
+        )
         p.add_argument("--guilds", type=int, default=1000, help="guilds for the start-up run (0 skips it)")
         p.add_argument("--claims-per-guild", type=int, default=100, help="claims in each of those guilds")
         p.add_argument("--rate", type=float, default=200.0, help="offered load for latency, interactions/s")
@@ -175,8 +177,10 @@ async def measure_commands(
     for name in wanted:
         # A command that fell behind leaves the bot busy; the next one must start on an idle bot.
         await bot.wait_idle()
+        harness.settle_heap()
         latency = await metered(meters, harness.open_loop(dispatchers[name], opts.rate, opts.duration))
         await bot.wait_idle()
+        harness.settle_heap()
         saturated = await metered(
             meters, harness.closed_loop(dispatchers[name], opts.concurrency, opts.throughput_duration)
         )
@@ -233,6 +237,7 @@ class Bench:
     postgres_templates: dict[str, str] = field(default_factory=dict)  # shape key -> loaded database URL
     samples: dict[tuple[str, int], Samples] = field(default_factory=dict)  # by shape key and guild
     spawned: list[BotProcess] = field(default_factory=list)
+    gc_clock: harness.GcClock = field(default_factory=harness.GcClock)
 
     def kill_leftovers(self) -> None:
         """Bots still running when the run ends early (an error half-way) go with it."""
@@ -273,7 +278,7 @@ class Bench:
         return generate.Shape(SHARDS, self.opts.shard_claims, self.opts.seed)
 
     def meters(self, bot: Bot, database_url: str | None = None) -> Meters:
-        found: Meters = {"bot": bot.cpu_seconds, "bench": time.process_time}
+        found: Meters = {"bot": bot.cpu_seconds, "bench": time.process_time, "bench_gc": self.gc_clock}
         if database_url is not None and self.databases is not None:
             name = pgserver.database_of(database_url)
             found["postgres"] = harness.ProcessesCpu(lambda: pgserver.local_backends(name))

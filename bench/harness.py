@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -317,6 +318,32 @@ class ProcessesCpu:
             if seconds is not None:
                 self.seen[pid] = seconds
         return sum(self.seen.values())
+
+
+class GcClock:
+    """Seconds this process has spent in the garbage collector, as one growing number (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._began = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._began
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+def settle_heap() -> None:
+    """Before a measurement: collect, then freeze what is left. The local Discord keeps every interaction
+    it has seen (hundreds of thousands by the end of a run); frozen, they are no longer walked by each
+    full collection, which otherwise cost the benchmark process more CPU the longer the run went on."""
+    gc.collect()
+    gc.freeze()
 
 
 # ------------------------------------------------------------------------------------------- load

@@ -3,7 +3,8 @@
 Latency is the open loop's (the offered rate), throughput the closed loop's; "× bare" is the
 throughput against the bare bot's for the same command and the same load in the same run. CPU is
 per answered interaction in the closed loop: the bot's processes, the PostgreSQL server's processes
-for the bot's database, and the benchmark process (the local Discord and the load generator).
+for the bot's database, and the benchmark process (the local Discord and the load generator; the JSON
+also has `bench_gc`, its time in the garbage collector).
 """
 
 from __future__ import annotations
