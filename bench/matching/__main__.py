@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bench import generate
 from bench.matching import Labelled, evaluate, load, time_calls
 from bot.desk import Desk
-from bot.domain import text
+from bot.domain import matching, text
 from bot.seedfile import SeedStory, load_stories
 from bot.store.sqlite import SqliteStore
 
@@ -68,12 +69,43 @@ async def at_scale(labelled: Labelled, story: SeedStory, size: int, rounds: int,
     print(f"  /search       {search.line()}")
 
 
+# Steps of bench/matching's "before and after" (BENCHMARKS.md), each turned off by patching the bot's own
+# functions in this process only: what the analyser alone gives, then with every field, with the
+# aliases and the thesaurus, and with the ranking (idf and the named speaker).
+STEPS = ("fields", "aliases", "ranking")
+
+
+@contextlib.contextmanager
+def without(steps: Sequence[str]) -> Iterator[None]:
+    patches: list[tuple[object, str, object]] = []
+
+    def patch(owner: object, name: str, value: object) -> None:
+        patches.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    if "fields" in steps:  # the statement, the speaker's names and the role only, as before
+        core = ("speaker", "statement", "role")
+        original = text.ClaimText.fields
+        patch(text.ClaimText, "fields", lambda self: tuple((n, v) for n, v in original(self) if n in core))
+    if "aliases" in steps:  # no entity names, no thesaurus
+        patch(text, "aliases", lambda _names: text.Aliases())
+    if "ranking" in steps:  # every word weighs the same, the speaker adds nothing
+        patch(matching, "weights", lambda groups, _claims, _counts: [1.0] * len(groups))
+        patch(matching, "SPEAKER_BONUS", 0.0)
+    try:
+        yield
+    finally:
+        for owner, name, value in reversed(patches):
+            setattr(owner, name, value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.matching", description=__doc__)
     p.add_argument("--size", type=int, default=100_000, help="claims in the guild for latency (0 skips it)")
     p.add_argument("--rounds", type=int, default=5, help="times each message and query is timed")
     p.add_argument("--quick", action="store_true", help="quality only")
     p.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    p.add_argument("--steps", action="store_true", help="also score each step of the work turned off (quality only)")
     a = p.parse_args(sys.argv[1:] if argv is None else argv)
     labelled = load()
     story = next(s for s in load_stories() if s.story.slug == "north-korea-troops-2024-10-17")
@@ -82,6 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({sum(m.hard for m in labelled.negatives)} hard), {len(labelled.queries)} queries; "
         f"analyser version {text.INDEX_VERSION}"
     )
+    if a.steps:
+        for n in range(len(STEPS) + 1):
+            off = STEPS[n:]
+            print(f"[with {', '.join(('analyser', *STEPS[:n]))}; without {', '.join(off) or 'nothing'}]")
+            with without(off):
+                asyncio.run(quality(labelled, story, a.verbose))
+        return 0
     asyncio.run(quality(labelled, story, a.verbose))
     if a.size and not a.quick:
         asyncio.run(at_scale(labelled, story, a.size, a.rounds, a.verbose))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
@@ -36,10 +37,13 @@ from bot.domain.claims import (
 )
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
+from bot.domain.text import Aliases
 from bot.seedfile import SeedStory
 from bot.store.base import Filters, Store
 
 log = logging.getLogger(__name__)
+
+ALIASES_KEPT_S = 30.0
 
 
 class Unset(Enum):
@@ -63,6 +67,7 @@ class Desk:
         self._known_guilds: set[int] = set()
         self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
         self._seed_lock = asyncio.Lock()
+        self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -165,11 +170,25 @@ class Desk:
         latest = await self.store.latest_verdict_changes(guild_id, recent)
         return Board(counts, tuple(latest))
 
+    async def _aliases(self, guild_id: int) -> Aliases:
+        """The guild's other names, remembered ALIASES_KEPT_S: read for every search and keystroke, and
+        changed rarely (this process forgets them when it adds one; another process's addition, from
+        `python -m bot seed`, is seen within that time)."""
+        now = time.monotonic()
+        kept = self._guild_aliases.get(guild_id)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        found = await finding.guild_aliases(self.store, guild_id)
+        if len(self._guild_aliases) > 10_000:
+            self._guild_aliases.clear()
+        self._guild_aliases[guild_id] = (now + ALIASES_KEPT_S, found)
+        return found
+
     async def suggest_claims(self, guild_id: int, text: str, limit: int = 25) -> list[ClaimSummary]:
-        return await finding.suggest_claims(self.store, guild_id, text, limit)
+        return await finding.suggest_claims(self.store, guild_id, text, limit, aliases=await self._aliases(guild_id))
 
     async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
-        return await finding.resolve_claim(self.store, guild_id, text)
+        return await finding.resolve_claim(self.store, guild_id, text, aliases=await self._aliases(guild_id))
 
     async def search(
         self,
@@ -182,10 +201,11 @@ class Desk:
         limit: int = 5,
     ) -> Page[SearchHit]:
         filters = Filters(verdict, speaker_id)
-        return await finding.search(self.store, guild_id, query, filters, offset=offset, limit=limit)
+        aliases = await self._aliases(guild_id)
+        return await finding.search(self.store, guild_id, query, filters, offset=offset, limit=limit, aliases=aliases)
 
     async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]:
-        return await finding.match_text(self.store, guild_id, text, limit)
+        return await finding.match_text(self.store, guild_id, text, limit, aliases=await self._aliases(guild_id))
 
     # ----------------------------------------------------------------------------- speakers
 
@@ -293,8 +313,11 @@ class Desk:
     async def add_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> Alias:
         """Another name for a place, body or person; the claims written with it are found by it."""
         await self.ensure_guild(guild_id)
-        async with self.store.transaction() as tx:
-            return await changes.add_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
+        try:
+            async with self.store.transaction() as tx:
+                return await changes.add_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
+        finally:
+            self._guild_aliases.pop(guild_id, None)
 
     async def aliases(self, guild_id: int) -> list[Alias]:
         """Every other name the server knows, oldest first, with who added it, when and why."""
@@ -307,8 +330,11 @@ class Desk:
         """Load a story into guilds (every known one by default). Safe to run again: nothing doubles."""
         targets = guild_ids if guild_ids is not None else await self.known_guilds()
         report = NOTHING
-        for guild_id in targets:
-            await self.ensure_guild(guild_id)
-            async with self.store.transaction() as tx:
-                report += await seeding.seed_guild(tx, guild_id, story, now())
+        try:
+            for guild_id in targets:
+                await self.ensure_guild(guild_id)
+                async with self.store.transaction() as tx:
+                    report += await seeding.seed_guild(tx, guild_id, story, now())
+        finally:
+            self._guild_aliases.clear()  # a story may bring other names
         return report

@@ -24,6 +24,9 @@ SEARCH_FILL = 5  # a search whose every word is in fewer claims than this also l
 # Matches are ranked while there are at most this many; past it the newest are listed instead. Ranking
 # reads each candidate's text, and a common word in a large guild would otherwise read thousands.
 RANK_LIMIT = 100
+# "Check claims" reads and ranks the text of at most this many claims: those holding the most of a
+# message's rarer words.
+MESSAGE_POOL = 20
 # How far the store counts a word's claims for its idf: past it a word is simply common.
 COUNT_CAP = 200
 # "Check claims": a claim is what a message is about when it holds at least this share of the weight of
@@ -35,7 +38,7 @@ MATCH_NEAR_BEST = 0.5
 NO_FILTERS = Filters()
 
 
-async def _aliases(reads: Reads, guild_id: int) -> Aliases:
+async def guild_aliases(reads: Reads, guild_id: int) -> Aliases:
     """The guild's other names for things, as the analyser applies them (built once per set of names)."""
     return text.aliases(tuple((a.entity, a.name) for a in await reads.aliases(guild_id)))
 
@@ -74,7 +77,9 @@ async def _ranked(
     return [by_number[m.number] for m in order]
 
 
-async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[ClaimSummary]:
+async def suggest_claims(
+    reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS, *, aliases: Aliases | None = None
+) -> list[ClaimSummary]:
     """Autocomplete: the claim with that number first, then every typed word as a prefix, best first;
     with nothing typed, the recently changed."""
     limit = max(1, min(limit, SUGGESTIONS))
@@ -84,7 +89,7 @@ async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = S
         summary = await reads.claim_summary(guild_id, number)
         if summary is not None:
             found.append(summary)
-    aliases = await _aliases(reads, guild_id)
+    aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.prefix_groups(typed, aliases)
     if not groups:
         if not found:
@@ -98,7 +103,9 @@ async def suggest_claims(reads: Reads, guild_id: int, typed: str, limit: int = S
     return found[:limit]
 
 
-async def resolve_claim(reads: Reads, guild_id: int, typed: str) -> ClaimSummary | None:
+async def resolve_claim(
+    reads: Reads, guild_id: int, typed: str, *, aliases: Aliases | None = None
+) -> ClaimSummary | None:
     """What a submitted claim value means: the number it names, else the best match, else nothing."""
     number = parse_claim_number(typed)
     if number is not None:
@@ -107,12 +114,19 @@ async def resolve_claim(reads: Reads, guild_id: int, typed: str) -> ClaimSummary
         # No number and no word ("\"", "🧨", "@"): autocomplete offers recent claims for that, but a
         # submitted value must name a claim, or a moderator's stray quote changes the latest claim.
         return None
-    best = await suggest_claims(reads, guild_id, typed, limit=1)
+    best = await suggest_claims(reads, guild_id, typed, limit=1, aliases=aliases)
     return best[0] if best else None
 
 
 async def search(
-    reads: Reads, guild_id: int, query: str, filters: Filters, *, offset: int = 0, limit: int = 5
+    reads: Reads,
+    guild_id: int,
+    query: str,
+    filters: Filters,
+    *,
+    offset: int = 0,
+    limit: int = 5,
+    aliases: Aliases | None = None,
 ) -> Page[SearchHit]:
     """Claims with every word as a prefix ("korea" finds "Korean", "deny" finds "denied"), ranked by the
     words' idf and where each claim has them; while those are fewer than a page, claims with any of the
@@ -121,15 +135,13 @@ async def search(
         raise RuleBroken("Type at least one word to search for.")
     offset = max(0, min(offset, SEARCH_CAP))
     limit = max(1, min(limit, 25))
-    aliases = await _aliases(reads, guild_id)
+    aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.prefix_groups(query, aliases)
-    any_terms = [term for group in text.content_groups(query, aliases) for term in group]
     every = await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP) if groups else []
     some: list[int] = []
-    if len(every) < SEARCH_FILL and any_terms:
+    if len(every) < SEARCH_FILL:
         seen = set(every)
-        some = [i for i in await reads.claims_with_terms(guild_id, any_terms, filters, SEARCH_CAP) if i not in seen]
-        some = some[: SEARCH_CAP - len(every)]
+        some = [i for i in await _some_words(reads, guild_id, query, aliases, filters) if i not in seen]
     if not every and not some:
         return Page((), 0, offset, limit)
     weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
@@ -142,10 +154,27 @@ async def search(
     return Page(hits, len(every) + len(some), offset, limit)
 
 
-async def _message_candidates(reads: Reads, guild_id: int, groups: Sequence[Group], counts: Sequence[int]) -> list[int]:
-    """The claims a message may be about: every claim holding one of its rarer words, as many of them
-    as together have at most RANK_LIMIT claims (a claim sharing only common words with a message is
-    not what it is about). When every word is common: claims with the two rarest, then the rarest."""
+async def _some_words(reads: Reads, guild_id: int, typed: str, aliases: Aliases, filters: Filters) -> list[int]:
+    """Claims with some of the typed words, at most MESSAGE_POOL: those with the most of the rarer
+    words' weight, as for a message (with filters: the newest with any of them)."""
+    groups = text.content_groups(typed, aliases)
+    if not groups:
+        return []
+    if filters != NO_FILTERS:
+        terms = [term for group in groups for term in group]
+        return await reads.claims_with_terms(guild_id, terms, filters, MESSAGE_POOL)
+    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+    return await _message_candidates(reads, guild_id, groups, counts, matching.weights(groups, claims, counts))
+
+
+async def _message_candidates(
+    reads: Reads, guild_id: int, groups: Sequence[Group], counts: Sequence[int], weights: Sequence[float]
+) -> list[int]:
+    """The claims a message may be about, at most MESSAGE_POOL: of the claims holding one of its rarer
+    words (as many words as together have at most RANK_LIMIT claims: a claim sharing only common
+    words with a message is not what it is about), those holding the most of their weight, told from
+    the index alone before any text is read. When every word is common: claims with the two rarest,
+    then the rarest."""
     order = sorted((i for i in range(len(groups)) if counts[i]), key=lambda i: (counts[i], i))
     if not order:
         return []
@@ -157,25 +186,31 @@ async def _message_candidates(reads: Reads, guild_id: int, groups: Sequence[Grou
         chosen.append(i)
         total += counts[i]
     if chosen:
-        terms = [term for i in chosen for term in groups[i]]
-        return await reads.claims_with_terms(guild_id, terms, NO_FILTERS, RANK_LIMIT + 1)
+        held: dict[int, float] = {}
+        each = await reads.claims_with_each(guild_id, [groups[i] for i in chosen], RANK_LIMIT)
+        for i, ids in zip(chosen, each, strict=True):
+            for claim_id in ids:
+                held[claim_id] = held.get(claim_id, 0.0) + weights[i]
+        return sorted(held, key=lambda claim_id: (-held[claim_id], -claim_id))[:MESSAGE_POOL]
     rarest = [groups[i] for i in order[:2]]
-    ids = await reads.claims_with_prefixes(guild_id, rarest, NO_FILTERS, RANK_LIMIT) if len(rarest) > 1 else []
-    return ids or await reads.claims_with_terms(guild_id, list(rarest[0]), NO_FILTERS, RANK_LIMIT)
+    ids = await reads.claims_with_prefixes(guild_id, rarest, NO_FILTERS, MESSAGE_POOL) if len(rarest) > 1 else []
+    return ids or await reads.claims_with_terms(guild_id, list(rarest[0]), NO_FILTERS, MESSAGE_POOL)
 
 
-async def match_text(reads: Reads, guild_id: int, message: str, limit: int = 5) -> list[ClaimSummary]:
+async def match_text(
+    reads: Reads, guild_id: int, message: str, limit: int = 5, *, aliases: Aliases | None = None
+) -> list[ClaimSummary]:
     """Claims a message is about, best first; none when it is about something else."""
-    aliases = await _aliases(reads, guild_id)
+    aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.content_groups(message, aliases)
     if not groups:
         return []
     claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
-    ids = await _message_candidates(reads, guild_id, groups, counts)
+    weights = matching.weights(groups, claims, counts)
+    ids = await _message_candidates(reads, guild_id, groups, counts, weights)
     if not ids:
         return []
     found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
-    weights = matching.weights(groups, claims, counts)
     ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights, aliases=aliases)
     needed = min(2, len(groups))
     about = [m for m in ranked if m.coverage >= MATCH_COVERAGE and m.matched >= needed and m.in_core]

@@ -13,9 +13,11 @@ decide whether a message is about a claim at all.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain.claims import MATCH_END, MATCH_START
 from bot.domain.text import NO_ALIASES, Aliases, ClaimText, Group, field_surfaces, field_terms, field_words, tokens
@@ -68,28 +70,57 @@ def weights(groups: Sequence[Group], claims: int, counts: Sequence[int]) -> list
     return [idf(claims, count) for count in counts] if claims else [1.0] * len(groups)
 
 
-_Field = tuple[float, bool, frozenset[str], frozenset[str], frozenset[str]]
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """A claim's fields as the ranking reads them, worked out once per claim text (and set of names)."""
+
+    exact: dict[str, tuple[float, float, bool]]  # term -> (best score, best coverage, in the speaker's names)
+    written: tuple[str, ...]  # every term and written form, sorted, for prefixes
+    written_at: tuple[tuple[float, bool], ...]  # each one's best field weight, and whether the speaker has it
+    statement: frozenset[str]
 
 
-def _fields(text: ClaimText, aliases: Aliases) -> list[_Field]:
-    """(weight, is the speaker, the words' terms, every term with the names' entities, surface forms)."""
-    found = []
+@lru_cache(maxsize=4_096)
+def _profile(text: ClaimText, aliases: Aliases) -> _Profile:
+    exact: dict[str, tuple[float, float, bool]] = {}
+    written: dict[str, tuple[float, bool]] = {}
     for name, value in text.fields():
-        if value:
-            terms = field_terms(value, aliases)
-            found.append((FIELD_WEIGHTS[name], name == "speaker", field_words(value), terms, field_surfaces(value)))
-    return found
+        if not value:
+            continue
+        weight, speaker = FIELD_WEIGHTS[name], name == "speaker"
+        words = field_words(value)
+        for term in field_terms(value, aliases):
+            # Another name for the same thing covers the word as fully as the word itself; it only ranks
+            # a little lower.
+            score = weight if term in words else weight * ALIAS_MATCH
+            old = exact.get(term)
+            exact[term] = (
+                (max(score, old[0]), max(weight, old[1]), speaker or old[2]) if old else (score, weight, speaker)
+            )
+        for form in field_terms(value, aliases) | field_surfaces(value):
+            old_form = written.get(form, (0.0, False))
+            written[form] = (max(weight, old_form[0]), speaker or old_form[1])
+    ordered = sorted(written)
+    return _Profile(exact, tuple(ordered), tuple(written[w] for w in ordered), field_terms(text.statement, aliases))
 
 
-def _strength(group: Group, field: _Field, prefix: bool) -> float:
-    _weight, _speaker, words, terms, surfaces = field
-    if any(term in words for term in group):
-        return 1.0
-    if any(term in terms for term in group):
-        return ALIAS_MATCH
-    if prefix and any(word.startswith(term) for term in group for word in (*terms, *surfaces)):
-        return PREFIX_MATCH
-    return 0.0
+def _group_match(group: Group, profile: _Profile, prefix: bool) -> tuple[float, float, bool]:
+    """(score, coverage, names the speaker) of one typed group in one claim: its best field."""
+    best = held = 0.0
+    named = False
+    for term in group:
+        hit = profile.exact.get(term)
+        if hit is not None:
+            best, held, named = max(best, hit[0]), max(held, hit[1]), named or hit[2]
+        if not prefix:
+            continue
+        at = bisect.bisect_left(profile.written, term)
+        while at < len(profile.written) and profile.written[at].startswith(term):
+            weight, speaker = profile.written_at[at]
+            best, held = max(best, weight * PREFIX_MATCH), max(held, weight * PREFIX_MATCH)
+            named = named or speaker
+            at += 1
+    return best, held, named
 
 
 def match(
@@ -100,27 +131,16 @@ def match(
     prefix: bool = False,
     aliases: Aliases = NO_ALIASES,
 ) -> Match:
-    fields = _fields(candidate.text, aliases)
-    statement_terms = field_terms(candidate.text.statement, aliases)
+    profile = _profile(candidate.text, aliases)
     score = covered = 0.0
     matched = in_statement = in_core = 0
     first_named: int | None = None
     for position, (group, weight) in enumerate(zip(groups, group_weights, strict=True)):
-        best = held = 0.0
-        named = False
-        for field in fields:
-            field_weight, is_speaker = field[0], field[1]
-            strength = _strength(group, field, prefix)
-            if strength:
-                best = max(best, strength * field_weight)
-                # Another name for the same thing covers the word as fully as the word itself; it only
-                # ranks a little lower.
-                held = max(held, (1.0 if strength >= ALIAS_MATCH else strength) * field_weight)
-                named = named or is_speaker
+        best, held, named = _group_match(group, profile, prefix)
         if not best:
             continue
         matched += 1
-        said = any(term in statement_terms for term in group)
+        said = any(term in profile.statement for term in group)
         in_statement += said
         in_core += said or named
         covered += weight * held

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -149,8 +150,7 @@ def _number(digits: str, multiplier: str | None) -> str:
     return (f"{whole}d{fraction}" if fraction else whole)[:MAX_TERM_LENGTH]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a text: where it is (for highlighting), its term, and how it was written (folded)."""
 
     start: int
@@ -161,6 +161,17 @@ class Token:
     @property
     def stop(self) -> bool:
         return self.term == ""
+
+
+@lru_cache(maxsize=32_768)
+def _word(raw: str) -> tuple[str, str]:
+    """(term, surface form) of a run of letters and digits as written; a stop word's term is empty."""
+    surface = fold(raw)[:MAX_TERM_LENGTH]
+    if not WORD.fullmatch(surface):  # folding can split a word ("ﬃ" → "ffi" is fine; "ǅ" too)
+        surface = "".join(WORD.findall(surface))[:MAX_TERM_LENGTH]
+    if not surface or surface in STOPWORDS:
+        return "", surface
+    return stem(surface), surface
 
 
 def _date_tokens(start: int, end: int, text: str) -> list[Token]:
@@ -175,33 +186,30 @@ def tokens(text: str) -> list[Token]:
     """Every word of the text in order, repeats kept; stop words have an empty term."""
     found: list[Token] = []
     for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
         start, end = match.span()
-        if match.group("acronym") or match.group("word") in ACRONYMS:
-            # "U.S." and "US" (but not "us"): the letters as one word
+        if kind == "word":
+            raw = match.group()
+            if raw in ACRONYMS:  # "US" in capitals (but not "us")
+                found.append(Token(start, end, ACRONYMS[raw], ACRONYMS[raw]))
+                continue
+            term, surface = _word(raw)
+            if surface in MULTIPLIERS and found and found[-1].surface in NUMBER_WORDS:
+                # "ten thousand": the number word before a multiplier word is the number's start
+                previous = found.pop()
+                value = str(NUMBER_WORDS[previous.surface] * MULTIPLIERS[surface])
+                found.append(Token(previous.start, end, value, value))
+                continue
+            found.append(Token(start, end, term, surface))
+        elif kind == "acronym":  # "U.S.": the letters as one word
             letters = match.group().replace(".", "").lower()
             term = ACRONYMS.get(letters.upper(), letters)
             found.append(Token(start, end, term, term))
-            continue
-        if match.group("date"):
-            found.extend(_date_tokens(start, end, match.group("date")))
-            continue
-        if match.group("number"):
+        elif kind == "date":
+            found.extend(_date_tokens(start, end, match.group()))
+        else:  # a number, with or without its multiplier
             term = _number(match.group("number"), match.group("multiplier"))
             found.append(Token(start, end, term, term))
-            continue
-        surface = fold(match.group("word"))[:MAX_TERM_LENGTH]
-        if not WORD.fullmatch(surface):  # folding can split a word ("ﬃ" → "ffi" is fine; "ǅ" too)
-            surface = "".join(WORD.findall(surface))[:MAX_TERM_LENGTH]
-        if surface in MULTIPLIERS and found and found[-1].surface in NUMBER_WORDS:
-            # "ten thousand": the number word before a multiplier word is the number's start
-            previous = found.pop()
-            value = NUMBER_WORDS[previous.surface] * MULTIPLIERS[surface]
-            found.append(Token(previous.start, end, str(value), str(value)))
-            continue
-        if not surface or surface in STOPWORDS:
-            found.append(Token(start, end, "", surface))
-            continue
-        found.append(Token(start, end, stem(surface), surface))
     return found
 
 
@@ -331,25 +339,33 @@ class ClaimText:
         )
 
 
-@lru_cache(maxsize=8_192)
+@lru_cache(maxsize=4_096)
+def _analysed(text: str) -> tuple[tuple[Token, ...], frozenset[str], frozenset[str]]:
+    """A field's tokens, its words' terms and the written forms that differ from them, once."""
+    found = tokens(text)
+    words = frozenset(t.term for t in found if t.term)
+    surfaces = frozenset(t.surface for t in found if t.term and t.surface != t.term)
+    return tuple(found), words, surfaces
+
+
+@lru_cache(maxsize=4_096)
 def field_terms(text: str, aliases: Aliases = NO_ALIASES) -> frozenset[str]:
     """The exact terms of one field: its words' terms and the entities they name."""
-    found = tokens(text)
-    terms = {t.term for t in found if t.term}
-    terms.update(term for _i, _j, term in aliases.spans(found, nested=True))
-    return frozenset(terms)
+    found, words, _surfaces = _analysed(text)
+    if not aliases:
+        return words
+    named = {term for _i, _j, term in aliases.spans(found, nested=True)}
+    return words | named if named else words
 
 
-@lru_cache(maxsize=8_192)
 def field_words(text: str) -> frozenset[str]:
     """The terms of one field's own words, without the entities they name."""
-    return frozenset(t.term for t in tokens(text) if t.term)
+    return _analysed(text)[1]
 
 
-@lru_cache(maxsize=8_192)
 def field_surfaces(text: str) -> frozenset[str]:
     """How the field's words are written, where that differs from their term: what a prefix may begin."""
-    return frozenset(t.surface for t in tokens(text) if t.term and t.surface != t.term)
+    return _analysed(text)[2]
 
 
 def index_terms(claim: ClaimText, aliases: Aliases = NO_ALIASES) -> list[str]:

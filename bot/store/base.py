@@ -203,6 +203,11 @@ class Reads(Protocol):
         """Ids of claims that have any of these terms exactly, highest id first, at most `limit`."""
         ...
 
+    async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
+        """For each group, the ids of claims that have one of its terms exactly, highest id first, at most
+        `limit` each: which of a message's words each candidate holds, before any text is read."""
+        ...
+
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
         """How many claims the guild has, and for each group how many of them have one of its terms
         exactly, counted up to `cap` (what an idf needs, at a bounded cost in a large guild)."""

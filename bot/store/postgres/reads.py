@@ -234,6 +234,12 @@ class PgReads:
         query = search.any_term_query(guild_id, terms)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
 
+    async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
+        if not bindable(guild_id):
+            return [[] for _g in groups]
+        queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
+        return await search.claims_with_each(self._db, guild_id, queries, _bounded(limit))
+
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
         if not bindable(guild_id):
             return 0, [0] * len(groups)

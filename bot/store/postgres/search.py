@@ -133,6 +133,27 @@ async def claims_matching(db: Queries, guild_id: int, query: str | None, filters
     return [row["id"] for row in found]
 
 
+async def claims_with_each(db: Queries, guild_id: int, queries: Sequence[str | None], limit: int) -> list[list[int]]:
+    """For each tsquery, the ids of the guild's claims it matches, highest first, at most `limit` each."""
+    found: list[list[int]] = [[] for _q in queries]
+    if limit <= 0 or not any(queries):
+        return found
+    rows = await db.fetch(
+        """
+        SELECT q.ord, hit.id FROM unnest($2::text[]) WITH ORDINALITY AS q(query, ord)
+        CROSS JOIN LATERAL (SELECT c.id FROM claims c WHERE c.guild_id = $1 AND q.query IS NOT NULL
+                              AND c.terms @@ q.query::tsquery ORDER BY c.id DESC LIMIT $3) AS hit
+        ORDER BY q.ord, hit.id DESC
+        """,
+        guild_id,
+        list(queries),
+        limit,
+    )
+    for row in rows:
+        found[row["ord"] - 1].append(row["id"])
+    return found
+
+
 async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | None], cap: int) -> tuple[int, list[int]]:
     """The guild's claims, and for each tsquery how many of them it matches (at most `cap`)."""
     row = await db.fetchrow(

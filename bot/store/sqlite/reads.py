@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -39,11 +40,14 @@ RELATED_REVISIONS = (
 
 
 class Scope(Enum):
-    """One guild's share of the search index, which decides how a query is kept to that guild."""
+    """One guild's share of the search index, which decides how a query is kept to that guild. Either
+    keeps a query to the guild; the other would only be slower, so a scope may be remembered a while."""
 
     FEW = "few"  # one guild among many: its token in the MATCH
     MOST = "most"  # at least half of the claims: the index alone, then claims.guild_id
-    ALONE = "alone"  # every claim is this guild's: the index alone
+
+
+SCOPE_KEPT_S = 10.0  # how long a guild's scope is remembered: it changes only as claims are added
 
 
 def _bindable(*ids: int) -> bool:
@@ -53,6 +57,9 @@ def _bindable(*ids: int) -> bool:
 
 class SqliteReads:
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[int, tuple[float, Scope]] = {}  # guild -> (until when, its Scope)
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -192,23 +199,27 @@ class SqliteReads:
 
     async def _scope(self, guild_id: int) -> Scope:
         """How a query reaches one guild's claims cheapest (see index.in_guild)."""
+        now = time.monotonic()
+        kept = self._scopes.get(guild_id)
+        if kept is not None and kept[0] > now:
+            return kept[1]
         row = await self._one(
             "SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = ?), "
             "(SELECT coalesce(max(id), 0) FROM claims)",
             (guild_id,),
         )
         mine, highest = (int(row[0]), int(row[1])) if row else (0, 0)
-        if mine and mine == highest:  # every claim there is (ids 1..highest) is this guild's
-            return Scope.ALONE
-        return Scope.MOST if mine * 2 >= highest else Scope.FEW
+        scope = Scope.MOST if mine * 2 >= highest else Scope.FEW
+        if len(self._scopes) > 10_000:
+            self._scopes.clear()
+        self._scopes[guild_id] = (now + SCOPE_KEPT_S, scope)
+        return scope
 
     def _narrowed(self, guild_id: int, scope: Scope, terms: str) -> tuple[str, str, str, tuple[object, ...]]:
         """The MATCH expression, the join, the condition and its parameters that keep a query to one
         guild's claims."""
         if scope is Scope.FEW:
             return index.in_guild(guild_id, terms), "", "", ()
-        if scope is Scope.ALONE:
-            return terms, "", "", ()
         # CROSS JOIN: the index first, then each match's guild (SQLite would otherwise walk the guild's
         # claims and test every one against the index).
         return terms, "CROSS JOIN claims c ON c.id = f.rowid", "AND c.guild_id = ?", (guild_id,)
@@ -245,6 +256,24 @@ class SqliteReads:
         if not terms:
             return []
         return await self._matching(guild_id, index.any_term(terms), filters, limit)
+
+    async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
+        wanted = [(n, g) for n, g in enumerate(groups) if g]
+        found: list[list[int]] = [[] for _g in groups]
+        if not _bindable(guild_id) or not wanted or limit <= 0:
+            return found
+        scope = await self._scope(guild_id)
+        parts, params = [], []
+        for n, group in wanted:
+            expression, join, where, narrowing = self._narrowed(guild_id, scope, index.any_term(group))
+            parts.append(
+                f"SELECT {n} AS g, id FROM (SELECT f.rowid AS id FROM claim_fts f {join} "
+                f"WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?)"
+            )
+            params += [expression, *narrowing, limit]
+        for row in await self._all(" UNION ALL ".join(parts), params):
+            found[row[0]].append(row[1])
+        return found
 
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
         if not _bindable(guild_id):

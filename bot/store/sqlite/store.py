@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 class SqliteStore(SqliteReads):
     def __init__(self, path: Path, *, single_instance: bool = False) -> None:
+        super().__init__()
         self.path = path
         self._lock = ProcessLock(path) if single_instance else None
         self._writer: aiosqlite.Connection | None = None

@@ -34,6 +34,7 @@ MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,
 
 class SqliteTx(SqliteReads):
     def __init__(self, db: aiosqlite.Connection) -> None:
+        super().__init__()
         self._db = db
 
     @property
