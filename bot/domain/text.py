@@ -126,7 +126,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=32_768)
 def stem(word: str) -> str:
     """A folded word's term (not a number's, not a stop word's)."""
     word = IRREGULAR.get(word, word)
@@ -339,7 +339,7 @@ class ClaimText:
         )
 
 
-@lru_cache(maxsize=4_096)
+@lru_cache(maxsize=2_048)
 def _analysed(text: str) -> tuple[tuple[Token, ...], frozenset[str], frozenset[str]]:
     """A field's tokens, its words' terms and the written forms that differ from them, once."""
     found = tokens(text)
@@ -348,7 +348,7 @@ def _analysed(text: str) -> tuple[tuple[Token, ...], frozenset[str], frozenset[s
     return tuple(found), words, surfaces
 
 
-@lru_cache(maxsize=4_096)
+@lru_cache(maxsize=2_048)
 def field_terms(text: str, aliases: Aliases = NO_ALIASES) -> frozenset[str]:
     """The exact terms of one field: its words' terms and the entities they name."""
     found, words, _surfaces = _analysed(text)
