@@ -269,3 +269,25 @@ def test_a_seed_file_with_no_claims_is_refused(tmp_path: Path, text: str) -> Non
     story_only = text[: text.index("[[speakers]]")]
     message = broken(tmp_path, story_only)
     assert "claims" in message
+
+
+def test_the_shipped_story_names_north_korea_russia_and_south_korea_every_way_the_article_does(
+    shipped: SeedStory,
+) -> None:
+    names = set(shipped.aliases)
+    assert {("North Korea", "DPRK"), ("North Korea", "NK"), ("North Korea", "Pyongyang")} <= names
+    assert {("Russia", "Moscow"), ("Russia", "Kremlin"), ("South Korea", "Seoul")} <= names
+
+
+def test_a_name_listed_under_two_entities_is_refused(tmp_path: Path, text: str) -> None:
+    bad = text.replace('aliases = ["Seoul", ', 'aliases = ["Pyongyang", "Seoul", ', 1)
+    assert bad != text
+    message = broken(tmp_path, bad)
+    assert "field aliases: 'Pyongyang' is North Korea's" in message
+
+
+def test_an_alias_without_a_word_is_refused(tmp_path: Path, text: str) -> None:
+    bad = text.replace('aliases = ["Seoul", ', 'aliases = ["the", "Seoul", ', 1)
+    message = broken(tmp_path, bad)
+    assert "entities.3.aliases" in message
+    assert "every alias needs a word in it" in message

@@ -3,14 +3,16 @@ other names find what the names a claim uses find, and messages about other thin
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.desk import Desk
 from bot.domain.claims import MATCH_END, MATCH_START, Alias
 from bot.store.base import Filters
-from tests.store.conftest import ALICE, GUILD_A, Database, new_claim, number_of
+from tests.store.conftest import ALICE, GUILD_A, Database, new_claim, number_of, query
 
 
 async def _numbers(db: Database, *keys: str) -> set[int]:
@@ -120,3 +122,18 @@ async def test_an_alias_added_later_finds_the_claims_already_written_with_it(des
     aliases = await desk.store.aliases(GUILD_A)
     assert aliases[-1] == Alias("North Korea", "Hermit Kingdom", "a nickname", ALICE, at)
     assert ("North Korea", "DPRK") in {(a.entity, a.name) for a in aliases}  # from the seed story
+
+
+@pytest.mark.usefixtures("sqlite_only")  # PostgreSQL: tests/store_postgres/test_schema_guards.py
+async def test_aliases_cannot_be_changed_or_removed_even_directly(desk: Desk, db_path: Path) -> None:
+    before = query(db_path, "SELECT * FROM aliases ORDER BY id")
+    assert before  # the seed story's
+    conn = sqlite3.connect(db_path)
+    try:
+        for sql in ("UPDATE aliases SET entity = 'Russia'", "DELETE FROM aliases"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+    assert query(db_path, "SELECT * FROM aliases ORDER BY id") == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from bot.domain.claims import SEED_ACTOR, Alias
 from bot.domain.states import Verdict
 from bot.seedfile import SeedStory
 from bot.store.base import ClaimFields, SpeakerNames
@@ -53,6 +54,20 @@ async def test_history_refuses_update_delete_and_truncate(
             await raw.execute(sql)
     assert await raw.fetchval("SELECT count(*) FROM history") == before
     assert await raw.fetchval("SELECT count(*) FROM history WHERE note = 'forged'") == 0
+
+
+async def test_aliases_refuse_update_delete_and_truncate(
+    store: PostgresStore, raw: asyncpg.Connection, seed: SeedStory
+) -> None:
+    await seed_guild(store, GUILD_A, seed)
+    async with store.transaction() as tx:
+        await tx.add_aliases(GUILD_A, [Alias(entity, name, "seed", SEED_ACTOR, AT) for entity, name in seed.aliases])
+    before = await raw.fetchval("SELECT count(*) FROM aliases")
+    assert before == len(seed.aliases)
+    for sql in ("UPDATE aliases SET entity = 'Russia'", "DELETE FROM aliases", "TRUNCATE aliases"):
+        with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="append-only"):
+            await raw.execute(sql)
+    assert await raw.fetchval("SELECT count(*) FROM aliases") == before
 
 
 async def test_a_history_row_cannot_name_another_guilds_claim(
