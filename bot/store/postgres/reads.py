@@ -24,15 +24,9 @@ from bot.domain.claims import (
 )
 from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
+from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
 from bot.store.postgres.pool import Queries
-
-# What a card shows of its related claims changes only with their revisions (bot/render/card_cache.py).
-RELATED_REVISIONS = (
-    "(SELECT coalesce(sum(o.revision), 0) FROM relations r JOIN claims o ON o.id = r.target_id "
-    "WHERE r.source_id = c.id) + (SELECT coalesce(sum(o.revision), 0) FROM relations r "
-    "JOIN claims o ON o.id = r.source_id WHERE r.target_id = c.id) AS related_revisions"
-)
 
 ID_MIN = -ID_MAX - 1
 
