@@ -32,6 +32,7 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from cogs.mod_export import ExportCommands
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -202,7 +203,12 @@ class EditClaimModal(ClaimModal):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
-class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
+class Moderation(
+    ExportCommands,  # /mod export (issue 12)
+    commands.GroupCog,
+    group_name="mod",
+    group_description="Moderators: verdicts, claims, settings",
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
