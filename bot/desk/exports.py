@@ -183,7 +183,7 @@ async def export(
             rows.write(export_csv.claims_rows(page))
             history.write(export_csv.history_rows(page))
         tally.files += [_sized(claims_file, rows), _sized(history_file, history)]
-        notes.append(f"{claims:,} claims; every change to them is in {history_file.name}.")
+        notes.append(f"{claims:,} claims; every change to them is in the history file.")
     else:
         stories = [story] if story else await store.export_stories(guild_id)
         if not stories:
