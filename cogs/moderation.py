@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -32,6 +32,7 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from cogs.mod_export import ExportCommands
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -202,7 +203,12 @@ class EditClaimModal(ClaimModal):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
-class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
+class Moderation(
+    ExportCommands,  # /mod export (issue 12)
+    commands.GroupCog,
+    group_name="mod",
+    group_description="Moderators: verdicts, claims, settings",
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
@@ -459,11 +465,16 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role="Members with this role may change verdicts",
         announce_channel="Where verdict changes are also posted",
         reset="Clear a setting",
+        desk_name="Exports: who publishes the desk's ClaimReviews (a name)",
+        desk_url="Exports: the desk's public page (http or https); ClaimReviews link to it",
     )
     @app_commands.choices(
         reset=[
             app_commands.Choice(name="moderator role", value="moderator_role"),
             app_commands.Choice(name="announce channel", value="announce_channel"),
+            # Exports (issue 12)
+            app_commands.Choice(name="desk name", value="desk_name"),
+            app_commands.Choice(name="desk url", value="desk_url"),
         ]
     )
     async def config(
@@ -472,6 +483,9 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         reset: str | None = None,
+        # Exports (issue 12): who the ClaimReviews are published under.
+        desk_name: app_commands.Range[str, 1, 100] | None = None,
+        desk_url: app_commands.Range[str, 1, 512] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         assert interaction.guild is not None
@@ -479,7 +493,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
         if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
             raise RuleBroken("That role is not in this server.")
-        changes: dict[str, int | None] = {}
+        changes: dict[str, Any] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = moderator_role.id
         if announce_channel is not None:
@@ -488,8 +502,15 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             changes["moderator_role_id"] = None
         elif reset == "announce_channel":
             changes["announce_channel_id"] = None
+        # Exports (issue 12): the desk checks them (http or https, lengths) before anything is saved.
+        elif reset in ("desk_name", "desk_url"):
+            changes[reset] = ""
         elif reset is not None:
             raise RuleBroken("Pick a setting to reset from the choices.")
+        if desk_name is not None and reset != "desk_name":
+            changes["desk_name"] = desk_name
+        if desk_url is not None and reset != "desk_url":
+            changes["desk_url"] = desk_url
         settings = (
             await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes

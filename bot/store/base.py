@@ -37,6 +37,7 @@ from bot.domain.claims import (
     Speaker,
     Story,
 )
+from bot.domain.exports import ExportClaim
 from bot.domain.states import Verdict
 
 # Largest row id or Discord id either backend can bind (a signed 64-bit integer). A forged custom_id or
@@ -244,6 +245,23 @@ class Reads(Protocol):
         """The guild's claims from that story's seed file, by seed key."""
         ...
 
+    # Exports (issue 12)
+    async def export_stories(self, guild_id: int) -> list[Story]:
+        """The guild's stories, by slug."""
+        ...
+
+    async def export_unfiled_count(self, guild_id: int) -> int:
+        """How many of the guild's claims belong to no story."""
+        ...
+
+    async def export_claims(
+        self, guild_id: int, *, story_slug: str | None, after_number: int, limit: int
+    ) -> list[ExportClaim]:
+        """The next `limit` claims after `after_number`, by number (of one story, when a slug is given),
+        each with its evidence, its speaker's other names, its outgoing relations and its whole history.
+        A page at a time, so that a large guild is written out as it is read."""
+        ...
+
 
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
@@ -253,7 +271,13 @@ class Tx(Reads, Protocol):
         ...
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,  # exports (issue 12); None leaves it as it is
+        desk_url: str | None = None,
     ) -> None: ...
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
