@@ -27,6 +27,7 @@ from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
 from bot.store.postgres.pool import Queries
+from bot.store.postgres.stories import PgStoryReads
 
 ID_MIN = -ID_MAX - 1
 
@@ -55,7 +56,7 @@ def _bounded(value: int) -> int:
     return max(0, min(value, ID_MAX))
 
 
-class PgReads:
+class PgReads(PgStoryReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
 
@@ -217,13 +218,13 @@ class PgReads:
     async def claims_with_prefixes(
         self, guild_id: int, groups: Sequence[Sequence[str]], filters: Filters, limit: int
     ) -> list[int]:
-        if not bindable(guild_id, filters.speaker_id):
+        if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.prefix_query(guild_id, groups)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
-        if not bindable(guild_id, filters.speaker_id):
+        if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.any_term_query(guild_id, terms)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))

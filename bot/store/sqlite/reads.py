@@ -30,6 +30,7 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
+from bot.store.sqlite.stories import SqliteStoryReads
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
 
@@ -50,7 +51,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads:
+class SqliteReads(SqliteStoryReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:
@@ -231,6 +232,10 @@ class SqliteReads:
             if not _bindable(filters.speaker_id):
                 return []
             where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
+        if filters.story_id is not None:
+            if not _bindable(filters.story_id):
+                return []
+            where, params = f"{where} AND c.story_id = ?", (*params, filters.story_id)
         if where and not join:
             join = "JOIN claims c ON c.id = f.rowid"
         found = await self._all(
