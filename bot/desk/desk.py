@@ -375,6 +375,9 @@ class Desk:
     async def find_story(self, guild_id: int, text: str) -> StoryRecord:
         return await story_rules.find_story(self.store, guild_id, text)
 
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord:
+        return await story_rules.story_by_id(self.store, guild_id, story_id)
+
     async def story_board(self, guild_id: int, record: StoryRecord, recent: int = 5) -> Board:
         return await story_rules.story_board(self.store, guild_id, record, recent)
 

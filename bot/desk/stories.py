@@ -16,7 +16,7 @@ from bot.desk.errors import NothingToChange, Refusal
 from bot.domain.claims import Board, Story
 from bot.domain.rules import RuleBroken, as_text, check_source
 from bot.domain.stories import StoryOverview, StoryRecord
-from bot.store.base import Reads, Tx
+from bot.store.base import ID_MAX, Reads, Tx
 
 STORIES_LISTED = 25  # /story lists this many, newest first
 SUGGESTIONS = 25
@@ -95,6 +95,14 @@ async def find_story(reads: Reads, guild_id: int, typed: str) -> StoryRecord:
         record = found[0] if found else None
     if record is None:
         raise StoryNotFound(text)
+    return record
+
+
+async def story_by_id(reads: Reads, guild_id: int, story_id: int) -> StoryRecord:
+    """The story a pager's id names, in this guild only."""
+    record = await reads.story_by_id(guild_id, story_id) if 0 < story_id <= ID_MAX else None
+    if record is None:
+        raise StoryNotFound(f"id {story_id}")
     return record
 
 

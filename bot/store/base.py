@@ -254,6 +254,10 @@ class Reads(Protocol):
         ...
 
     async def story(self, guild_id: int, slug: str) -> StoryRecord | None: ...
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        """None for another guild's or an unknown id (a pager's id may be forged)."""
+        ...
+
     async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[StoryRecord]:
         """Stories whose slug begins with, or whose title or publisher holds, `text` (case-insensitive;
         '' for any), newest published first."""

@@ -79,6 +79,14 @@ class PgStoryReads:
         )
         return None if row is None else story_record(row)
 
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        if not _bindable(guild_id, story_id):
+            return None
+        row = await self._db.fetchrow(
+            f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = $1 AND st.id = $2", guild_id, story_id
+        )
+        return None if row is None else story_record(row)
+
     async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[StoryRecord]:
         if not _bindable(guild_id) or not _storable(text):
             return []
