@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.domain.claims import Board, Page, SearchHit, Speaker
+from bot.domain.claims import Board, Claim, Page, SearchHit, Speaker
 from bot.domain.states import Verdict
 from bot.domain.stories import StoryOverview, StoryRecord
 from bot.render import custom_ids, limits
@@ -106,3 +106,10 @@ def story_saved(record: StoryRecord, *, new: bool) -> str:
     verb = "Added the story" if new else "Saved the story"
     publisher = fit(story.publisher, PUBLISHER_MAX, inline=True)
     return f"✅ {verb} **{title}** · {publisher} · {story.published}{where}\n`story: {record.slug}`"
+
+
+def added_to_story(claim: Claim) -> str:
+    """/mod add's confirmation, with the story the claim went to (chosen, or the most recent)."""
+    if claim.story is None:
+        return f"Added claim #{claim.number}."
+    return f"Added claim #{claim.number} to the story **{fit(claim.story.title, TITLE_MAX, inline=True)}**."

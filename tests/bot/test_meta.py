@@ -106,7 +106,8 @@ async def test_every_command_is_registered_with_discord_without_violations(newsr
     assert registered == expected
     mod = next(command for command in d.commands() if command["name"] == "mod")
     subcommands = {option["name"] for option in mod["options"]}
-    assert subcommands == {"status", "attribution", "add", "edit", "link", "evidence", "alias", "aliases", "config"}
+    # At least these (more parts add theirs: issue 11's story and import are checked in tests/bot/test_stories.py).
+    assert {"status", "attribution", "add", "edit", "link", "evidence", "alias", "aliases", "config"} <= subcommands
     for command in d.commands():
         if command.get("type", 1) == 1:
             assert command["description"] not in ("", PLACEHOLDER), command["name"]

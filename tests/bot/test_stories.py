@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 
 from bot.desk import Desk
-from bot.desk.stories import StoryFields
+from bot.desk.stories import StoryFields, StoryNotFound
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.stories import StoryRecord
 from bot.render import custom_ids
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom
-from tests.bot.support import description
+from tests.bot.support import description, filled, modal_inputs
 
 pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
@@ -151,3 +151,121 @@ async def test_an_unknown_story_is_refused_privately(newsroom: Newsroom, claimbo
     assert "No story matches" in result.text
     assert result.original.payload.get("mention_everyone") is not True
     assert result.original.payload.get("mentions", []) == []
+
+
+# /mod story new, /mod story edit, /mod add story:
+
+
+async def open_story_form(newsroom: Newsroom, subcommand: str, options: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    opened = await newsroom.driver.slash(
+        newsroom.guild, newsroom.moderator, "mod", options or {}, subcommand=("story", subcommand)
+    )
+    await opened
+    return opened
+
+
+async def test_a_moderator_adds_a_story_with_the_form(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    opened = await open_story_form(newsroom, "new")
+    assert list(modal_inputs(opened)) == [
+        "Title (of the report)",
+        "Publisher (the outlet)",
+        "URL (a link to the report)",
+        "Date published",
+    ]
+    values = {
+        "Title (of the report)": "Floods close the **river** port @everyone",
+        "Publisher (the outlet)": "Harbour Gazette",
+        "URL (a link to the report)": "https://example.org/floods",
+        "Date published": "2025-03-02",
+    }
+    submitted = await d.submit_modal(opened, filled(opened, values))
+    await submitted
+    assert submitted.ephemeral
+    assert submitted.text.startswith("✅ Added the story **Floods close the \\*\\*river\\*\\* port @\u200beveryone**")
+    assert "`story: floods-close-the-river-port-everyone-2025-03-02`" in submitted.text
+    record = await desk.find_story(newsroom.guild.id, "floods-close-the-river-port-everyone-2025-03-02")
+    assert record.story.url == "https://example.org/floods"
+    with pytest.raises(StoryNotFound):
+        await desk.find_story(newsroom.other_guild.id, record.slug)
+
+
+async def test_a_bad_story_form_is_refused_and_saves_nothing(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    opened = await open_story_form(newsroom, "new")
+    values = {
+        "Title (of the report)": "Floods",
+        "Publisher (the outlet)": "Harbour Gazette",
+        "URL (a link to the report)": "javascript:alert(1)",
+        "Date published": "2025-03-02",
+    }
+    submitted = await d.submit_modal(opened, filled(opened, values))
+    await submitted
+    assert submitted.ephemeral
+    assert submitted.text == "The story's URL must be a web link starting with http:// or https://."
+    assert len(await desk.stories(newsroom.guild.id)) == 1
+
+
+async def test_a_moderator_sets_the_shipped_storys_url(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    opened = await open_story_form(newsroom, "edit", {"story": SHIPPED})
+    inputs = modal_inputs(opened)
+    assert inputs["Title (of the report)"]["value"] == "North Korea to Send 10,000 Troops to Ukraine, Zelensky Warns"
+    assert inputs["Date published"]["value"] == "2024-10-17"
+    assert not inputs["URL (a link to the report)"].get("value")
+    submitted = await d.submit_modal(
+        opened, filled(opened, {"URL (a link to the report)": "https://time.com/7094578/"})
+    )
+    await submitted
+    assert submitted.text.startswith("✅ Saved the story")
+    card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "1"})
+    await card
+    assert "https://time.com/7094578/" in str(card.original.embeds[0])
+
+
+async def test_a_reader_cannot_add_or_edit_a_story(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    for subcommand, options in (("new", {}), ("edit", {"story": SHIPPED})):
+        result = await d.slash(newsroom.guild, newsroom.reader, "mod", options, subcommand=("story", subcommand))
+        await result
+        assert result.modal is None
+        assert result.ephemeral
+        assert result.text.startswith("Only moderators can do that")
+    # A form opened by a moderator and submitted by a reader is refused too.
+    opened = await open_story_form(newsroom, "edit", {"story": SHIPPED})
+    submitted = await d.submit_modal(
+        opened, filled(opened, {"URL (a link to the report)": "https://evil.example/"}), newsroom.reader
+    )
+    await submitted
+    assert submitted.text.startswith("Only moderators can do that")
+    assert (await desk.find_story(newsroom.guild.id, SHIPPED)).story.url == ""
+
+
+async def test_mod_add_puts_the_claim_in_the_chosen_story(newsroom: Newsroom, desk: Desk) -> None:
+    await add_floods(desk, newsroom.guild.id, claims=1)
+    d = newsroom.driver
+    opened = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase", "story": SHIPPED}, subcommand="add"
+    )
+    await opened
+    values = {"Statement": "Troops were seen in Kursk.", "Speaker (a person or a body)": "Ada Quillfeather"}
+    submitted = await d.submit_modal(opened, filled(opened, values))
+    await submitted
+    assert "to the story **North Korea to Send 10,000 Troops" in submitted.text
+    claim = await desk.claim(newsroom.guild.id, 18)
+    assert claim.story is not None
+    assert claim.story.slug == SHIPPED
+    # Without story: the most recent story (the floods story, published later).
+    opened = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"kind": "paraphrase"}, subcommand="add")
+    await opened
+    submitted = await d.submit_modal(opened, filled(opened, values | {"Statement": "The port reopens."}))
+    await submitted
+    assert "to the story **Floods close the river port**" in submitted.text
+
+
+async def test_mod_story_is_a_group_with_new_and_edit(newsroom: Newsroom, claimbot) -> None:
+    mod = next(command for command in newsroom.driver.commands() if command["name"] == "mod")
+    story = next(option for option in mod["options"] if option["name"] == "story")
+    assert story["type"] == 2  # SUB_COMMAND_GROUP
+    assert {option["name"] for option in story["options"]} == {"new", "edit"}
+    assert next(c for c in newsroom.driver.commands() if c["name"] == "story")["description"]
