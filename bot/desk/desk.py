@@ -20,7 +20,7 @@ from bot.desk import changes, finding, seeding
 from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound
-from bot.desk.seeding import NOTHING, SeedReport
+from bot.desk.seeding import NOTHING, SeedPlan, SeedReport
 from bot.desk.stories import StoryFields
 from bot.domain.claims import (
     Actor,
@@ -389,3 +389,18 @@ class Desk:
     async def edit_story(self, guild_id: int, slug: str, fields: StoryFields) -> StoryRecord:
         async with self.store.transaction() as tx:
             return await story_rules.edit_story(tx, guild_id, slug, fields)
+
+    async def preview_import(self, guild_id: int, seed: SeedStory) -> SeedPlan:
+        """What importing the story file would do here: a dry run of seeding's rules, nothing written."""
+        await self.ensure_guild(guild_id)
+        return await seeding.plan_seed(self.store, guild_id, seed)
+
+    async def import_story(self, guild_id: int, seed: SeedStory, *, expected: SeedPlan, actor: Actor) -> SeedReport:
+        """Apply a previewed story file in one transaction, a history row per claim it adds or updates;
+        refused (PlanChanged, nothing written) if it would now do anything but what was previewed."""
+        note = f"Imported by a moderator from a story file ({seed.story.slug})."
+        try:
+            async with self.store.transaction() as tx:
+                return await seeding.seed_guild(tx, guild_id, seed, now(), actor=actor, note=note, expected=expected)
+        finally:
+            self._guild_aliases.pop(guild_id, None)  # the file may bring other names

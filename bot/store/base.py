@@ -140,6 +140,7 @@ class SeededClaim:
     number: int
     fingerprint: str | None
     moderated: bool
+    revision: int | None = None  # as read: seeding a claim is a compare-and-set against it
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,7 +329,7 @@ class PgReads(PgStoryReads):
             return {}
         found = await self._db.fetch(
             """
-            SELECT c.id, c.number, c.seed_key, c.seed_fingerprint, c.moderated
+            SELECT c.id, c.number, c.seed_key, c.seed_fingerprint, c.moderated, c.revision
               FROM claims c JOIN stories st ON st.id = c.story_id
              WHERE st.guild_id = $1 AND st.slug = $2 AND c.guild_id = $1 AND c.seed_key IS NOT NULL
             """,
@@ -337,6 +337,8 @@ class PgReads(PgStoryReads):
             story_slug,
         )
         return {
-            row["seed_key"]: SeededClaim(row["id"], row["number"], row["seed_fingerprint"], row["moderated"])
+            row["seed_key"]: SeededClaim(
+                row["id"], row["number"], row["seed_fingerprint"], row["moderated"], row["revision"]
+            )
             for row in found
         }

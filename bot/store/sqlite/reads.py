@@ -372,8 +372,8 @@ class SqliteReads(SqliteStoryReads):
 
     async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
         found = await self._all(
-            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated FROM claims c "
+            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated, c.revision FROM claims c "
             "JOIN stories st ON st.id = c.story_id WHERE st.guild_id = ? AND st.slug = ? AND c.seed_key IS NOT NULL",
             (guild_id, story_slug),
         )
-        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4])) for r in found}
+        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4]), r[5]) for r in found}
