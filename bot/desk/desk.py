@@ -20,7 +20,7 @@ from bot.desk import changes, finding, seeding
 from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound
-from bot.desk.seeding import NOTHING, SeedPlan, SeedReport
+from bot.desk.seeding import NOTHING, SeedReport
 from bot.desk.stories import StoryFields
 from bot.domain.claims import (
     Actor,
@@ -40,7 +40,7 @@ from bot.domain.claims import (
 )
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
-from bot.domain.stories import StoryOverview, StoryRecord
+from bot.domain.stories import SeedPlan, StoryOverview, StoryRecord
 from bot.domain.text import Aliases
 from bot.seedfile import SeedStory
 from bot.store.base import Filters, Store

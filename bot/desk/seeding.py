@@ -13,7 +13,7 @@ from datetime import datetime
 from bot.desk.changes import ClaimEdit, add_claims, apply_edit, history_row
 from bot.desk.errors import Refusal
 from bot.domain.claims import SEED_ACTOR, Actor, Alias, Claim
-from bot.domain.stories import StoryRecord
+from bot.domain.stories import SeedPlan, StoryRecord
 from bot.seedfile import SeedClaim, SeedStory
 from bot.store.base import ClaimFields, HistoryRow, Reads, RelationRow, SeededClaim, SpeakerNames, Tx
 
@@ -34,24 +34,6 @@ class SeedReport:
 
 
 NOTHING = SeedReport(0, 0, 0, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class SeedPlan:
-    """What bringing a story in line with its file would do in a guild, read before anything is written:
-    the preview /mod import shows, and what its Confirm then requires to be still true."""
-
-    slug: str
-    story_is_new: bool
-    story_kept: bool  # a moderator edited the story: its title, publisher, URL and date stay as they are
-    added: tuple[str, ...]  # seed keys, in the file's order
-    updated: tuple[str, ...]
-    kept: tuple[str, ...]  # changed in the file, left alone because a moderator touched them
-    unchanged: int
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.story_is_new or self.added or self.updated)
 
 
 class PlanChanged(Refusal):

@@ -34,3 +34,21 @@ class StoryOverview:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class SeedPlan:
+    """What bringing a story in line with its file would do in a guild, read before anything is written:
+    the preview /mod import shows, and what its Confirm then requires to be still true."""
+
+    slug: str
+    story_is_new: bool
+    story_kept: bool  # a moderator edited the story: its title, publisher, URL and date stay as they are
+    added: tuple[str, ...]  # seed keys, in the file's order
+    updated: tuple[str, ...]
+    kept: tuple[str, ...]  # changed in the file, left alone because a moderator touched them
+    unchanged: int
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.story_is_new or self.added or self.updated)

@@ -12,13 +12,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.domain.claims import Board, Claim, Page, SearchHit, Speaker
+from bot.domain.claims import Board, Claim, Page, SearchHit, Speaker, Story
 from bot.domain.states import Verdict
-from bot.domain.stories import StoryOverview, StoryRecord
+from bot.domain.stories import SeedPlan, StoryOverview, StoryRecord
 from bot.render import custom_ids, limits
 from bot.render.lines import timestamp, within
 from bot.render.lists import LIST_COLOUR, board, pager
 from bot.render.text import clean, clip, fit, fit_plain, link, safe_url
+from bot.render.views import StatelessView
 
 TITLE_MAX = 200
 PUBLISHER_MAX = 80
@@ -113,3 +114,72 @@ def added_to_story(claim: Claim) -> str:
     if claim.story is None:
         return f"Added claim #{claim.number}."
     return f"Added claim #{claim.number} to the story **{fit(claim.story.title, TITLE_MAX, inline=True)}**."
+
+
+# /mod import
+
+LISTED_PER_KIND = 8
+KEY_LINE_MAX = 160
+
+
+def _keyed_lines(keys: Sequence[str], statements: dict[str, str]) -> list[str]:
+    r"""`• \`key\` — statement…`, the first few; a key is letters, digits and hyphens (the format says so)."""
+    lines = [f"• `{key}` — {fit(statements.get(key, ''), KEY_LINE_MAX, inline=True)}" for key in keys[:LISTED_PER_KIND]]
+    if len(keys) > LISTED_PER_KIND:
+        lines.append(f"… and {len(keys) - LISTED_PER_KIND:,} more")
+    return lines
+
+
+def import_preview(filename: str, story: Story, statements: dict[str, str], plan: SeedPlan) -> discord.Embed:
+    """What Confirm would do: the story, then what would be added, updated and left alone (and why);
+    `statements` are the file's, by claim key."""
+    embed = discord.Embed(title="Import preview", colour=LIST_COLOUR)
+    if plan.story_is_new:
+        about = "a **new story** for this server"
+    elif plan.story_kept:
+        about = "a story this server has; its title, publisher, URL and date stay as a moderator edited them"
+    else:
+        about = "a story this server has; its title, publisher, URL and date follow the file"
+    head = [
+        f"**{fit(story.title, TITLE_MAX, inline=True)}** · {fit(story.publisher, PUBLISHER_MAX, inline=True)} · "
+        f"{story.published.isoformat()} (`story: {story.slug}`)",
+        f"From {fit(filename, 100, inline=True)}: {about}.",
+    ]
+    embed.description = "\n".join(head)
+    sections = (
+        (f"To add: {len(plan.added):,}", plan.added),
+        (f"To update (no moderator has touched them): {len(plan.updated):,}", plan.updated),
+        (f"Left alone, because a moderator changed them: {len(plan.kept):,}", plan.kept),
+    )
+    for name, keys in sections:
+        if keys:
+            value = within(_keyed_lines(keys, statements), limits.EMBED_FIELD_VALUE)
+            embed.add_field(name=name, value=value, inline=False)
+    if plan.unchanged:
+        embed.add_field(name="Already as the file says", value=f"{plan.unchanged:,} claims", inline=False)
+    embed.set_footer(text="Confirm applies exactly this, in one go; nothing changes until then. Open for 15 minutes.")
+    return embed
+
+
+def import_buttons(token: str) -> discord.ui.View:
+    view = StatelessView()
+    confirm, cancel = custom_ids.import_confirm(token), custom_ids.import_cancel(token)
+    view.add_item(discord.ui.Button(label="Confirm", style=discord.ButtonStyle.success, custom_id=confirm))
+    view.add_item(discord.ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id=cancel))
+    return view
+
+
+def nothing_to_import(filename: str, story: Story, plan: SeedPlan) -> str:
+    kept = f" or left alone because a moderator changed it ({len(plan.kept):,})" if plan.kept else ""
+    return (
+        f"Nothing to import from {fit(filename, 100, inline=True)}: every claim of "
+        f"**{fit(story.title, TITLE_MAX, inline=True)}** is already as the file says{kept}."
+    )
+
+
+def import_done(story: Story, added: int, updated: int, kept: int) -> str:
+    title = fit(story.title, TITLE_MAX, inline=True)
+    return (
+        f"✅ Imported **{title}** (`story: {story.slug}`): {added:,} added, {updated:,} updated, "
+        f"{kept:,} left alone because a moderator changed them."
+    )
