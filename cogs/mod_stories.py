@@ -66,7 +66,6 @@ class StoryModal(discord.ui.Modal):
         self.published: discord.ui.TextInput[StoryModal] = discord.ui.TextInput(
             label="Date published",
             placeholder="2024-10-17",
-            min_length=10,
             max_length=10,
             default=story.published.isoformat() if story else None,
         )
