@@ -33,6 +33,7 @@ EXTENSIONS = (
     "cogs.check",
     "cogs.moderation",
     "cogs.stories",
+    "cogs.help",
 )
 
 

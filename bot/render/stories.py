@@ -119,12 +119,17 @@ def added_to_story(claim: Claim) -> str:
 # /mod import
 
 LISTED_PER_KIND = 8
-KEY_LINE_MAX = 160
+KEY_LINE_MAX = 115  # 8 of them and the count of the rest stay within a field's 1,024 characters
 
 
 def _keyed_lines(keys: Sequence[str], statements: dict[str, str]) -> list[str]:
-    r"""`• \`key\` — statement…`, the first few; a key is letters, digits and hyphens (the format says so)."""
-    lines = [f"• `{key}` — {fit(statements.get(key, ''), KEY_LINE_MAX, inline=True)}" for key in keys[:LISTED_PER_KIND]]
+    """`• <key in code> — statement…`, the first few, each within KEY_LINE_MAX so that all of them and the
+    count of the rest fit one field; a key is letters, digits and hyphens (the format says so)."""
+    lines = []
+    for key in keys[:LISTED_PER_KIND]:
+        room = KEY_LINE_MAX - len(key) - 7
+        statement = fit(statements.get(key, ""), room, inline=True) if room > 10 else ""
+        lines.append(f"• `{key}`" + (f" — {statement}" if statement else ""))
     if len(keys) > LISTED_PER_KIND:
         lines.append(f"… and {len(keys) - LISTED_PER_KIND:,} more")
     return lines

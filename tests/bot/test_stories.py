@@ -269,3 +269,18 @@ async def test_mod_story_is_a_group_with_new_and_edit(newsroom: Newsroom, claimb
     assert story["type"] == 2  # SUB_COMMAND_GROUP
     assert {option["name"] for option in story["options"]} == {"new", "edit"}
     assert next(c for c in newsroom.driver.commands() if c["name"] == "story")["description"]
+
+
+async def test_help_is_private_and_lists_every_members_command_from_the_tree(newsroom: Newsroom, claimbot) -> None:
+    result = await newsroom.driver.slash(newsroom.guild, newsroom.reader, "help")
+    await result
+    assert result.ephemeral
+    embed = result.original.embeds[0]
+    text = embed["description"]
+    for command in claimbot.tree.get_commands():
+        if command.name != "mod":
+            assert command.name in text, command.name
+    assert "**/search** query: [status:] [speaker:] [story:]" in text
+    assert "Apps → **Check claims** on a message" in text
+    assert "/mod" not in text
+    assert {field["name"] for field in embed["fields"]} >= {"Verdicts: is it true?", "Asking the desk"}
