@@ -41,6 +41,15 @@ if TYPE_CHECKING:
     from cogs.moderation import Moderation
 
 
+def forget_cards(interaction: discord.Interaction, guild_id: int) -> None:
+    """The rendered cards of the guild show the story as it was: drop them (see CardCache.forget_guild)."""
+    from cogs.claims import Claims
+
+    claims = interaction.client.get_cog("Claims")  # type: ignore[attr-defined]
+    if isinstance(claims, Claims):
+        claims.cards.forget_guild(guild_id)
+
+
 class StoryModal(discord.ui.Modal):
     """A new story's fields, or an existing story's, prefilled (its slug never changes)."""
 
@@ -94,6 +103,7 @@ class StoryModal(discord.ui.Modal):
             saved = await self.cog.desk.new_story(interaction.guild_id, fields)
         else:
             saved = await self.cog.desk.edit_story(interaction.guild_id, self.record.slug, fields)
+            forget_cards(interaction, interaction.guild_id)
         await interaction.followup.send(story_saved(saved, new=self.record is None), ephemeral=True)
         log_outcome(interaction, "ok")
 

@@ -208,6 +208,9 @@ async def test_a_bad_story_form_is_refused_and_saves_nothing(newsroom: Newsroom,
 
 async def test_a_moderator_sets_the_shipped_storys_url(newsroom: Newsroom, desk: Desk) -> None:
     d = newsroom.driver
+    shown = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "1"})  # a card rendered (and kept)
+    await shown
+    assert "https://time.com/7094578/" not in str(shown.original.embeds[0])
     opened = await open_story_form(newsroom, "edit", {"story": SHIPPED})
     inputs = modal_inputs(opened)
     assert inputs["Title (of the report)"]["value"] == "North Korea to Send 10,000 Troops to Ukraine, Zelensky Warns"
