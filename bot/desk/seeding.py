@@ -90,10 +90,13 @@ async def seed_guild(
     seed loader, or the moderator who imported the file); the claims stay unmoderated either way, so a
     later edition of the file still updates those no moderator touched. With `expected`, refuse
     (PlanChanged, nothing written) unless the file would still do exactly that."""
-    known = await tx.seeded_claims(guild_id, seed.story.slug)
-    if expected is not None and _plan(seed, await tx.story(guild_id, seed.story.slug), known) != expected:
-        raise PlanChanged()
+    record = await tx.story(guild_id, seed.story.slug) if expected is not None else None
+    # The story's row first: on PostgreSQL a second import of the same story waits here for the first to
+    # commit, and then reads the claims it added (READ COMMITTED), so its plan differs and it is refused.
     await tx.upsert_story(guild_id, seed.story)
+    known = await tx.seeded_claims(guild_id, seed.story.slug)
+    if expected is not None and _plan(seed, record, known) != expected:
+        raise PlanChanged()
     # Before the claims, so they are indexed with them; in a guild seeded before, claims already there
     # that are written with a new name are re-indexed by the store.
     alias_note = f"From the seed story {seed.story.slug}."
