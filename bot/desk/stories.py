@@ -14,12 +14,14 @@ from datetime import date
 
 from bot.desk.errors import NothingToChange, Refusal
 from bot.domain.claims import Board, Story
+from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, as_text, check_source
 from bot.domain.stories import StoryOverview, StoryRecord
 from bot.store.base import ID_MAX, Reads, Tx
 
 STORIES_LISTED = 25  # /story lists this many, newest first
 SUGGESTIONS = 25
+STORIES_READ = 500  # matched in Python: a server follows a handful of stories, an archive a few hundred
 TITLE_MAX = 256
 PUBLISHER_MAX = 200
 SLUG_WORDS_MAX = 60  # characters of the title in a slug; the date follows
@@ -79,8 +81,26 @@ async def stories(reads: Reads, guild_id: int, limit: int = STORIES_LISTED) -> l
     return await reads.stories(guild_id, max(1, min(limit, 100)))
 
 
+def _matches(record: StoryRecord, wanted: str) -> bool:
+    """The slug begins with it, or the title or publisher holds it, whatever the case and accents."""
+    story = record.story
+    return (
+        story.slug.startswith(wanted)
+        or wanted in normalise_name(story.title)
+        or wanted in normalise_name(story.publisher)
+    )
+
+
+async def matching_stories(reads: Reads, guild_id: int, typed: str, limit: int) -> list[StoryRecord]:
+    """The newest stories `typed` names (every story for nothing typed). A server has few stories, so
+    they are read whole (up to STORIES_READ) and matched here, identically on every backend."""
+    wanted = normalise_name(as_text(typed)[:100])
+    found = await reads.story_records(guild_id, STORIES_READ)
+    return [record for record in found if not wanted or _matches(record, wanted)][: max(0, limit)]
+
+
 async def suggest_stories(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[StoryRecord]:
-    return await reads.stories_matching(guild_id, " ".join(as_text(typed).split())[:100], max(1, min(limit, 25)))
+    return await matching_stories(reads, guild_id, typed, max(1, min(limit, 25)))
 
 
 async def find_story(reads: Reads, guild_id: int, typed: str) -> StoryRecord:
@@ -91,7 +111,7 @@ async def find_story(reads: Reads, guild_id: int, typed: str) -> StoryRecord:
         raise StoryNotFound(typed)
     record = await reads.story(guild_id, text)
     if record is None:
-        found = await reads.stories_matching(guild_id, text, 1)
+        found = await matching_stories(reads, guild_id, text, 1)
         record = found[0] if found else None
     if record is None:
         raise StoryNotFound(text)
@@ -109,7 +129,7 @@ async def story_by_id(reads: Reads, guild_id: int, story_id: int) -> StoryRecord
 async def latest_story(reads: Reads, guild_id: int) -> StoryRecord | None:
     """The server's most recent story (newest published, then newest added): where a claim added
     without a story goes."""
-    found = await reads.stories_matching(guild_id, "", 1)
+    found = await reads.story_records(guild_id, 1)
     return found[0] if found else None
 
 

@@ -247,7 +247,7 @@ class Reads(Protocol):
         """The guild's claims from that story's seed file, by seed key."""
         ...
 
-    # Stories (issue 11). Story ids are read from the same guild first (`story`, `stories_matching`);
+    # Stories (issue 11). Story ids are read from the same guild first (`story`, `story_records`);
     # every read takes the guild too, so another guild's story id reaches nothing.
     async def stories(self, guild_id: int, limit: int) -> list[StoryOverview]:
         """The guild's stories, newest published first (then newest added), with their claims per verdict
@@ -259,9 +259,9 @@ class Reads(Protocol):
         """None for another guild's or an unknown id (a pager's id may be forged)."""
         ...
 
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[StoryRecord]:
-        """Stories whose slug begins with, or whose title or publisher holds, `text` (case-insensitive;
-        '' for any), newest published first."""
+    async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
+        """The guild's stories, newest published first (then newest added), at most `limit`; which of
+        them a typed text names is decided by the desk, the same way on every backend."""
         ...
 
     async def story_verdict_counts(self, guild_id: int, story_id: int) -> dict[Verdict, int]:

@@ -116,6 +116,9 @@ async def test_a_story_is_found_by_slug_title_or_publisher_and_only_in_its_serve
         "floods-close-the-river-port-2025-03-02",
         SHIPPED_SLUG,
     ]
+    accented = await desk.new_story(GUILD_A, StoryFields("Zürich Ünïcode report", "Ñews", "", date(2025, 1, 1)))
+    assert (await desk.find_story(GUILD_A, "ZURICH unicode")).slug == accented.slug
+    assert (await desk.find_story(GUILD_A, "news")).slug == accented.slug
     for typed in ("floods-close-the-river-port-2025-03-02", "harbour", "%", "_", "\\", "'", "\x00"):
         with pytest.raises(StoryNotFound):
             await desk.find_story(GUILD_B, typed)

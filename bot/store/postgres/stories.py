@@ -37,10 +37,6 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def story_record(row: asyncpg.Record) -> StoryRecord:
     story = Story(row["slug"], row["title"], row["publisher"], row["url"], row["published"])
     return StoryRecord(int(row["id"]), story, bool(row["moderated"]))
@@ -87,21 +83,13 @@ class PgStoryReads:
         )
         return None if row is None else story_record(row)
 
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[StoryRecord]:
-        if not _bindable(guild_id) or not _storable(text):
+    async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
+        if not _bindable(guild_id):
             return []
-        wanted = _like(text.lower())
         found = await self._db.fetch(
-            f"""
-            SELECT {STORY_COLUMNS} FROM stories st
-             WHERE st.guild_id = $1 AND ($2 = '' OR st.slug LIKE $3 ESCAPE '\\' OR lower(st.title) LIKE $4 ESCAPE '\\'
-                                        OR lower(st.publisher) LIKE $4 ESCAPE '\\')
-             ORDER BY st.published DESC, st.id DESC LIMIT $5
-            """,
+            f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = $1 ORDER BY st.published DESC, st.id DESC "
+            "LIMIT $2",
             guild_id,
-            wanted,
-            wanted + "%",
-            "%" + wanted + "%",
             _bounded(limit),
         )
         return [story_record(row) for row in found]

@@ -21,10 +21,6 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def story_record(row: aiosqlite.Row) -> StoryRecord:
     story = Story(row["slug"], row["title"], row["publisher"], row["url"], date.fromisoformat(row["published"]))
     return StoryRecord(int(row["id"]), story, bool(row["moderated"]))
@@ -73,18 +69,13 @@ class SqliteStoryReads:
         )
         return None if row is None else story_record(row)
 
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[StoryRecord]:
+    async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
         if not _bindable(guild_id, limit):
             return []
-        wanted = _like(text.lower())
         found = await self._all(
-            f"""
-            SELECT {STORY_COLUMNS} FROM stories st
-             WHERE st.guild_id = ? AND (? = '' OR st.slug LIKE ? ESCAPE '\\' OR lower(st.title) LIKE ? ESCAPE '\\'
-                                        OR lower(st.publisher) LIKE ? ESCAPE '\\')
-             ORDER BY st.published DESC, st.id DESC LIMIT ?
-            """,
-            (guild_id, wanted, wanted + "%", "%" + wanted + "%", "%" + wanted + "%", max(0, limit)),
+            f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = ? ORDER BY st.published DESC, st.id DESC "
+            "LIMIT ?",
+            (guild_id, max(0, limit)),
         )
         return [story_record(row) for row in found]
 
