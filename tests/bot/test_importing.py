@@ -192,3 +192,29 @@ async def test_a_preview_confirmed_after_a_restart_says_it_expired(
     finally:
         await stop_bot(bot, desk, task)
         restore_discord_py()
+
+
+async def test_a_preview_token_pressed_in_another_server_reaches_nothing(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    result = await run_import(newsroom, d.attachment("edition.toml", edition().encode()))
+    confirm, _cancel = buttons(result)
+    # Another server's moderator, on a message of theirs whose button is forged to carry the token.
+    theirs = await d.slash(newsroom.other_guild, newsroom.other_moderator, "search", {"query": "troops"})
+    await theirs
+    page = theirs.messages[-1]
+    real = "claimbot:search:page:5:any:0"  # its Next button
+    assert real in page.custom_ids
+    for row in page.payload["components"]:
+        for button in row["components"]:
+            if button.get("custom_id") == real:
+                button["custom_id"] = confirm
+    forged = await d.press(page, confirm, newsroom.other_moderator)
+    await forged.finished(idle=0.05)
+    assert forged.ephemeral
+    assert forged.text.startswith("This import preview is no longer open")
+    assert (await desk.board(newsroom.guild.id)).total == 16
+    assert (await desk.board(newsroom.other_guild.id)).total == 16
+    # The importer's own Confirm still works: the forged press took nothing.
+    pressed = await d.press(result.messages[-1], confirm, newsroom.moderator)
+    await pressed.finished(idle=0.05)
+    assert "✅ Imported" in pressed.text
