@@ -68,8 +68,7 @@ def story_list(overviews: Sequence[StoryOverview]) -> discord.Embed:
     blocks = [_story_block(overview) for overview in overviews]
     room = limits.EMBED_DESCRIPTION - len(header) - 2
     embed.description = f"{header}\n\n{within(blocks, room, separator=chr(10) * 2)}"
-    noun = "story" if len(overviews) == 1 else "stories"
-    embed.set_footer(text=f"{len(overviews)} {noun}, newest first")
+    embed.set_footer(text="Newest first")
     return embed
 
 
