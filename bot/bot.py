@@ -32,6 +32,8 @@ EXTENSIONS = (
     "cogs.search",
     "cogs.check",
     "cogs.moderation",
+    "cogs.stories",
+    "cogs.help",
 )
 
 

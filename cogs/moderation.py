@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.commands.checks import Refused, can_manage_server, check_errors_answered, is_moderator
 from bot.commands.options import ClaimOption
+from bot.commands.stories import StoryOption
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import ClaimEdit
 from bot.domain.claims import Actor, Change, Claim, GuildSettings, NewClaim, RelationKind
@@ -30,9 +31,12 @@ from bot.domain.rules import (
     parse_verdict,
 )
 from bot.domain.states import Attribution, Verdict
+from bot.domain.stories import StoryRecord
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from bot.render.stories import added_to_story
 from cogs.mod_export import ExportCommands
+from cogs.mod_stories import StoryModeration
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -140,9 +144,9 @@ class ClaimModal(discord.ui.Modal):
 
 
 class AddClaimModal(ClaimModal):
-    def __init__(self, cog: Moderation, *, verbatim: bool) -> None:
+    def __init__(self, cog: Moderation, *, verbatim: bool, story: StoryRecord | None = None) -> None:
         super().__init__("Add a claim")
-        self.cog, self.verbatim = cog, verbatim
+        self.cog, self.verbatim, self.story = cog, verbatim, story
         self.source: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="Source (a link)", max_length=512, required=False
         )
@@ -164,12 +168,13 @@ class AddClaimModal(ClaimModal):
             role=fields["role"],
             said_when=fields["said_when"],
             evidence=(),
+            story=self.story.story if self.story else None,  # None: the server's most recent story
         )
         # The claim and its source are saved together: "nothing was changed" is then always true.
         claim = await self.cog.desk.add_claim(
             interaction.guild_id, new, note="Added by a moderator.", actor=actor_of(interaction), source_url=source
         )
-        await interaction.followup.send(saved_note(f"Added claim #{claim.number}."), ephemeral=True)
+        await interaction.followup.send(saved_note(added_to_story(claim)), ephemeral=True)
         log_outcome(interaction, "ok")
 
 
@@ -204,6 +209,7 @@ class EditClaimModal(ClaimModal):
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
 class Moderation(
+    StoryModeration,  # /mod story new, /mod story edit (issue 11): cogs/mod_stories.py
     ExportCommands,  # /mod export (issue 12)
     commands.GroupCog,
     group_name="mod",
@@ -353,12 +359,17 @@ class Moderation(
         await interaction.followup.send(saved_note(f"#{updated.number} is now: {label}."), ephemeral=True)
 
     @app_commands.command(name="add", description="Add a claim (opens a form)")
-    @app_commands.describe(kind="Is the statement the speaker's exact words, or a paraphrase?")
+    @app_commands.describe(
+        kind="Is the statement the speaker's exact words, or a paraphrase?",
+        story="The story it belongs to (default: the server's most recent story)",
+    )
     @app_commands.choices(kind=KIND_CHOICES)
-    async def add(self, interaction: discord.Interaction[ClaimBot], kind: str) -> None:
+    async def add(
+        self, interaction: discord.Interaction[ClaimBot], kind: str, story: StoryOption | None = None
+    ) -> None:
         if kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
-        await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote"))
+        await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote", story=story))
 
     @app_commands.command(name="edit", description="Edit a claim's statement, speaker, role or date (opens a form)")
     @app_commands.describe(claim="The claim", note="Why it changes (kept in the history)", kind="Quote or paraphrase")

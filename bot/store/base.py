@@ -39,6 +39,7 @@ from bot.domain.claims import (
 )
 from bot.domain.exports import ExportClaim
 from bot.domain.states import Verdict
+from bot.domain.stories import StoryOverview, StoryRecord
 
 # Largest row id or Discord id either backend can bind (a signed 64-bit integer). A forged custom_id or
 # option value past it names nothing, and must not reach the driver as an overflow.
@@ -140,6 +141,7 @@ class SeededClaim:
     number: int
     fingerprint: str | None
     moderated: bool
+    revision: int | None = None  # as read: seeding a claim is a compare-and-set against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,7 @@ class Filters:
 
     verdict: Verdict | None = None
     speaker_id: int | None = None
+    story_id: int | None = None  # a story's row id, read from the same guild first (issue 11)
 
 
 class Reads(Protocol):
@@ -262,6 +265,39 @@ class Reads(Protocol):
         A page at a time, so that a large guild is written out as it is read."""
         ...
 
+    # Stories (issue 11). Story ids are read from the same guild first (`story`, `story_records`);
+    # every read takes the guild too, so another guild's story id reaches nothing.
+    async def stories(self, guild_id: int, limit: int) -> list[StoryOverview]:
+        """The guild's stories, newest published first (then newest added), with their claims per verdict
+        and when one of their claims last changed; at most `limit`."""
+        ...
+
+    async def story(self, guild_id: int, slug: str) -> StoryRecord | None: ...
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        """None for another guild's or an unknown id (a pager's id may be forged)."""
+        ...
+
+    async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
+        """The guild's stories, newest published first (then newest added), at most `limit`; which of
+        them a typed text names is decided by the desk, the same way on every backend."""
+        ...
+
+    async def story_verdict_counts(self, guild_id: int, story_id: int) -> dict[Verdict, int]:
+        """Only verdicts with at least one of the story's claims."""
+        ...
+
+    async def story_verdict_changes(
+        self, guild_id: int, story_id: int, limit: int
+    ) -> list[tuple[ClaimSummary, Change]]:
+        """As `latest_verdict_changes`, for the story's claims only."""
+        ...
+
+    async def story_speaker_claims(
+        self, guild_id: int, speaker_id: int, story_id: int, *, offset: int, limit: int
+    ) -> tuple[list[ClaimSummary], int]:
+        """A speaker's claims in one story, by number, and how many there are in all."""
+        ...
+
 
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
@@ -284,7 +320,10 @@ class Tx(Reads, Protocol):
         """The first of `count` consecutive new claim numbers, or None for an unknown guild."""
         ...
 
-    async def upsert_story(self, guild_id: int, story: Story) -> int: ...
+    async def upsert_story(self, guild_id: int, story: Story) -> int:
+        """The story's id, created or brought in line with `story`; a story a moderator edited is left as
+        it is (seed files and imports never overwrite a moderator's work)."""
+        ...
 
     async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
         """Each speaker's id, in order: the one its name already belongs to (or that an earlier entry
@@ -316,6 +355,16 @@ class Tx(Reads, Protocol):
 
     async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
         """Append to the history; the new rows as Changes, in order."""
+        ...
+
+    # Stories (issue 11)
+    async def create_story(self, guild_id: int, story: Story) -> int | None:
+        """The new story's id; None, and nothing written, when the guild has a story with that slug."""
+        ...
+
+    async def edit_story(self, guild_id: int, story_id: int, story: Story) -> bool:
+        """Set title, publisher, URL and date (the slug stays) and mark the story moderated, so seed files
+        and imports leave it as the moderator wrote it. False for another guild's or an unknown id."""
         ...
 
 

@@ -88,7 +88,7 @@ GUILDS = Table(
 STORIES = Table(
     "stories",
     (("id", INT), ("guild_id", INT), ("slug", TEXT), ("title", TEXT), ("publisher", TEXT), ("url", TEXT),
-     ("published", DATE)),
+     ("published", DATE), ("moderated", BOOL)),
     key=("id",),
     identity=True,
 )  # fmt: skip

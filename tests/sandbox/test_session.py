@@ -61,12 +61,12 @@ async def test_completer_offers_the_bots_own_claim_suggestions(screen: Screen) -
     assert claims, "no suggestions"
     assert any(label.startswith("#1 · Zelensky") and text == "claim:1" for text, label in claims)
     assert ("/claim", "/claim") in await complete("/cl")
-    assert [text for text, _ in await complete("/mod st")] == ["status"]
+    assert [text for text, _ in await complete("/mod sta")] == ["status"]  # "/mod st" also offers story (issue 11)
     assert any(text == "verdict:confirmed" for text, _ in await complete("/mod status verdict:con"))
     assert any(text == "announce_channel:#fact-checks" for text, _ in await complete("/mod config announce_channel:#f"))
     assert any(text.startswith("#1") or text == "1" for text, _ in await complete("/claim troo"))
     assert [text for text, _ in await complete("as mod")] == ["moderator"]
-    assert await complete("/claim claim:1 stray ") == []
+    assert await complete("/claim claim:1 story:x stray ") == []  # every option given (story: is issue 11's)
 
 
 async def test_modal_is_filled_one_field_at_a_time_then_submitted(screen: Screen) -> None:

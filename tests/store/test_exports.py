@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 
-from bot.desk import ClaimEdit, Desk
+from bot.desk import ClaimEdit, Desk, changes
 from bot.desk import exports as desk_exports
 from bot.desk.exports import ExportFile, ExportFormat, ExportTooLarge
 from bot.domain.claims import NewClaim, RelationKind
@@ -90,9 +91,18 @@ async def work_on_the_story(desk: Desk, seed: SeedStory, db_path: Path) -> dict[
         actor=ALICE,
     )
     await desk.link_claims(GUILD_A, added.number, RelationKind.SUPPORTS, first, note="Same units", actor=ALICE)
-    unfiled = await desk.add_claim(
-        GUILD_A, NewClaim(statement="Outside any story.", verbatim=False, speaker="Bo"), note="x", actor=ALICE
-    )
+    # A claim in no story: what /mod add made before every claim went to a story (the desk now files one
+    # added without a story under the server's latest); written with the desk's own rules, unfiled.
+    async with desk.store.transaction() as tx:
+        unfiled = await changes.add_claim(
+            tx,
+            GUILD_A,
+            NewClaim(statement="Outside any story.", verbatim=False, speaker="Bo"),
+            note="x",
+            actor=ALICE,
+            at=datetime.now(UTC),
+            source_url=None,
+        )
     await desk.link_claims(GUILD_A, first, RelationKind.SAME_AS, unfiled.number, note="", actor=ALICE)
     return {"first": first, "second": second, "added": added.number, "bare": bare.number, "unfiled": unfiled.number}
 

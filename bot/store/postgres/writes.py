@@ -31,6 +31,7 @@ from bot.store.base import (
 )
 from bot.store.postgres import search
 from bot.store.postgres.reads import PgReads, bindable
+from bot.store.postgres.stories import PgStoryTx
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
 # speaker names, so two first mentions of "Zelensky" make one speaker, not one with names and one without.
@@ -60,7 +61,7 @@ class _Ended:
     fetch = fetchrow = fetchval = execute = executemany = _refuse
 
 
-class PgTx(PgReads):
+class PgTx(PgReads, PgStoryTx):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
         self._conn: Any = conn
@@ -119,8 +120,10 @@ class PgTx(PgReads):
             """
             INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (guild_id, slug) DO UPDATE
-               SET title = excluded.title, publisher = excluded.publisher, url = excluded.url,
-                   published = excluded.published
+               SET title = CASE WHEN stories.moderated THEN stories.title ELSE excluded.title END,
+                   publisher = CASE WHEN stories.moderated THEN stories.publisher ELSE excluded.publisher END,
+                   url = CASE WHEN stories.moderated THEN stories.url ELSE excluded.url END,
+                   published = CASE WHEN stories.moderated THEN stories.published ELSE excluded.published END
             RETURNING id
             """,
             guild_id,

@@ -31,6 +31,7 @@ from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
 from bot.store.sqlite.exports import SqliteExportReads
+from bot.store.sqlite.stories import SqliteStoryReads
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
 
@@ -51,7 +52,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads(SqliteExportReads):
+class SqliteReads(SqliteExportReads, SqliteStoryReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:
@@ -234,6 +235,10 @@ class SqliteReads(SqliteExportReads):
             if not _bindable(filters.speaker_id):
                 return []
             where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
+        if filters.story_id is not None:
+            if not _bindable(filters.story_id):
+                return []
+            where, params = f"{where} AND c.story_id = ?", (*params, filters.story_id)
         if where and not join:
             join = "JOIN claims c ON c.id = f.rowid"
         found = await self._all(
@@ -370,8 +375,8 @@ class SqliteReads(SqliteExportReads):
 
     async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
         found = await self._all(
-            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated FROM claims c "
+            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated, c.revision FROM claims c "
             "JOIN stories st ON st.id = c.story_id WHERE st.guild_id = ? AND st.slug = ? AND c.seed_key IS NOT NULL",
             (guild_id, story_slug),
         )
-        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4])) for r in found}
+        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4]), r[5]) for r in found}

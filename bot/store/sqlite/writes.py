@@ -28,11 +28,12 @@ from bot.store.base import (
 from bot.store.sqlite import index
 from bot.store.sqlite.reads import SqliteReads
 from bot.store.sqlite.rows import stamp
+from bot.store.sqlite.stories import SqliteStoryTx
 
 MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
 
 
-class SqliteTx(SqliteReads):
+class SqliteTx(SqliteReads, SqliteStoryTx):
     def __init__(self, db: aiosqlite.Connection) -> None:
         super().__init__()
         self._db = db
@@ -72,8 +73,12 @@ class SqliteTx(SqliteReads):
     async def upsert_story(self, guild_id: int, story: Story) -> int:
         row = await self._one(
             "INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "url = excluded.url, published = excluded.published RETURNING id",
+            "ON CONFLICT (guild_id, slug) DO UPDATE SET "
+            "title = CASE WHEN stories.moderated THEN stories.title ELSE excluded.title END, "
+            "publisher = CASE WHEN stories.moderated THEN stories.publisher ELSE excluded.publisher END, "
+            "url = CASE WHEN stories.moderated THEN stories.url ELSE excluded.url END, "
+            "published = CASE WHEN stories.moderated THEN stories.published ELSE excluded.published END "
+            "RETURNING id",
             (guild_id, story.slug, story.title, story.publisher, story.url, story.published.isoformat()),
         )
         assert row is not None
