@@ -16,8 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 import discord
 from discord import app_commands
 
-from bot.commands.checks import is_moderator
-from bot.commands.options import may_suggest
+from bot.commands.stories import StoryOption
 from bot.commands.tree import log_outcome
 from bot.desk.exports import ExportFile, ExportFormat, ExportTooLarge
 from bot.domain.rules import RuleBroken
@@ -50,14 +49,14 @@ class ExportCommands(_CommandHost):
     @app_commands.command(name="export", description="Export the claims: ClaimReview JSON-LD, CSV or story files")
     @app_commands.describe(
         format="ClaimReview JSON-LD (for fact-check tools), CSV (a spreadsheet) or story files (/mod import)",
-        story="Only this story (its slug); the whole server when left out",
+        story="Only this story; the whole server when left out",
     )
     @app_commands.choices(format=FORMAT_CHOICES)
     async def export(
         self,
         interaction: discord.Interaction[ClaimBot],
         format: str,
-        story: app_commands.Range[str, 1, 80] | None = None,
+        story: StoryOption | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # rights: Moderation.interaction_check, before this runs
         try:
@@ -80,12 +79,12 @@ class ExportCommands(_CommandHost):
                     interaction.guild_id,
                     chosen,
                     open_file,
-                    story_slug=story,
+                    story_slug=story.story.slug if story else None,
                     author_name=guild_name,
                     max_bytes=limit,
                 )
             except ExportTooLarge:
-                text = export_too_large(limit, interaction.guild_id, chosen.value, story)
+                text = export_too_large(limit, interaction.guild_id, chosen.value, story.story.slug if story else None)
                 await interaction.followup.send(text, ephemeral=True)
                 log_outcome(interaction, "too large")
                 return
@@ -95,16 +94,3 @@ class ExportCommands(_CommandHost):
             text = export_summary([(f.name, f.size) for f in result.files], result.notes)
             await interaction.followup.send(text, files=files, ephemeral=True)
         log_outcome(interaction, "ok")
-
-    @export.autocomplete("story")
-    async def _story_choices(
-        self, interaction: discord.Interaction[ClaimBot], value: str
-    ) -> list[app_commands.Choice[str]]:
-        """The server's stories, for moderators only (autocomplete runs no interaction_check)."""
-        if not may_suggest(interaction):
-            return []
-        assert interaction.guild_id is not None
-        if not is_moderator(interaction, await self.desk.guild_settings(interaction.guild_id)):
-            return []
-        found = await self.desk.export_stories(interaction.guild_id, value[:80])
-        return [app_commands.Choice(name=f"{s.slug} — {s.title}"[:100], value=s.slug) for s in found]

@@ -38,7 +38,6 @@ from bot.domain.claims import (
     RelationKind,
     SearchHit,
     Speaker,
-    Story,
 )
 from bot.domain.exports import DeskProfile
 from bot.domain.rules import RuleBroken
@@ -403,12 +402,6 @@ class Desk:
             author_name=author_name,
             max_bytes=max_bytes,
         )
-
-    async def export_stories(self, guild_id: int, prefix: str = "", limit: int = 25) -> list[Story]:
-        """The server's stories whose slug or title starts with `prefix` (the story option's suggestions)."""
-        wanted = prefix.strip().casefold()
-        found = await self.store.export_stories(guild_id)
-        return [s for s in found if s.slug.startswith(wanted) or s.title.casefold().startswith(wanted)][:limit]
 
     # ----------------------------------------------------------------------------- stories (issue 11)
 
