@@ -11,11 +11,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, finding, seeding
+from bot.desk import changes, finding, intake, notices, review, seeding
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound
 from bot.desk.seeding import NOTHING, SeedReport
@@ -34,6 +35,16 @@ from bot.domain.claims import (
     RelationKind,
     SearchHit,
     Speaker,
+)
+from bot.domain.intake import (
+    Decision,
+    DueClaim,
+    IntakeSettings,
+    NewSubmission,
+    Notice,
+    RejectReason,
+    Standing,
+    Submission,
 )
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
@@ -54,6 +65,14 @@ class Unset(Enum):
 
 UNSET: Final = Unset.UNSET
 STALE_PAGE = "This page is no longer there; open the list again."
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The moderators' queue: a page of open submissions, and the claims due for review."""
+
+    submissions: Page[Submission]
+    due: tuple[DueClaim, ...]
 
 
 def now() -> datetime:
@@ -338,3 +357,159 @@ class Desk:
         finally:
             self._guild_aliases.clear()  # a story may bring other names
         return report
+
+    # ----------------------------------------------------------------------------- intake (issue 11)
+
+    async def request_check(self, guild_id: int, member: Actor, new: NewSubmission) -> intake.RequestOutcome:
+        """Request a check on a message: matched against the server's claims first (Check claims'
+        matching), then counted on the claim, or on the message's submission in the queue."""
+        await self.ensure_guild(guild_id)
+        matches = await self.match_text(guild_id, new.statement, limit=1)
+        async with self.store.transaction() as tx:
+            return await intake.request_check(tx, guild_id, member, new, matches, now())
+
+    async def submit(self, guild_id: int, member: Actor, new: NewSubmission) -> Submission:
+        """The /submit form: a draft if it looks like a tracked claim (see `suggested`), else in the queue."""
+        await self.ensure_guild(guild_id)
+        words = " ".join(part for part in (new.statement, new.speaker) if part)
+        matches = await self.match_text(guild_id, words, limit=1)
+        async with self.store.transaction() as tx:
+            return await intake.submit(tx, guild_id, member, new, matches, now())
+
+    async def confirm_match(
+        self, guild_id: int, number: int, claim_number: int, member: Actor
+    ) -> intake.RequestOutcome:
+        async with self.store.transaction() as tx:
+            return await intake.confirm_match(tx, guild_id, number, claim_number, member, now())
+
+    async def confirm_new(self, guild_id: int, number: int, member: Actor) -> Submission:
+        async with self.store.transaction() as tx:
+            return await intake.confirm_new(tx, guild_id, number, member, now())
+
+    async def submission(self, guild_id: int, number: int) -> Submission:
+        found = await self.store.submission(guild_id, number)
+        if found is None:
+            raise intake.SubmissionNotFound(number)
+        return found
+
+    async def submission_decisions(self, guild_id: int, number: int) -> list[Decision]:
+        return await self.store.submission_decisions(guild_id, number)
+
+    async def queue(self, guild_id: int, *, offset: int = 0, limit: int = 4, due: int = 10) -> Queue:
+        """The moderators' queue: open submissions, most requested first, and the claims due for review."""
+        await self.ensure_guild(guild_id)
+        offset = max(0, offset)
+        found, total = await self.store.open_submissions(guild_id, offset=offset, limit=limit)
+        if offset and offset >= total:
+            raise RuleBroken(STALE_PAGE)
+        settings = await self.store.intake_settings(guild_id)
+        waiting = await self.store.claims_due(guild_id, review.cutoffs(settings, now()), due)
+        return Queue(Page(tuple(found), total, offset, limit), tuple(waiting))
+
+    async def accept_submission(
+        self,
+        guild_id: int,
+        number: int,
+        new: NewClaim,
+        *,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.accept(
+                tx,
+                guild_id,
+                number,
+                new,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def merge_submission(
+        self,
+        guild_id: int,
+        number: int,
+        claim_number: int,
+        *,
+        note: str,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.merge(
+                tx,
+                guild_id,
+                number,
+                claim_number,
+                note=note,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def reject_submission(
+        self,
+        guild_id: int,
+        number: int,
+        reason: RejectReason,
+        *,
+        note: str,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.reject(
+                tx, guild_id, number, reason, note=note, actor=actor, at=now(), expected_revision=expected_revision
+            )
+
+    async def intake_settings(self, guild_id: int) -> IntakeSettings:
+        return await self.store.intake_settings(guild_id)
+
+    async def update_intake_settings(
+        self,
+        guild_id: int,
+        *,
+        queue_channel_id: int | Unset | None = UNSET,
+        review_days: dict[Verdict, int | None] | None = None,
+        reset_review: Iterable[Verdict] = (),
+    ) -> IntakeSettings:
+        """The queue channel (None: off) and review intervals in days (None or 0: never)."""
+        await self.ensure_guild(guild_id)
+        checked = {verdict: review.check_days(days) for verdict, days in (review_days or {}).items()}
+        async with self.store.transaction() as tx:
+            if queue_channel_id is not UNSET:
+                await tx.set_queue_channel(guild_id, queue_channel_id)
+            for verdict, days in checked.items():
+                await tx.set_review_interval(guild_id, verdict, days, default=False)
+            for verdict in reset_review:
+                await tx.set_review_interval(guild_id, verdict, None, default=True)
+            return await tx.intake_settings(guild_id)
+
+    async def standing(self, guild_id: int, number: int) -> Standing:
+        """How many members asked about a claim, as of when its verdict stands, and whether it is due."""
+        claim = await self.claim(guild_id, number)
+        settings = await self.store.intake_settings(guild_id)
+        return await review.standing(self.store, settings, claim, now())
+
+    async def most_requested(self, guild_id: int, limit: int = 5) -> list[tuple[ClaimSummary, int]]:
+        """Where the desk should work next: the most-asked claims still unverified or under investigation."""
+        return await self.store.most_requested(guild_id, (Verdict.UNVERIFIED, Verdict.INVESTIGATING), limit)
+
+    async def mark_reviewed(self, guild_id: int, number: int, *, note: str, actor: Actor) -> tuple[Claim, Change]:
+        async with self.store.transaction() as tx:
+            return await review.reviewed(tx, guild_id, number, note=note, actor=actor, at=now())
+
+    async def take_notices(self, guild_id: int, member_id: int) -> list[Notice]:
+        return await notices.take(self.store, guild_id, member_id)
+
+    async def give_back_notices(self, owed: list[Notice]) -> None:
+        await notices.give_back(self.store, owed)
+
+    async def notice_sent_by_dm(self, notice_id: int) -> bool:
+        return await notices.sent_by_dm(self.store, notice_id)
+
+    async def notice_dm_failed(self, notice_id: int, failure: str) -> None:
+        await notices.dm_failed(self.store, notice_id, failure)

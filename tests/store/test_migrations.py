@@ -31,15 +31,18 @@ TABLES = {
 }
 
 
-def test_migration_files_are_numbered_from_one_without_gaps() -> None:
-    assert [version for version, _ in migrations()] == list(range(1, LATEST + 1))
+def test_migration_files_are_numbered_from_one_and_each_number_once() -> None:
+    # Gaps are allowed: each part of the work has its own numbers (intake V6 may land before stories V5).
+    versions = [version for version, _ in migrations()]
+    assert versions[0] == 1
+    assert versions == sorted(set(versions))
 
 
 async def test_opening_an_empty_file_applies_every_migration_and_records_it(db_path: Path) -> None:
     async with opened_desk(db_path):
         pass
     versions = [row[0] for row in query(db_path, "SELECT version FROM schema_version ORDER BY version")]
-    assert versions == list(range(1, LATEST + 1))
+    assert versions == [version for version, _ in migrations()]
     names = {row[0] for row in query(db_path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert names >= TABLES
     assert scalar(db_path, "PRAGMA journal_mode") == "wal"
@@ -70,7 +73,7 @@ async def test_migrate_on_an_up_to_date_database_is_a_no_op(db_path: Path) -> No
         async with conn.execute("SELECT count(*) FROM schema_version") as cursor:
             row = await cursor.fetchone()
         assert row is not None
-        assert row[0] == LATEST
+        assert row[0] == len(migrations())
     finally:
         await conn.close()
 
