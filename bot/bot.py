@@ -32,6 +32,7 @@ EXTENSIONS = (
     "cogs.search",
     "cogs.check",
     "cogs.moderation",
+    "cogs.intake",
 )
 
 

@@ -127,11 +127,14 @@ class Claims(commands.Cog):
     @app_commands.guild_only()
     async def claim(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption) -> None:
         assert interaction.guild_id is not None
+        standing = await self.desk.standing(interaction.guild_id, claim.number)
         rendered = self.cards.get(interaction.guild_id, claim.number, claim.card_stamp)
-        if rendered is None:
+        if rendered is None or rendered.standing != standing:
             card = await self.desk.claim_card(interaction.guild_id, claim.number)
             stamp = claim.card_stamp
-            rendered = RenderedCard(stamp or (0, 0), claim_card(card), claim_buttons(card.claim.number))
+            rendered = RenderedCard(
+                stamp or (0, 0), claim_card(card, standing), claim_buttons(card.claim.number), standing
+            )
             # Kept under the stamp read with the option: the card read since may only be newer, and a
             # newer stamp never matches an older one.
             if stamp is not None:

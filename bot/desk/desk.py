@@ -87,6 +87,7 @@ class Desk:
         self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
+        self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -486,13 +487,30 @@ class Desk:
                 await tx.set_review_interval(guild_id, verdict, days, default=False)
             for verdict in reset_review:
                 await tx.set_review_interval(guild_id, verdict, None, default=True)
-            return await tx.intake_settings(guild_id)
+            changed = await tx.intake_settings(guild_id)
+        self._kept_intake.pop(guild_id, None)
+        return changed
 
     async def standing(self, guild_id: int, number: int) -> Standing:
         """How many members asked about a claim, as of when its verdict stands, and whether it is due."""
-        claim = await self.claim(guild_id, number)
-        settings = await self.store.intake_settings(guild_id)
-        return await review.standing(self.store, settings, claim, now())
+        found = await self.store.claim_standing(guild_id, number)
+        if found is None:
+            raise ClaimNotFound(number)
+        verdict, requests, as_of = found
+        settings = await self._intake_settings(guild_id)
+        return Standing(requests, as_of, review.is_due(settings, verdict, as_of, now()))
+
+    async def _intake_settings(self, guild_id: int) -> IntakeSettings:
+        """Read for every card: remembered ALIASES_KEPT_S, forgotten when this process changes them."""
+        at = time.monotonic()
+        kept = self._kept_intake.get(guild_id)
+        if kept is not None and kept[0] > at:
+            return kept[1]
+        found = await self.store.intake_settings(guild_id)
+        if len(self._kept_intake) > 10_000:
+            self._kept_intake.clear()
+        self._kept_intake[guild_id] = (at + ALIASES_KEPT_S, found)
+        return found
 
     async def most_requested(self, guild_id: int, limit: int = 5) -> list[tuple[ClaimSummary, int]]:
         """Where the desk should work next: the most-asked claims still unverified or under investigation."""
@@ -501,6 +519,10 @@ class Desk:
     async def mark_reviewed(self, guild_id: int, number: int, *, note: str, actor: Actor) -> tuple[Claim, Change]:
         async with self.store.transaction() as tx:
             return await review.reviewed(tx, guild_id, number, note=note, actor=actor, at=now())
+
+    async def owes_notices(self, guild_id: int, member_id: int) -> bool:
+        """A read only: most members are owed nothing, and their commands cost no write for it."""
+        return bool(await self.store.owed_notices(guild_id, member_id))
 
     async def take_notices(self, guild_id: int, member_id: int) -> list[Notice]:
         return await notices.take(self.store, guild_id, member_id)

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from bot.desk.changes import history_row
 from bot.desk.errors import ClaimNotFound
 from bot.domain.claims import Actor, Change, Claim
-from bot.domain.intake import IntakeSettings, Standing
+from bot.domain.intake import IntakeSettings
 from bot.domain.rules import RuleBroken, check_note
 from bot.domain.states import Verdict
-from bot.store.base import Reads, Tx
+from bot.store.base import Tx
 
 REVIEW_FIELD = "review"
 DAYS_MAX = 3_650
@@ -44,12 +44,6 @@ def check_days(value: int | None) -> int | None:
     if not 0 < value <= DAYS_MAX:
         raise RuleBroken(f"A review interval is a number of days from 1 to {DAYS_MAX:,} (0 for never).")
     return value
-
-
-async def standing(reads: Reads, settings: IntakeSettings, claim: Claim, now: datetime) -> Standing:
-    as_of = await reads.last_review(claim.id)
-    requests = await reads.claim_request_count(claim.id)
-    return Standing(requests, as_of, is_due(settings, claim.verdict, as_of, now))
 
 
 async def reviewed(

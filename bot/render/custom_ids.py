@@ -35,7 +35,19 @@ SPEAKER_PAGE = rf"{PREFIX}:speaker:page:(?P<speaker_id>{_ID}):(?P<offset>{_NUMBE
 HISTORY_PAGE = rf"{PREFIX}:history:page:(?P<number>{_NUMBER}):(?P<offset>{_NUMBER})"
 SEARCH_PAGE = rf"{PREFIX}:search:page:(?P<offset>{_NUMBER}):(?P<verdict>{_VERDICT}):(?P<speaker_id>{_ID})"
 
-TEMPLATES = (CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE)
+# Intake (issue 11): the member's "is it #N?" answer to /submit, and the moderators' queue. Submission
+# numbers are per guild, like claim numbers, and resolved inside the guild the button is pressed in.
+SUBMIT_SAME = rf"{PREFIX}:submit:same:(?P<number>{_NUMBER}):(?P<claim>{_NUMBER})"
+SUBMIT_NEW = rf"{PREFIX}:submit:new:(?P<number>{_NUMBER})"
+QUEUE_ACCEPT = rf"{PREFIX}:queue:accept:(?P<number>{_NUMBER})"
+QUEUE_MERGE = rf"{PREFIX}:queue:merge:(?P<number>{_NUMBER})"
+QUEUE_REJECT = rf"{PREFIX}:queue:reject:(?P<number>{_NUMBER})"
+QUEUE_PAGE = rf"{PREFIX}:queue:page:(?P<offset>{_NUMBER})"
+
+TEMPLATES = (
+    CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE,
+    SUBMIT_SAME, SUBMIT_NEW, QUEUE_ACCEPT, QUEUE_MERGE, QUEUE_REJECT, QUEUE_PAGE,
+)  # fmt: skip
 
 
 def _build(template: str, custom_id: str) -> str:
@@ -76,3 +88,27 @@ def search_filters(match: re.Match[str]) -> tuple[int, Verdict | None, int | Non
     verdict = None if match["verdict"] == ANY_VERDICT else Verdict(match["verdict"])
     speaker_id = int(match["speaker_id"]) or None
     return int(match["offset"]), verdict, speaker_id
+
+
+def submit_same(number: int, claim: int) -> str:
+    return _build(SUBMIT_SAME, f"{PREFIX}:submit:same:{number}:{claim}")
+
+
+def submit_new(number: int) -> str:
+    return _build(SUBMIT_NEW, f"{PREFIX}:submit:new:{number}")
+
+
+def queue_accept(number: int) -> str:
+    return _build(QUEUE_ACCEPT, f"{PREFIX}:queue:accept:{number}")
+
+
+def queue_merge(number: int) -> str:
+    return _build(QUEUE_MERGE, f"{PREFIX}:queue:merge:{number}")
+
+
+def queue_reject(number: int) -> str:
+    return _build(QUEUE_REJECT, f"{PREFIX}:queue:reject:{number}")
+
+
+def queue_page(offset: int) -> str:
+    return _build(QUEUE_PAGE, f"{PREFIX}:queue:page:{offset}")

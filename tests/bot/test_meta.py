@@ -52,7 +52,7 @@ def test_every_extension_adds_commands(bot: ClaimBot) -> None:
     names = {c.qualified_name for c in chat_commands(bot)}
     assert {"claim", "who-said", "status", "search", "mod", "mod status", "mod config"} <= names
     menus = [c for c in bot.tree.get_commands() if isinstance(c, app_commands.ContextMenu)]
-    assert [menu.name for menu in menus] == ["Check claims"]
+    assert [menu.name for menu in menus] == ["Check claims", "Request a check"]
 
 
 def test_every_command_and_option_has_a_description(bot: ClaimBot) -> None:

@@ -193,6 +193,20 @@ class PgIntakeReads:
         )
         return [_notice(r) for r in found]
 
+    async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
+        if not _bindable(guild_id, number):
+            return None
+        row = await self._db.fetchrow(
+            "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
+            "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
+            "ORDER BY h.id DESC LIMIT 1) AS as_of FROM claims c WHERE c.guild_id = $1 AND c.number = $2",
+            guild_id,
+            number,
+        )
+        if row is None:
+            return None
+        return Verdict(row["verdict"]), int(row["asked"]), row["as_of"]
+
 
 class PgIntakeTx:
     _conn: Any

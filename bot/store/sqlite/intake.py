@@ -195,6 +195,19 @@ class SqliteIntakeReads:
         )
         return [_notice(r) for r in found]
 
+    async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
+        if not _bindable(guild_id, number):
+            return None
+        row = await self._one(
+            "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
+            "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
+            "ORDER BY h.id DESC LIMIT 1) AS as_of FROM claims c WHERE c.guild_id = ? AND c.number = ?",
+            (guild_id, number),
+        )
+        if row is None:
+            return None
+        return Verdict(row["verdict"]), int(row["asked"]), _time(row["as_of"])
+
 
 class SqliteIntakeTx:
     @property
