@@ -32,6 +32,8 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from bot.render.queue import intake_settings_lines
+from cogs.mod_queue import ModQueue
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -202,7 +204,9 @@ class EditClaimModal(ClaimModal):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
-class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
+class Moderation(
+    ModQueue, commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
@@ -459,12 +463,18 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role="Members with this role may change verdicts",
         announce_channel="Where verdict changes are also posted",
         reset="Clear a setting",
+        queue_channel="Where each new submission is posted, with its Accept / Merge / Reject buttons",
+        review_verdict="A verdict whose review interval to set (with review_days)",
+        review_days="Days before a claim with that verdict is due for review again (0: never)",
     )
     @app_commands.choices(
         reset=[
             app_commands.Choice(name="moderator role", value="moderator_role"),
             app_commands.Choice(name="announce channel", value="announce_channel"),
-        ]
+            app_commands.Choice(name="queue channel", value="queue_channel"),
+            app_commands.Choice(name="review intervals (back to the defaults)", value="review_intervals"),
+        ],
+        review_verdict=VERDICT_CHOICES,
     )
     async def config(
         self,
@@ -472,6 +482,10 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         reset: str | None = None,
+        # Intake (issue 11)
+        queue_channel: discord.TextChannel | None = None,
+        review_verdict: str | None = None,
+        review_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         assert interaction.guild is not None
@@ -488,8 +502,9 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             changes["moderator_role_id"] = None
         elif reset == "announce_channel":
             changes["announce_channel_id"] = None
-        elif reset is not None:
+        elif reset is not None and reset not in ("queue_channel", "review_intervals"):
             raise RuleBroken("Pick a setting to reset from the choices.")
+        intake = await self.intake_config(interaction, queue_channel, review_verdict, review_days, reset)
         settings = (
             await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes
@@ -504,7 +519,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             if not (perms.view_channel and perms.send_messages):
                 # No mention here: settings_summary escapes warnings, and the line above names the channel.
                 warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
-        await interaction.response.send_message(settings_summary(settings, warnings=warnings), ephemeral=True)
+        summary = "\n".join([settings_summary(settings, warnings=warnings), *intake_settings_lines(intake)])
+        await interaction.response.send_message(summary, ephemeral=True)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -255,6 +255,7 @@ class Decided:
     submission: Submission  # as it is now
     claim: Claim | None  # the claim it became or was merged into
     notice_id: int  # the word owed to the submitter
+    notice: str  # and what it says
     moved: int = 0  # requests newly counted on the claim
     wording_differs: bool = False  # merged into a claim worded otherwise: a same_as link is worth a look
 
@@ -281,7 +282,7 @@ async def accept(
     moved = await tx.copy_requests(guild_id, submission.id, claim.id)
     text = f"Your submission {submission.ref} (“{_quote(submission)}”) was accepted: it is now claim #{claim.number}."
     notice_id = await _tell_submitter(tx, submission, text, at)
-    return Decided(await _submission(tx, guild_id, number), claim, notice_id, moved)
+    return Decided(await _submission(tx, guild_id, number), claim, notice_id, text, moved)
 
 
 def _words(text: str) -> list[str]:
@@ -316,7 +317,7 @@ async def merge(
     )
     notice_id = await _tell_submitter(tx, submission, text, at)
     differs = _words(submission.statement) != _words(claim.statement)
-    return Decided(await _submission(tx, guild_id, number), claim, notice_id, moved, differs)
+    return Decided(await _submission(tx, guild_id, number), claim, notice_id, text, moved, differs)
 
 
 async def reject(
@@ -348,4 +349,4 @@ async def reject(
     why = reason.label.lower() + (f" — {note}" if note else "")
     text = f"Your submission {submission.ref} (“{_quote(submission)}”) was not taken up: {why}."
     notice_id = await _tell_submitter(tx, submission, text, at)
-    return Decided(await _submission(tx, guild_id, number), None, notice_id)
+    return Decided(await _submission(tx, guild_id, number), None, notice_id, text)

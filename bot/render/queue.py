@@ -82,8 +82,8 @@ def notices_text(notices: Sequence[Notice]) -> str:
     return within(lines, limits.CONTENT)
 
 
-def notice_dm(guild_name: str, notice: Notice) -> str:
-    return f"From **{fit(guild_name, 100, inline=True)}**: {fit(notice.text, 1_500, inline=True)}"
+def notice_dm(guild_name: str, text: str) -> str:
+    return f"From **{fit(guild_name, 100, inline=True)}**: {fit(text, 1_500, inline=True)}"
 
 
 # ----------------------------------------------------------------------------- the moderators' queue
@@ -181,6 +181,11 @@ def queue_post(submission: Submission) -> tuple[discord.Embed, discord.ui.View]:
 def decided_text(what: str, submission: Submission, claim_number: int | None = None) -> str:
     target = f" → claim #{claim_number}" if claim_number is not None else ""
     return f"✅ {submission.ref} {what}{target}."
+
+
+def accepted_text(submission: Submission, claim_number: int, moved: int) -> str:
+    noun = "request" if moved == 1 else "requests"
+    return f"✅ {submission.ref} accepted → claim #{claim_number}, with {moved} {noun} counted on it."
 
 
 def merged_text(submission: Submission, claim_number: int, moved: int, wording_differs: bool) -> str:
