@@ -29,7 +29,9 @@ class Board(commands.Cog):
     async def status(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption | None = None) -> None:
         assert interaction.guild_id is not None
         if claim is None:
-            await interaction.response.send_message(embed=board(await self.desk.board(interaction.guild_id)))
+            overview = await self.desk.board(interaction.guild_id)
+            wanted = await self.desk.most_requested(interaction.guild_id)
+            await interaction.response.send_message(embed=board(overview, wanted))
             return
         await self._timeline(interaction, claim)
 

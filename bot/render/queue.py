@@ -206,11 +206,6 @@ def reason_options() -> list[discord.SelectOption]:
 # ----------------------------------------------------------------------------- the board and settings
 
 
-def most_requested_lines(found: Sequence[tuple[ClaimSummary, int]]) -> str:
-    room = share_of(limits.EMBED_FIELD_VALUE, max(len(found), 1), LINE_MAX)
-    return within([claim_line(s, room - 20, tail=f" · 👥 {n}") for s, n in found], limits.EMBED_FIELD_VALUE)
-
-
 def intake_settings_lines(settings: IntakeSettings) -> list[str]:
     channel = f"<#{settings.queue_channel_id}>" if settings.queue_channel_id else "off (use /mod queue)"
     intervals = []

@@ -9,7 +9,9 @@ import pytest
 
 from bot.desk import Desk
 from bot.desk.intake import REQUESTS_PER_HOUR
+from bot.domain.claims import Actor
 from bot.domain.intake import SubmissionStatus
+from bot.domain.states import Verdict
 from localdiscord.client import restore_discord_py
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom, bot_settings, start_bot, stop_bot
 from tests.bot.support import filled, public
@@ -202,3 +204,32 @@ async def test_a_submit_form_sent_after_a_restart_is_answered(newsroom: Newsroom
     finally:
         await stop_bot(bot, desk, task)
         restore_discord_py()
+
+
+async def test_the_board_lists_the_most_requested_claims_still_open(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    posted = d.post_message(newsroom.general, newsroom.admin, MATCHING)
+    asked = await request(newsroom, newsroom.reader, posted)
+    number = int(texts(asked).split("claim #", 1)[1].split(",", 1)[0].split(" ", 1)[0])
+    await request(newsroom, newsroom.checker, posted)
+    claim = await desk.claim(newsroom.guild.id, number)
+    if claim.verdict is not Verdict.INVESTIGATING:
+        await desk.set_verdict(
+            newsroom.guild.id, number, Verdict.INVESTIGATING, note="on it", source_url=None, actor=Actor(1, "setup")
+        )
+    shown = await d.slash(newsroom.guild, newsroom.reader, "status")
+    await shown.finished()
+    assert "Most requested, still open" in texts(shown)
+    assert f"**#{number}**" in texts(shown).split("Most requested, still open", 1)[1]
+    assert "👥 2 asked" in texts(shown)
+    # a conclusion leaves the list: the desk has done its work there
+    await desk.set_verdict(
+        newsroom.guild.id, number, Verdict.CONFIRMED, note="done", source_url=None, actor=Actor(1, "setup")
+    )
+    shown = await d.slash(newsroom.guild, newsroom.reader, "status")
+    await shown.finished()
+    assert "Most requested, still open" not in texts(shown)
+    # and the other server's board never shows this one's requests
+    elsewhere = await d.slash(newsroom.other_guild, newsroom.other_moderator, "status")
+    await elsewhere.finished()
+    assert "Most requested" not in texts(elsewhere)
