@@ -123,9 +123,8 @@ def _story(story: Story) -> str:
 def standing_text(standing: Standing) -> str:
     """`👥 3 members asked · verdict as of <t:…:R> · ⏰ due for review`."""
     asked = standing.requests
-    parts = [
-        f"👥 {asked} {'member' if asked == 1 else 'members'} asked for a check" if asked else "👥 Nobody asked yet"
-    ]
+    noun = "member" if asked == 1 else "members"
+    parts = [f"👥 {asked} {noun} asked for a check" if asked else "👥 Nobody asked for a check yet"]
     if standing.as_of is not None:
         parts.append(f"verdict as of {timestamp(standing.as_of)}")
     if standing.due:
