@@ -519,7 +519,7 @@ class Moderation(
             if not (perms.view_channel and perms.send_messages):
                 # No mention here: settings_summary escapes warnings, and the line above names the channel.
                 warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
-        summary = "\n".join([settings_summary(settings, warnings=warnings), *intake_settings_lines(intake)])
+        summary = settings_summary(settings, warnings=warnings, more=intake_settings_lines(intake))
         await interaction.response.send_message(summary, ephemeral=True)
 
 

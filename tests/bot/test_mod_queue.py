@@ -354,3 +354,23 @@ async def test_review_intervals_in_mod_config_mark_claims_due_on_the_card_and_in
     reset = await d.slash(newsroom.guild, newsroom.admin, "mod", {"reset": "review_intervals"}, subcommand="config")
     await reset.finished()
     assert "investigating 3 d, disputed 7 d" in reset.text
+
+
+async def test_the_queue_pages_four_at_a_time_and_the_pager_turns_in_place(newsroom: Newsroom, desk: Desk) -> None:
+    for n in range(5):
+        await ask(newsroom, newsroom.checker if n % 2 else newsroom.reader, f"The ferry carries {n + 40} cars")
+    queue = await open_queue(newsroom)
+    assert queue.original is not None
+    assert "Showing 1–4 of 5 open submissions" in texts(queue)
+    turned = await press(newsroom, queue.original, "claimbot:queue:page:4", newsroom.moderator)
+    assert turned.callback_type == 7  # the message was updated, not a new one sent
+    assert "Showing 5–5 of 5 open submissions" in texts(turned)
+    assert "claimbot:queue:accept:5" in buttons(turned.original)  # type: ignore[arg-type]
+    past = await d_slash_queue_page(newsroom, 3)
+    assert "no longer there" in past.text
+
+
+async def d_slash_queue_page(newsroom: Newsroom, page: int) -> InteractionResult:
+    result = await newsroom.driver.slash(newsroom.guild, newsroom.moderator, "mod", {"page": page}, subcommand="queue")
+    await result.finished()
+    return result
