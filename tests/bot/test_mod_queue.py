@@ -22,6 +22,7 @@ from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member, Message
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom, bot_settings, start_bot, stop_bot
 from tests.bot.support import all_thinking, filled, modal_inputs, public
+from tests.store.conftest import query
 
 pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
@@ -374,3 +375,61 @@ async def d_slash_queue_page(newsroom: Newsroom, page: int) -> InteractionResult
     result = await newsroom.driver.slash(newsroom.guild, newsroom.moderator, "mod", {"page": page}, subcommand="queue")
     await result.finished()
     return result
+
+
+async def test_a_decision_form_submitted_by_a_member_without_rights_is_refused(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    await ask(newsroom, newsroom.reader, UNRELATED)
+    queue = await open_queue(newsroom)
+    opened = await press(newsroom, queue.original, "claimbot:queue:reject:1", newsroom.moderator)  # type: ignore[arg-type]
+    forged = await d.submit_modal(opened, reject_values(opened, "spam"), member=newsroom.reader)
+    await forged.finished()
+    assert forged.ephemeral
+    assert "Only moderators can do that" in forged.text
+    assert (await desk.submission(newsroom.guild.id, 1)).status is SubmissionStatus.OPEN
+    assert await desk.submission_decisions(newsroom.guild.id, 1) == []
+    # the moderator's own submission of the same form still saves, once
+    saved = await d.submit_modal(opened, reject_values(opened, "spam"))
+    await saved.finished()
+    assert "S1 rejected (spam or abuse)" in saved.text
+
+
+async def test_a_refused_dm_is_recorded_on_the_notice_and_never_an_error(
+    newsroom: Newsroom, desk: Desk, bot_database: Path | str
+) -> None:
+    d = newsroom.driver
+    d.close_dms(newsroom.reader)
+    await ask(newsroom, newsroom.reader, UNRELATED)
+    merged = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {"submission": "S1", "claim": "2"}, subcommand="merge"
+    )
+    await merged.finished()
+    assert "S1 merged into #2" in merged.text
+    assert "Something went wrong" not in merged.text
+    ((failure, delivered),) = query(bot_database, "SELECT dm_failure, delivered_at FROM notices")
+    assert "50007" in str(failure)
+    assert delivered is None  # still owed: it comes with the reader's next command
+
+
+async def test_the_is_it_buttons_still_work_after_the_bot_restarts(
+    newsroom: Newsroom, bot_database: Path | str
+) -> None:
+    d = newsroom.driver
+    settings = bot_settings(d, bot_database)
+    bot, desk, task = await start_bot(settings)
+    try:
+        opened = await d.slash(newsroom.guild, newsroom.reader, "submit")
+        await opened
+        sent = await d.submit_modal(opened, filled(opened, {"What was claimed": MATCHING}))
+        await sent.finished()
+        prompt = sent.messages[-1]
+        same = next(i for i in buttons(prompt) if i.startswith("claimbot:submit:same:"))
+    finally:
+        await stop_bot(bot, desk, task)
+    bot, desk, task = await start_bot(settings)
+    try:
+        yes = await press(newsroom, prompt, same, newsroom.reader)
+        assert "Your request is counted on claim #" in texts(yes)
+    finally:
+        await stop_bot(bot, desk, task)
+        restore_discord_py()
