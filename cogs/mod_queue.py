@@ -46,7 +46,16 @@ from bot.domain.rules import (
 from bot.domain.states import Verdict
 from bot.domain.when import parse_when
 from bot.render import custom_ids
-from bot.render.queue import QUEUE_PAGE, accepted_text, decided_text, merged_text, notice_dm, queue_page, reason_options
+from bot.render.queue import (
+    QUEUE_PAGE,
+    accepted_text,
+    decided_text,
+    merged_text,
+    notice_dm,
+    queue_page,
+    reason_options,
+    same_as_proposal,
+)
 from bot.render.text import fit_plain
 
 if TYPE_CHECKING:
@@ -114,8 +123,8 @@ class QueueForm(discord.ui.Modal):
 class AcceptForm(QueueForm):
     """The add-claim form, prefilled from the submission."""
 
-    def __init__(self, cog: Moderation, submission: Submission) -> None:
-        super().__init__(cog, f"Accept {submission.ref} as a claim", submission)
+    def __init__(self, cog: Moderation, submission: Submission, title: str | None = None) -> None:
+        super().__init__(cog, title or f"Accept {submission.ref} as a claim", submission)
         when = ""
         with contextlib.suppress(ValueError):  # "on TV, Monday" is no date: the moderator writes one, or none
             when = parse_when(submission.where_when).text if submission.where_when else ""
@@ -141,20 +150,23 @@ class AcceptForm(QueueForm):
         for item in (self.statement, self.speaker, self.role, self.when, self.source):
             self.add_item(item)
 
-    async def save(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        assert interaction.guild_id is not None
+    def new_claim(self) -> NewClaim:
         when = self.when.value.strip()
         try:
             said_when = parse_when(when).text if when else ""
         except ValueError as exc:
             raise RuleBroken(str(exc)) from None
-        new = NewClaim(
+        return NewClaim(
             statement=check_statement(self.statement.value),
             verbatim=False,
             speaker=check_short("speaker", self.speaker.value, required=True),
             role=check_short("role", self.role.value),
             said_when=said_when,
         )
+
+    async def save(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        assert interaction.guild_id is not None
+        new = self.new_claim()
         source = check_source(self.source.value)
         await interaction.response.defer(ephemeral=True, thinking=True)
         decided = await self.cog.desk.accept_submission(
@@ -170,6 +182,28 @@ class AcceptForm(QueueForm):
             accepted_text(decided.submission, decided.claim.number, decided.moved), ephemeral=True
         )
         await tell_submitter(interaction, decided)
+
+
+class KeepWordingForm(AcceptForm):
+    """The merge's proposal: the submission's words as a claim of their own, same as the merged-into claim."""
+
+    def __init__(self, cog: Moderation, submission: Submission) -> None:
+        super().__init__(cog, submission, f"Keep {submission.ref}'s wording as a claim")
+
+    async def save(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        assert interaction.guild_id is not None
+        new = self.new_claim()
+        source = check_source(self.source.value)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        claim, same = await self.cog.desk.keep_wording(
+            interaction.guild_id,
+            self.submission.number,
+            new,
+            source_url=source,
+            actor=actor_of(interaction),
+            expected_revision=self.submission.revision,
+        )
+        await interaction.followup.send(f"✅ Added claim #{claim.number}, same as #{same.number}.", ephemeral=True)
 
 
 class MergeForm(QueueForm):
@@ -251,9 +285,10 @@ async def merge(
         actor=actor_of(interaction),
         expected_revision=expected,
     )
-    await interaction.followup.send(
-        merged_text(decided.submission, target.number, decided.moved, decided.wording_differs), ephemeral=True
-    )
+    await interaction.followup.send(merged_text(decided.submission, target.number, decided.moved), ephemeral=True)
+    if decided.wording_differs:
+        text, view = same_as_proposal(decided.submission, target.number)
+        await interaction.followup.send(text, view=view, ephemeral=True)
     await tell_submitter(interaction, decided)
 
 
@@ -320,6 +355,21 @@ class RejectButton(_SubmissionAction, Button, template=custom_ids.QUEUE_REJECT):
         await interaction.response.send_modal(RejectForm(cog, submission))
 
 
+class SameAsButton(_SubmissionAction, Button, template=custom_ids.QUEUE_SAME_AS):
+    def __init__(self, number: int) -> None:
+        super().__init__(discord.ui.Button(label="Keep its wording", custom_id=custom_ids.queue_same_as(number)))
+        self.number = number
+
+    async def run(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        assert interaction.guild_id is not None
+        cog = moderation_of(interaction)
+        await cog.require_moderator(interaction)
+        submission = await cog.desk.submission(interaction.guild_id, self.number)
+        if submission.status is not SubmissionStatus.MERGED:
+            raise RuleBroken(f"{submission.ref} is not merged into a claim, so there is no wording to keep beside one.")
+        await interaction.response.send_modal(KeepWordingForm(cog, submission))
+
+
 class QueuePager(Guarded, Button, template=custom_ids.QUEUE_PAGE):
     def __init__(self, offset: int) -> None:
         super().__init__(discord.ui.Button(label="Page", custom_id=custom_ids.queue_page(offset)))
@@ -344,7 +394,7 @@ class QueuePager(Guarded, Button, template=custom_ids.QUEUE_PAGE):
             await show_page(interaction, embed=embeds[0], view=view)
 
 
-QUEUE_ITEMS = (AcceptButton, MergeButton, RejectButton, QueuePager)
+QUEUE_ITEMS = (AcceptButton, MergeButton, RejectButton, SameAsButton, QueuePager)
 
 
 class SubmissionTransformer(app_commands.Transformer["ClaimBot"]):

@@ -466,6 +466,29 @@ class Desk:
                 tx, guild_id, number, reason, note=note, actor=actor, at=now(), expected_revision=expected_revision
             )
 
+    async def keep_wording(
+        self,
+        guild_id: int,
+        number: int,
+        new: NewClaim,
+        *,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> tuple[Claim, Claim]:
+        """A merged submission's own words as a claim, linked same_as to the claim it was merged into."""
+        async with self.store.transaction() as tx:
+            return await intake.keep_wording(
+                tx,
+                guild_id,
+                number,
+                new,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
     async def intake_settings(self, guild_id: int) -> IntakeSettings:
         return await self.store.intake_settings(guild_id)
 

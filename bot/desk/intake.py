@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.desk import changes, notices
 from bot.desk.errors import ClaimNotFound, Refusal
-from bot.domain.claims import Actor, Claim, ClaimSummary, NewClaim
+from bot.domain.claims import Actor, Claim, ClaimSummary, NewClaim, RelationKind
 from bot.domain.intake import NewSubmission, RejectReason, Submission, SubmissionStatus
 from bot.domain.rules import RuleBroken, as_text, check_note, check_short, check_source, check_statement
 from bot.store.base import Tx
@@ -350,3 +350,50 @@ async def reject(
     text = f"Your submission {submission.ref} (“{_quote(submission)}”) was not taken up: {why}."
     notice_id = await _tell_submitter(tx, submission, text, at)
     return Decided(await _submission(tx, guild_id, number), None, notice_id, text)
+
+
+SAME_AS_REASON = "same_as"  # a merged submission's wording kept as a claim of its own, linked same_as
+
+
+async def keep_wording(
+    tx: Tx,
+    guild_id: int,
+    number: int,
+    new: NewClaim,
+    *,
+    source_url: str | None,
+    actor: Actor,
+    at: datetime,
+    expected_revision: int | None,
+) -> tuple[Claim, Claim]:
+    """The proposal a merge makes when the wording differs, taken up: the submission's words become a
+    claim of their own, linked `same_as` to the claim it was merged into (whose requests stay there).
+    Once per submission; (the new claim, the claim it is the same as)."""
+    submission = await _submission(tx, guild_id, number)
+    if submission.status is not SubmissionStatus.MERGED or submission.claim_number is None:
+        raise RuleBroken(f"{submission.ref} is not merged into a claim, so there is no wording to keep beside one.")
+    if expected_revision is not None and submission.revision != expected_revision:
+        raise await decided(tx, submission)
+    kept = [d for d in await tx.submission_decisions(guild_id, number) if d.reason == SAME_AS_REASON]
+    if kept:
+        raise RuleBroken(f"{submission.ref}'s wording is already kept as claim #{kept[-1].claim_number}.")
+    target = await tx.claim(guild_id, submission.claim_number)
+    assert target is not None  # claims are never deleted
+    note = f"{submission.ref}'s wording, the same claim as #{target.number}."
+    claim = await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=at, source_url=source_url)
+    await changes.link_claims(
+        tx, guild_id, claim.number, RelationKind.SAME_AS, target.number, note=note, actor=actor, at=at
+    )
+    # The revision moves, so a second form opened on the same merge is refused, not saved twice.
+    await _decide(tx, submission, SubmissionStatus.MERGED, claim_id=None, at=at)
+    await tx.record_decision(
+        guild_id,
+        submission.id,
+        SubmissionStatus.MERGED,
+        claim_id=claim.id,
+        reason=SAME_AS_REASON,
+        note=note,
+        actor=actor,
+        at=at,
+    )
+    return claim, target

@@ -43,10 +43,11 @@ QUEUE_ACCEPT = rf"{PREFIX}:queue:accept:(?P<number>{_NUMBER})"
 QUEUE_MERGE = rf"{PREFIX}:queue:merge:(?P<number>{_NUMBER})"
 QUEUE_REJECT = rf"{PREFIX}:queue:reject:(?P<number>{_NUMBER})"
 QUEUE_PAGE = rf"{PREFIX}:queue:page:(?P<offset>{_NUMBER})"
+QUEUE_SAME_AS = rf"{PREFIX}:queue:sameas:(?P<number>{_NUMBER})"
 
 TEMPLATES = (
     CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE,
-    SUBMIT_SAME, SUBMIT_NEW, QUEUE_ACCEPT, QUEUE_MERGE, QUEUE_REJECT, QUEUE_PAGE,
+    SUBMIT_SAME, SUBMIT_NEW, QUEUE_ACCEPT, QUEUE_MERGE, QUEUE_REJECT, QUEUE_PAGE, QUEUE_SAME_AS,
 )  # fmt: skip
 
 
@@ -112,3 +113,7 @@ def queue_reject(number: int) -> str:
 
 def queue_page(offset: int) -> str:
     return _build(QUEUE_PAGE, f"{PREFIX}:queue:page:{offset}")
+
+
+def queue_same_as(number: int) -> str:
+    return _build(QUEUE_SAME_AS, f"{PREFIX}:queue:sameas:{number}")

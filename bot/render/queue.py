@@ -188,15 +188,26 @@ def accepted_text(submission: Submission, claim_number: int, moved: int) -> str:
     return f"✅ {submission.ref} accepted → claim #{claim_number}, with {moved} {noun} counted on it."
 
 
-def merged_text(submission: Submission, claim_number: int, moved: int, wording_differs: bool) -> str:
+def merged_text(submission: Submission, claim_number: int, moved: int) -> str:
     noun = "request" if moved == 1 else "requests"
-    text = f"✅ {submission.ref} merged into #{claim_number}: {moved} new {noun} counted there."
-    if wording_differs:
-        text += (
-            f"\nThe wording differs from #{claim_number}'s. If it is worth keeping as said, add it with "
-            f"`/mod add` and link the two with `/mod link relation: same as`."
+    return f"✅ {submission.ref} merged into #{claim_number}: {moved} new {noun} counted there."
+
+
+def same_as_proposal(submission: Submission, claim_number: int) -> tuple[str, discord.ui.View]:
+    """Merged into a claim worded otherwise: keep the submission's words as a claim of their own?"""
+    text = (
+        f"The wording differs from #{claim_number}'s. If it is worth tracking as said, keep it as a claim "
+        f"of its own, linked as the same claim as #{claim_number} (its requests stay on #{claim_number})."
+    )
+    view = StatelessView()
+    view.add_item(
+        discord.ui.Button(
+            label=f"Keep its wording, same as #{claim_number}",
+            style=discord.ButtonStyle.secondary,
+            custom_id=custom_ids.queue_same_as(submission.number),
         )
-    return text
+    )
+    return text, view
 
 
 def reason_options() -> list[discord.SelectOption]:

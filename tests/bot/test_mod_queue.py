@@ -433,3 +433,24 @@ async def test_the_is_it_buttons_still_work_after_the_bot_restarts(
     finally:
         await stop_bot(bot, desk, task)
         restore_discord_py()
+
+
+async def test_a_merge_worded_otherwise_proposes_keeping_the_wording_as_a_same_as_claim(
+    newsroom: Newsroom, desk: Desk
+) -> None:
+    d = newsroom.driver
+    await ask(newsroom, newsroom.reader, UNRELATED)
+    merged = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {"submission": "S1", "claim": "2"}, subcommand="merge"
+    )
+    await merged.finished()
+    proposal = next(m for m in merged.messages if "The wording differs from #2's" in m.content)
+    assert "claimbot:queue:sameas:1" in buttons(proposal)
+    opened = await press(newsroom, proposal, "claimbot:queue:sameas:1", newsroom.moderator)
+    assert modal_inputs(opened)["Statement"]["value"] == UNRELATED
+    saved = await d.submit_modal(opened, filled(opened, {"Speaker (a person or a body)": "The mayor"}))
+    await saved.finished()
+    found = re.fullmatch(r"✅ Added claim #(\d+), same as #2\.", saved.text)
+    assert found, saved.text
+    relations = await desk.relations(newsroom.guild.id, int(found[1]))
+    assert [(r.kind.value, r.other.number) for r in relations] == [("same_as", 2)]

@@ -167,6 +167,18 @@ async def merge_note(room: Room, text: str, data: Draws) -> list[InteractionResu
     )
 
 
+async def keep_wording_form(room: Room, text: str, data: Draws) -> list[InteractionResult]:
+    number = await open_submission(room)
+    member = next(room.moderators)
+    options = {"submission": f"S{number}", "claim": "2"}
+    merged = await room.bot.driver.slash(room.bot.guild, member, "mod", options, subcommand="merge")
+    await merged.finished(within=5, idle=0.02)
+    proposal = next(m for m in merged.messages if f"claimbot:queue:sameas:{number}" in m.custom_ids)
+    opened = await room.bot.driver.press(proposal, f"claimbot:queue:sameas:{number}", member)
+    await opened.wait_answered()
+    return [merged, opened, await room.bot.driver.submit_modal(opened, fill(opened, text, data))]
+
+
 async def submission_autocomplete(room: Room, text: str, data: Draws) -> list[InteractionResult]:
     member = next(room.moderators)
     result = await room.bot.driver.autocomplete(
@@ -181,6 +193,7 @@ TARGETS: dict[str, Act] = {
     "queue Accept form": queue_form("accept"),
     "queue Merge form": queue_form("merge"),
     "queue Reject form": queue_form("reject"),
+    "merge's Keep its wording form": keep_wording_form,
     "/mod merge submission": merge_submission_option,
     "/mod merge note": merge_note,
     "/mod reviewed claim": mod_slash("reviewed", lambda t, d: {"claim": t, "note": "looked again"}),
@@ -188,7 +201,14 @@ TARGETS: dict[str, Act] = {
     "autocomplete /mod merge submission": submission_autocomplete,
 }
 # The targets whose own setup (a fresh submission) changes the intake tables before the hostile part.
-SETS_UP = {"queue Accept form", "queue Merge form", "queue Reject form", "/mod merge submission", "/mod merge note"}
+SETS_UP = {
+    "merge's Keep its wording form",
+    "queue Accept form",
+    "queue Merge form",
+    "queue Reject form",
+    "/mod merge submission",
+    "/mod merge note",
+}
 
 
 @pytest.mark.parametrize("examples", TIERS)

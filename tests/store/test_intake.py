@@ -380,3 +380,30 @@ async def test_decision_history_is_append_only(desk: Desk, db_path: Database) ->
     with pytest.raises((sqlite3.DatabaseError, asyncpg.PostgresError, Exception)):
         query(db_path, "DELETE FROM submission_decisions")
     assert scalar(db_path, "SELECT count(*) FROM submission_decisions") == 1
+
+
+async def test_a_merged_submissions_wording_can_be_kept_as_a_claim_linked_same_as_once(
+    desk: Desk, db_path: Database
+) -> None:
+    number = number_of(db_path, GUILD_A, "ukraine-officials-nk-fighting")
+    sub = (await desk.request_check(GUILD_A, ALICE, message(UNRELATED, 21))).submission
+    assert sub is not None
+    with pytest.raises(RuleBroken, match="not merged"):
+        await desk.keep_wording(GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
+    await desk.merge_submission(GUILD_A, sub.number, number, note="", actor=MOD)
+    merged = await desk.submission(GUILD_A, sub.number)
+    claim, same = await desk.keep_wording(
+        GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD, expected_revision=merged.revision
+    )
+    assert same.number == number
+    relations = await desk.relations(GUILD_A, claim.number)
+    assert [(r.kind.value, r.other.number) for r in relations] == [("same_as", number)]
+    assert (await desk.standing(GUILD_A, number)).requests == 1  # the requests stay where they were merged
+    assert (await desk.standing(GUILD_A, claim.number)).requests == 0
+    assert (await desk.submission(GUILD_A, sub.number)).claim_number == number
+    with pytest.raises(SubmissionDecided):  # a second form opened on the same merge
+        await desk.keep_wording(
+            GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD, expected_revision=merged.revision
+        )
+    with pytest.raises(RuleBroken, match="already kept as claim"):
+        await desk.keep_wording(GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
