@@ -21,6 +21,7 @@ import contextlib
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
@@ -32,6 +33,7 @@ from bot.commands.tree import answer_error, log_outcome
 from bot.desk import UNSET
 from bot.desk.desk import Unset
 from bot.desk.intake import Decided, SubmissionDecided
+from bot.desk.review import check_days
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.intake import IntakeSettings, RejectReason, Submission, SubmissionStatus
 from bot.domain.rules import (
@@ -425,6 +427,43 @@ class SubmissionTransformer(app_commands.Transformer["ClaimBot"]):
 SubmissionOption = app_commands.Transform[Submission, SubmissionTransformer]
 
 
+INTAKE_RESETS = ("queue_channel", "review_intervals")
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeChanges:
+    queue_channel_id: int | Unset | None
+    review_days: dict[Verdict, int | None]
+    reset_review: tuple[Verdict, ...]
+
+
+def check_intake_options(
+    interaction: discord.Interaction[ClaimBot],
+    queue_channel: discord.TextChannel | None,
+    review_verdict: str | None,
+    review_days: int | None,
+    reset: str | None,
+) -> IntakeChanges | None:
+    """/mod config's intake options checked before anything is saved (rights: config checks them); None
+    when none was given."""
+    if (review_verdict is None) != (review_days is None):
+        raise RuleBroken("Give review_verdict and review_days together: which verdict, and after how many days.")
+    if queue_channel is not None and queue_channel.guild.id != interaction.guild_id:
+        raise RuleBroken("That channel is not in this server.")
+    days: dict[Verdict, int | None] = {}
+    if review_verdict is not None and review_days is not None:
+        days[parse_verdict(review_verdict)] = check_days(review_days)
+    channel: int | Unset | None = UNSET
+    if queue_channel is not None:
+        channel = queue_channel.id
+    if reset == "queue_channel":
+        channel = None
+    resets = tuple(Verdict) if reset == "review_intervals" else ()
+    if not days and channel is UNSET and not resets:
+        return None
+    return IntakeChanges(channel, days, resets)
+
+
 class ModQueue:
     """The /mod subcommands of issue 11, mixed into Moderation."""
 
@@ -474,36 +513,19 @@ class ModQueue:
         label = updated.verdict.look.label.lower()
         await interaction.followup.send(f"✅ #{updated.number} reviewed: still {label}, as of now.", ephemeral=True)
 
-    async def intake_config(
-        self,
-        interaction: discord.Interaction[ClaimBot],
-        queue_channel: discord.TextChannel | None,
-        review_verdict: str | None,
-        review_days: int | None,
-        reset: str | None,
+    async def apply_intake_options(
+        self, interaction: discord.Interaction[ClaimBot], changes: IntakeChanges | None
     ) -> IntakeSettings:
-        """/mod config's intake options (rights already checked there): the queue channel and review intervals."""
+        """/mod config's intake options, once checked (check_intake_options) and the other settings saved."""
         assert interaction.guild_id is not None
-        if (review_verdict is None) != (review_days is None):
-            raise RuleBroken("Give review_verdict and review_days together: which verdict, and after how many days.")
-        if queue_channel is not None and queue_channel.guild.id != interaction.guild_id:
-            raise RuleBroken("That channel is not in this server.")
         desk = self.bot.desk
-        days: dict[Verdict, int | None] = {}
-        if review_verdict is not None and review_days is not None:
-            days[parse_verdict(review_verdict)] = review_days
-        channel: int | Unset | None = UNSET
-        if queue_channel is not None:
-            channel = queue_channel.id
-        if reset == "queue_channel":
-            channel = None
-        if not days and channel is UNSET and reset != "review_intervals":
+        if changes is None:
             return await desk.intake_settings(interaction.guild_id)
         return await desk.update_intake_settings(
             interaction.guild_id,
-            queue_channel_id=channel,
-            review_days=days,
-            reset_review=list(Verdict) if reset == "review_intervals" else (),
+            queue_channel_id=changes.queue_channel_id,
+            review_days=changes.review_days,
+            reset_review=changes.reset_review,
         )
 
     async def cog_load(self) -> None:

@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -33,7 +33,8 @@ from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
 from bot.render.queue import intake_settings_lines
-from cogs.mod_queue import ModQueue
+from cogs.mod_export import ExportCommands
+from cogs.mod_queue import INTAKE_RESETS, ModQueue, check_intake_options
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -205,7 +206,11 @@ class EditClaimModal(ClaimModal):
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
 class Moderation(
-    ModQueue, commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"
+    ExportCommands,  # /mod export (issue 12)
+    ModQueue,  # /mod queue, merge, reviewed (issue 11)
+    commands.GroupCog,
+    group_name="mod",
+    group_description="Moderators: verdicts, claims, settings",
 ):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
@@ -463,6 +468,8 @@ class Moderation(
         moderator_role="Members with this role may change verdicts",
         announce_channel="Where verdict changes are also posted",
         reset="Clear a setting",
+        desk_name="Exports: who publishes the desk's ClaimReviews (a name)",
+        desk_url="Exports: the desk's public page (http or https); ClaimReviews link to it",
         queue_channel="Where each new submission is posted, with its Accept / Merge / Reject buttons",
         review_verdict="A verdict whose review interval to set (with review_days)",
         review_days="Days before a claim with that verdict is due for review again (0: never)",
@@ -471,6 +478,10 @@ class Moderation(
         reset=[
             app_commands.Choice(name="moderator role", value="moderator_role"),
             app_commands.Choice(name="announce channel", value="announce_channel"),
+            # Exports (issue 12)
+            app_commands.Choice(name="desk name", value="desk_name"),
+            app_commands.Choice(name="desk url", value="desk_url"),
+            # Intake (issue 11)
             app_commands.Choice(name="queue channel", value="queue_channel"),
             app_commands.Choice(name="review intervals (back to the defaults)", value="review_intervals"),
         ],
@@ -482,6 +493,9 @@ class Moderation(
         moderator_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         reset: str | None = None,
+        # Exports (issue 12): who the ClaimReviews are published under.
+        desk_name: app_commands.Range[str, 1, 100] | None = None,
+        desk_url: app_commands.Range[str, 1, 512] | None = None,
         # Intake (issue 11)
         queue_channel: discord.TextChannel | None = None,
         review_verdict: str | None = None,
@@ -493,7 +507,7 @@ class Moderation(
             raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
         if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
             raise RuleBroken("That role is not in this server.")
-        changes: dict[str, int | None] = {}
+        changes: dict[str, Any] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = moderator_role.id
         if announce_channel is not None:
@@ -502,9 +516,17 @@ class Moderation(
             changes["moderator_role_id"] = None
         elif reset == "announce_channel":
             changes["announce_channel_id"] = None
-        elif reset is not None and reset not in ("queue_channel", "review_intervals"):
+        # Exports (issue 12): the desk checks them (http or https, lengths) before anything is saved.
+        elif reset in ("desk_name", "desk_url"):
+            changes[reset] = ""
+        elif reset is not None and reset not in INTAKE_RESETS:
             raise RuleBroken("Pick a setting to reset from the choices.")
-        intake = await self.intake_config(interaction, queue_channel, review_verdict, review_days, reset)
+        if desk_name is not None and reset != "desk_name":
+            changes["desk_name"] = desk_name
+        if desk_url is not None and reset != "desk_url":
+            changes["desk_url"] = desk_url
+        # Intake (issue 11): checked before anything is saved, applied after the settings above.
+        intake_changes = check_intake_options(interaction, queue_channel, review_verdict, review_days, reset)
         settings = (
             await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes
@@ -519,6 +541,7 @@ class Moderation(
             if not (perms.view_channel and perms.send_messages):
                 # No mention here: settings_summary escapes warnings, and the line above names the channel.
                 warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
+        intake = await self.apply_intake_options(interaction, intake_changes)
         summary = settings_summary(settings, warnings=warnings, more=intake_settings_lines(intake))
         await interaction.response.send_message(summary, ephemeral=True)
 

@@ -11,14 +11,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, finding, intake, notices, review, seeding
+from bot.desk import changes, exports, finding, intake, notices, review, seeding
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound
+from bot.desk.exports import ExportFormat, ExportResult, Opener
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.domain.claims import (
     Actor,
@@ -35,7 +36,9 @@ from bot.domain.claims import (
     RelationKind,
     SearchHit,
     Speaker,
+    Story,
 )
+from bot.domain.exports import DeskProfile
 from bot.domain.intake import (
     Decision,
     DueClaim,
@@ -146,7 +149,12 @@ class Desk:
         *,
         moderator_role_id: int | Unset | None = UNSET,
         announce_channel_id: int | Unset | None = UNSET,
+        desk_name: str | Unset = UNSET,
+        desk_url: str | Unset = UNSET,
     ) -> GuildSettings:
+        # Exports (issue 12): checked before anything is written.
+        name = None if desk_name is UNSET else exports.check_desk_name(desk_name)
+        url = None if desk_url is UNSET else exports.check_desk_url(desk_url)
         await self.ensure_guild(guild_id)
         async with self.store.transaction() as tx:
             current = await tx.guild_settings(guild_id) or GuildSettings(guild_id)
@@ -156,8 +164,16 @@ class Desk:
                 guild_id,
                 moderator_role_id=role,
                 announce_channel_id=channel,
+                desk_name=name,
+                desk_url=url,
             )
-        return GuildSettings(guild_id, role, channel)
+        return replace(
+            current,
+            moderator_role_id=role,
+            announce_channel_id=channel,
+            desk_name=current.desk_name if name is None else name,
+            desk_url=current.desk_url if url is None else url,
+        )
 
     # ----------------------------------------------------------------------------- reading claims
 
@@ -358,6 +374,38 @@ class Desk:
         finally:
             self._guild_aliases.clear()  # a story may bring other names
         return report
+
+    # ----------------------------------------------------------------------------- exports (issue 12)
+
+    async def export(
+        self,
+        guild_id: int,
+        fmt: ExportFormat,
+        open_file: Opener,
+        *,
+        story_slug: str | None = None,
+        author_name: str = "",
+        max_bytes: int | None = None,
+    ) -> ExportResult:
+        """The server's claims (or one story's) as files, written through `open_file` as they are read.
+        The ClaimReviews' author is the desk set with /mod config, else `author_name`."""
+        settings = await self.guild_settings(guild_id)
+        return await exports.export(
+            self.store,
+            guild_id,
+            fmt,
+            open_file,
+            story_slug=story_slug,
+            desk=DeskProfile(settings.desk_name, settings.desk_url),
+            author_name=author_name,
+            max_bytes=max_bytes,
+        )
+
+    async def export_stories(self, guild_id: int, prefix: str = "", limit: int = 25) -> list[Story]:
+        """The server's stories whose slug or title starts with `prefix` (the story option's suggestions)."""
+        wanted = prefix.strip().casefold()
+        found = await self.store.export_stories(guild_id)
+        return [s for s in found if s.slug.startswith(wanted) or s.title.casefold().startswith(wanted)][:limit]
 
     # ----------------------------------------------------------------------------- intake (issue 11)
 

@@ -37,6 +37,7 @@ from bot.domain.claims import (
     Speaker,
     Story,
 )
+from bot.domain.exports import ExportClaim
 from bot.domain.intake import Decision, DueClaim, IntakeSettings, NewSubmission, Notice, Submission, SubmissionStatus
 from bot.domain.states import Verdict
 
@@ -245,6 +246,23 @@ class Reads(Protocol):
         """The guild's claims from that story's seed file, by seed key."""
         ...
 
+    # Exports (issue 12)
+    async def export_stories(self, guild_id: int) -> list[Story]:
+        """The guild's stories, by slug."""
+        ...
+
+    async def export_unfiled_count(self, guild_id: int) -> int:
+        """How many of the guild's claims belong to no story."""
+        ...
+
+    async def export_claims(
+        self, guild_id: int, *, story_slug: str | None, after_number: int, limit: int
+    ) -> list[ExportClaim]:
+        """The next `limit` claims after `after_number`, by number (of one story, when a slug is given),
+        each with its evidence, its speaker's other names, its outgoing relations and its whole history.
+        A page at a time, so that a large guild is written out as it is read."""
+        ...
+
     # Intake (issue 11): requests, submissions, the queue, reviews, notices
     async def intake_settings(self, guild_id: int) -> IntakeSettings:
         """The queue channel and the review intervals the server changed (defaults when none)."""
@@ -291,7 +309,13 @@ class Tx(Reads, Protocol):
         ...
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,  # exports (issue 12); None leaves it as it is
+        desk_url: str | None = None,
     ) -> None: ...
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:

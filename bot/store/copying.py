@@ -79,6 +79,9 @@ GUILDS = Table(
         ("moderator_role_id", INT),
         ("announce_channel_id", INT),
         ("created_at", TIME),
+        # Exports (issue 12): the desk's name and link for ClaimReviews.
+        ("desk_name", TEXT),
+        ("desk_url", TEXT),
     ),
     key=("id",),
 )

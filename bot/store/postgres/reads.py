@@ -26,6 +26,7 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
+from bot.store.postgres.exports import PgExportReads
 from bot.store.postgres.intake import PgIntakeReads
 from bot.store.postgres.pool import Queries
 
@@ -56,7 +57,7 @@ def _bounded(value: int) -> int:
     return max(0, min(value, ID_MAX))
 
 
-class PgReads(PgIntakeReads):
+class PgReads(PgExportReads, PgIntakeReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
 
@@ -69,11 +70,17 @@ class PgReads(PgIntakeReads):
         if not bindable(guild_id):
             return None
         row = await self._db.fetchrow(
-            "SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = $1", guild_id
+            "SELECT moderator_role_id, announce_channel_id, desk_name, desk_url FROM guilds WHERE id = $1", guild_id
         )
         if row is None:
             return None
-        return GuildSettings(guild_id, row["moderator_role_id"], row["announce_channel_id"])
+        return GuildSettings(
+            guild_id,
+            row["moderator_role_id"],
+            row["announce_channel_id"],
+            desk_name=row["desk_name"],
+            desk_url=row["desk_url"],
+        )
 
     # ----------------------------------------------------------------------------- claims
 

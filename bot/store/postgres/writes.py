@@ -83,14 +83,23 @@ class PgTx(PgReads, PgIntakeTx):
         return bool(created)
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,
+        desk_url: str | None = None,
     ) -> None:
         _require_bindable(guild_id, moderator_role_id, announce_channel_id)
         await self._conn.execute(
-            "UPDATE guilds SET moderator_role_id = $2, announce_channel_id = $3 WHERE id = $1",
+            "UPDATE guilds SET moderator_role_id = $2, announce_channel_id = $3, "
+            "desk_name = coalesce($4, desk_name), desk_url = coalesce($5, desk_url) WHERE id = $1",
             guild_id,
             moderator_role_id,
             announce_channel_id,
+            desk_name,
+            desk_url,
         )
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:

@@ -30,6 +30,7 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
+from bot.store.sqlite.exports import SqliteExportReads
 from bot.store.sqlite.intake import SqliteIntakeReads
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
@@ -51,7 +52,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads(SqliteIntakeReads):
+class SqliteReads(SqliteExportReads, SqliteIntakeReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:
@@ -80,8 +81,10 @@ class SqliteReads(SqliteIntakeReads):
     async def guild_settings(self, guild_id: int) -> GuildSettings | None:
         if not _bindable(guild_id):
             return None
-        row = await self._one("SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = ?", (guild_id,))
-        return None if row is None else GuildSettings(guild_id, row[0], row[1])
+        row = await self._one(
+            "SELECT moderator_role_id, announce_channel_id, desk_name, desk_url FROM guilds WHERE id = ?", (guild_id,)
+        )
+        return None if row is None else GuildSettings(guild_id, row[0], row[1], desk_name=row[2], desk_url=row[3])
 
     # ----------------------------------------------------------------------------- claims
 

@@ -49,11 +49,18 @@ class SqliteTx(SqliteReads, SqliteIntakeTx):
         return cursor.rowcount == 1
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,
+        desk_url: str | None = None,
     ) -> None:
         await self.db.execute(
-            "UPDATE guilds SET moderator_role_id = ?, announce_channel_id = ? WHERE id = ?",
-            (moderator_role_id, announce_channel_id, guild_id),
+            "UPDATE guilds SET moderator_role_id = ?, announce_channel_id = ?, "
+            "desk_name = coalesce(?, desk_name), desk_url = coalesce(?, desk_url) WHERE id = ?",
+            (moderator_role_id, announce_channel_id, desk_name, desk_url, guild_id),
         )
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
