@@ -34,6 +34,7 @@ EXTENSIONS = (
     "cogs.moderation",
     "cogs.stories",
     "cogs.help",
+    "cogs.intake",
 )
 
 

@@ -42,7 +42,9 @@ class Board(commands.Cog):
             await interaction.response.send_message(embed=story_board(result, story))
             return
         if claim is None:
-            await interaction.response.send_message(embed=board(await self.desk.board(interaction.guild_id)))
+            overview = await self.desk.board(interaction.guild_id)
+            wanted = await self.desk.most_requested(interaction.guild_id)
+            await interaction.response.send_message(embed=board(overview, wanted))
             return
         await self._timeline(interaction, claim)
 

@@ -134,11 +134,14 @@ class Claims(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         # `story` narrowed what `claim` suggested and resolved (bot/commands/stories.py); the card is the claim's.
+        standing = await self.desk.standing(interaction.guild_id, claim.number)
         rendered = self.cards.get(interaction.guild_id, claim.number, claim.card_stamp)
-        if rendered is None:
+        if rendered is None or rendered.standing != standing:
             card = await self.desk.claim_card(interaction.guild_id, claim.number)
             stamp = claim.card_stamp
-            rendered = RenderedCard(stamp or (0, 0), claim_card(card), claim_buttons(card.claim.number))
+            rendered = RenderedCard(
+                stamp or (0, 0), claim_card(card, standing), claim_buttons(card.claim.number), standing
+            )
             # Kept under the stamp read with the option: the card read since may only be newer, and a
             # newer stamp never matches an older one.
             if stamp is not None:

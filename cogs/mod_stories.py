@@ -252,10 +252,11 @@ class StoryModeration:
             found = self.__dict__["_import_previews"] = Previews()
         return found
 
-    async def cog_load(self) -> None:
+    def add_import_items(self) -> None:
+        """Called by Moderation.cog_load (a mixin's own cog_load would hide the other mixins')."""
         self.bot.add_dynamic_items(ImportConfirm, ImportCancel)
 
-    async def cog_unload(self) -> None:
+    def remove_import_items(self) -> None:
         self.bot.remove_dynamic_items(ImportConfirm, ImportCancel)
 
     story = app_commands.Group(name="story", description="Moderators: add a story or edit one")

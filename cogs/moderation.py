@@ -34,8 +34,10 @@ from bot.domain.states import Attribution, Verdict
 from bot.domain.stories import StoryRecord
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from bot.render.queue import intake_settings_lines
 from bot.render.stories import added_to_story
 from cogs.mod_export import ExportCommands
+from cogs.mod_queue import INTAKE_RESETS, ModQueue, check_intake_options
 from cogs.mod_stories import StoryModeration
 
 if TYPE_CHECKING:
@@ -211,6 +213,7 @@ class EditClaimModal(ClaimModal):
 class Moderation(
     StoryModeration,  # /mod story new, /mod story edit (issue 11): cogs/mod_stories.py
     ExportCommands,  # /mod export (issue 12)
+    ModQueue,  # /mod queue, merge, reviewed (issue 11)
     commands.GroupCog,
     group_name="mod",
     group_description="Moderators: verdicts, claims, settings",
@@ -221,6 +224,15 @@ class Moderation(
         self.taken_forms: dict[str, float] = {}  # custom_id -> when a submission of it began saving
         self.dispatched_forms: set[int] = set()  # submissions discord.py handed to a live form
         super().__init__()
+
+    async def cog_load(self) -> None:
+        # Each mixin's persistent buttons, registered here: a cog_load of their own would hide each other's.
+        self.add_import_items()
+        self.add_queue_items()
+
+    async def cog_unload(self) -> None:
+        self.remove_import_items()
+        self.remove_queue_items()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Rights first, before any option is resolved: a reader's /mod call reads nothing else.
@@ -478,6 +490,9 @@ class Moderation(
         reset="Clear a setting",
         desk_name="Exports: who publishes the desk's ClaimReviews (a name)",
         desk_url="Exports: the desk's public page (http or https); ClaimReviews link to it",
+        queue_channel="Where each new submission is posted, with its Accept / Merge / Reject buttons",
+        review_verdict="A verdict whose review interval to set (with review_days)",
+        review_days="Days before a claim with that verdict is due for review again (0: never)",
     )
     @app_commands.choices(
         reset=[
@@ -486,7 +501,11 @@ class Moderation(
             # Exports (issue 12)
             app_commands.Choice(name="desk name", value="desk_name"),
             app_commands.Choice(name="desk url", value="desk_url"),
-        ]
+            # Intake (issue 11)
+            app_commands.Choice(name="queue channel", value="queue_channel"),
+            app_commands.Choice(name="review intervals (back to the defaults)", value="review_intervals"),
+        ],
+        review_verdict=VERDICT_CHOICES,
     )
     async def config(
         self,
@@ -497,6 +516,10 @@ class Moderation(
         # Exports (issue 12): who the ClaimReviews are published under.
         desk_name: app_commands.Range[str, 1, 100] | None = None,
         desk_url: app_commands.Range[str, 1, 512] | None = None,
+        # Intake (issue 11)
+        queue_channel: discord.TextChannel | None = None,
+        review_verdict: str | None = None,
+        review_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         assert interaction.guild is not None
@@ -516,12 +539,14 @@ class Moderation(
         # Exports (issue 12): the desk checks them (http or https, lengths) before anything is saved.
         elif reset in ("desk_name", "desk_url"):
             changes[reset] = ""
-        elif reset is not None:
+        elif reset is not None and reset not in INTAKE_RESETS:
             raise RuleBroken("Pick a setting to reset from the choices.")
         if desk_name is not None and reset != "desk_name":
             changes["desk_name"] = desk_name
         if desk_url is not None and reset != "desk_url":
             changes["desk_url"] = desk_url
+        # Intake (issue 11): checked before anything is saved, applied after the settings above.
+        intake_changes = check_intake_options(interaction, queue_channel, review_verdict, review_days, reset)
         settings = (
             await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes
@@ -536,7 +561,9 @@ class Moderation(
             if not (perms.view_channel and perms.send_messages):
                 # No mention here: settings_summary escapes warnings, and the line above names the channel.
                 warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
-        await interaction.response.send_message(settings_summary(settings, warnings=warnings), ephemeral=True)
+        intake = await self.apply_intake_options(interaction, intake_changes)
+        summary = settings_summary(settings, warnings=warnings, more=intake_settings_lines(intake))
+        await interaction.response.send_message(summary, ephemeral=True)
 
 
 async def setup(bot: ClaimBot) -> None:

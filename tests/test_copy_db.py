@@ -19,6 +19,7 @@ import pytest
 from bench import generate
 from bot.desk import ClaimEdit, ClaimNotFound, Desk
 from bot.domain.claims import Actor, Evidence, NewClaim, Page, RelationKind, SearchHit
+from bot.domain.intake import NewSubmission, RejectReason
 from bot.domain.states import Verdict
 from bot.seedfile import STORIES_DIR, load_story
 from bot.settings import Settings
@@ -82,6 +83,18 @@ async def seeded_desk(desk: Desk) -> None:
         await desk.link_claims(GUILD, new.number, RelationKind.SUPPORTS, 1, note="Same deployment", actor=ALICE)
         await desk.add_evidence(GUILD, new.number, "https://example.org/video", note="The video", actor=ALICE)
         await desk.set_verdict(GUILD, 1, Verdict.MISLEADING, note="Numbers overstated", source_url=None, actor=BOB)
+        # Issue 11: requests, submissions, a decision, a review, an interval, a queue channel, a notice.
+        await desk.request_check(GUILD, ALICE, NewSubmission("Are NK soldiers fighting in Ukraine?", message_id=7))
+        asked = await desk.request_check(
+            GUILD, BOB, NewSubmission("The ferry carries 40 cars", message_id=8, message_url="https://x.example/8")
+        )
+        await desk.submit(
+            GUILD, ALICE, NewSubmission("The bridge cost 40 million", "The mayor", link="https://x.example")
+        )
+        assert asked.submission is not None
+        await desk.reject_submission(GUILD, asked.submission.number, RejectReason.SPAM, note="ads", actor=ALICE)
+        await desk.mark_reviewed(GUILD, 2, note="Still one source", actor=BOB)
+        await desk.update_intake_settings(GUILD, queue_channel_id=5553, review_days={Verdict.FALSE: 30})
 
 
 async def seeded_sqlite(path: Path) -> None:
@@ -95,6 +108,11 @@ async def answers(desk: Desk) -> list[object]:
         for guild_id in await desk.known_guilds():
             found.append(await desk.guild_settings(guild_id))
             found.append(await desk.board(guild_id, recent=10))
+            found.append(await desk.queue(guild_id, limit=25))
+            found.append(await desk.intake_settings(guild_id))
+            found.append(await desk.most_requested(guild_id))
+            found.append([await desk.submission_decisions(guild_id, n) for n in range(1, 4)])
+            found.append(await desk.owes_notices(guild_id, BOB.id))
             number = 1
             while True:
                 try:
@@ -102,6 +120,7 @@ async def answers(desk: Desk) -> list[object]:
                 except ClaimNotFound:
                     break
                 found.append(card)
+                found.append(await desk.standing(guild_id, number))
                 found.append(await desk.history(guild_id, number, limit=100))
                 number += 1
             assert number > 16, "every seeded claim was read"

@@ -11,12 +11,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, exports, finding, seeding
+from bot.desk import changes, exports, finding, intake, notices, review, seeding
 from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound
@@ -40,6 +40,16 @@ from bot.domain.claims import (
     Speaker,
 )
 from bot.domain.exports import DeskProfile
+from bot.domain.intake import (
+    Decision,
+    DueClaim,
+    IntakeSettings,
+    NewSubmission,
+    Notice,
+    RejectReason,
+    Standing,
+    Submission,
+)
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
 from bot.domain.stories import SeedPlan, StoryOverview, StoryRecord
@@ -62,6 +72,14 @@ UNSET: Final = Unset.UNSET
 STALE_PAGE = "This page is no longer there; open the list again."
 
 
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The moderators' queue: a page of open submissions, and the claims due for review."""
+
+    submissions: Page[Submission]
+    due: tuple[DueClaim, ...]
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -74,6 +92,7 @@ class Desk:
         self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
+        self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -445,3 +464,203 @@ class Desk:
                 return await seeding.seed_guild(tx, guild_id, seed, now(), actor=actor, note=note, expected=expected)
         finally:
             self._guild_aliases.pop(guild_id, None)  # the file may bring other names
+
+    # ----------------------------------------------------------------------------- intake (issue 11)
+
+    async def request_check(self, guild_id: int, member: Actor, new: NewSubmission) -> intake.RequestOutcome:
+        """Request a check on a message: matched against the server's claims first (Check claims'
+        matching), then counted on the claim, or on the message's submission in the queue."""
+        await self.ensure_guild(guild_id)
+        matches = await self.match_text(guild_id, new.statement, limit=1)
+        async with self.store.transaction() as tx:
+            return await intake.request_check(tx, guild_id, member, new, matches, now())
+
+    async def submit(self, guild_id: int, member: Actor, new: NewSubmission) -> Submission:
+        """The /submit form: a draft if it looks like a tracked claim (see `suggested`), else in the queue."""
+        await self.ensure_guild(guild_id)
+        words = " ".join(part for part in (new.statement, new.speaker) if part)
+        matches = await self.match_text(guild_id, words, limit=1)
+        async with self.store.transaction() as tx:
+            return await intake.submit(tx, guild_id, member, new, matches, now())
+
+    async def confirm_match(
+        self, guild_id: int, number: int, claim_number: int, member: Actor
+    ) -> intake.RequestOutcome:
+        async with self.store.transaction() as tx:
+            return await intake.confirm_match(tx, guild_id, number, claim_number, member, now())
+
+    async def confirm_new(self, guild_id: int, number: int, member: Actor) -> Submission:
+        async with self.store.transaction() as tx:
+            return await intake.confirm_new(tx, guild_id, number, member, now())
+
+    async def submission(self, guild_id: int, number: int) -> Submission:
+        found = await self.store.submission(guild_id, number)
+        if found is None:
+            raise intake.SubmissionNotFound(number)
+        return found
+
+    async def submission_decisions(self, guild_id: int, number: int) -> list[Decision]:
+        return await self.store.submission_decisions(guild_id, number)
+
+    async def queue(self, guild_id: int, *, offset: int = 0, limit: int = 4, due: int = 10) -> Queue:
+        """The moderators' queue: open submissions, most requested first, and the claims due for review."""
+        await self.ensure_guild(guild_id)
+        offset = max(0, offset)
+        found, total = await self.store.open_submissions(guild_id, offset=offset, limit=limit)
+        if offset and offset >= total:
+            raise RuleBroken(STALE_PAGE)
+        settings = await self.store.intake_settings(guild_id)
+        waiting = await self.store.claims_due(guild_id, review.cutoffs(settings, now()), due)
+        return Queue(Page(tuple(found), total, offset, limit), tuple(waiting))
+
+    async def accept_submission(
+        self,
+        guild_id: int,
+        number: int,
+        new: NewClaim,
+        *,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.accept(
+                tx,
+                guild_id,
+                number,
+                new,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def merge_submission(
+        self,
+        guild_id: int,
+        number: int,
+        claim_number: int,
+        *,
+        note: str,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.merge(
+                tx,
+                guild_id,
+                number,
+                claim_number,
+                note=note,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def reject_submission(
+        self,
+        guild_id: int,
+        number: int,
+        reason: RejectReason,
+        *,
+        note: str,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> intake.Decided:
+        async with self.store.transaction() as tx:
+            return await intake.reject(
+                tx, guild_id, number, reason, note=note, actor=actor, at=now(), expected_revision=expected_revision
+            )
+
+    async def keep_wording(
+        self,
+        guild_id: int,
+        number: int,
+        new: NewClaim,
+        *,
+        source_url: str | None,
+        actor: Actor,
+        expected_revision: int | None = None,
+    ) -> tuple[Claim, Claim]:
+        """A merged submission's own words as a claim, linked same_as to the claim it was merged into."""
+        async with self.store.transaction() as tx:
+            return await intake.keep_wording(
+                tx,
+                guild_id,
+                number,
+                new,
+                source_url=source_url,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+            )
+
+    async def intake_settings(self, guild_id: int) -> IntakeSettings:
+        return await self.store.intake_settings(guild_id)
+
+    async def update_intake_settings(
+        self,
+        guild_id: int,
+        *,
+        queue_channel_id: int | Unset | None = UNSET,
+        review_days: dict[Verdict, int | None] | None = None,
+        reset_review: Iterable[Verdict] = (),
+    ) -> IntakeSettings:
+        """The queue channel (None: off) and review intervals in days (None or 0: never)."""
+        await self.ensure_guild(guild_id)
+        checked = {verdict: review.check_days(days) for verdict, days in (review_days or {}).items()}
+        async with self.store.transaction() as tx:
+            if queue_channel_id is not UNSET:
+                await tx.set_queue_channel(guild_id, queue_channel_id)
+            for verdict, days in checked.items():
+                await tx.set_review_interval(guild_id, verdict, days, default=False)
+            for verdict in reset_review:
+                await tx.set_review_interval(guild_id, verdict, None, default=True)
+            changed = await tx.intake_settings(guild_id)
+        self._kept_intake.pop(guild_id, None)
+        return changed
+
+    async def standing(self, guild_id: int, number: int) -> Standing:
+        """How many members asked about a claim, as of when its verdict stands, and whether it is due."""
+        found = await self.store.claim_standing(guild_id, number)
+        if found is None:
+            raise ClaimNotFound(number)
+        verdict, requests, as_of = found
+        settings = await self._intake_settings(guild_id)
+        return Standing(requests, as_of, review.is_due(settings, verdict, as_of, now()))
+
+    async def _intake_settings(self, guild_id: int) -> IntakeSettings:
+        """Read for every card: remembered ALIASES_KEPT_S, forgotten when this process changes them."""
+        at = time.monotonic()
+        kept = self._kept_intake.get(guild_id)
+        if kept is not None and kept[0] > at:
+            return kept[1]
+        found = await self.store.intake_settings(guild_id)
+        if len(self._kept_intake) > 10_000:
+            self._kept_intake.clear()
+        self._kept_intake[guild_id] = (at + ALIASES_KEPT_S, found)
+        return found
+
+    async def most_requested(self, guild_id: int, limit: int = 5) -> list[tuple[ClaimSummary, int]]:
+        """Where the desk should work next: the most-asked claims still unverified or under investigation."""
+        return await self.store.most_requested(guild_id, (Verdict.UNVERIFIED, Verdict.INVESTIGATING), limit)
+
+    async def mark_reviewed(self, guild_id: int, number: int, *, note: str, actor: Actor) -> tuple[Claim, Change]:
+        async with self.store.transaction() as tx:
+            return await review.reviewed(tx, guild_id, number, note=note, actor=actor, at=now())
+
+    async def owes_notices(self, guild_id: int, member_id: int) -> bool:
+        """A read only: most members are owed nothing, and their commands cost no write for it."""
+        return bool(await self.store.owed_notices(guild_id, member_id))
+
+    async def take_notices(self, guild_id: int, member_id: int) -> list[Notice]:
+        return await notices.take(self.store, guild_id, member_id)
+
+    async def give_back_notices(self, owed: list[Notice]) -> None:
+        await notices.give_back(self.store, owed)
+
+    async def notice_sent_by_dm(self, notice_id: int) -> bool:
+        return await notices.sent_by_dm(self.store, notice_id)
+
+    async def notice_dm_failed(self, notice_id: int, failure: str) -> None:
+        await notices.dm_failed(self.store, notice_id, failure)

@@ -22,6 +22,9 @@ class RenderedCard:
     stamp: CardStamp
     embed: discord.Embed
     view: discord.ui.View
+    # What the card says of demand and freshness (issue 11): it changes without the claim's revision
+    # (a member asks, a day passes), so the cog compares it too before serving a kept card.
+    standing: object = None
 
 
 class CardCache:

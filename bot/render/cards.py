@@ -12,10 +12,11 @@ from collections.abc import Callable
 import discord
 
 from bot.domain.claims import Claim, ClaimCard, Evidence, Relation, Story
+from bot.domain.intake import Standing
 from bot.domain.states import Look
 from bot.render import custom_ids, limits
 from bot.render.choices import short_name
-from bot.render.lines import NAME_MAX, as_utc, badge, change_block, within
+from bot.render.lines import NAME_MAX, as_utc, badge, change_block, timestamp, within
 from bot.render.text import fit, link, safe_url
 from bot.render.views import StatelessView
 
@@ -32,13 +33,16 @@ _SLACK = 10  # Discord counts code points as len() does (discord-api-docs#1315);
 _Part = tuple[str, Callable[[int], str], int]
 
 
-def claim_card(card: ClaimCard) -> discord.Embed:
+def claim_card(card: ClaimCard, standing: Standing | None = None) -> discord.Embed:
+    """`standing` (issue 11): how many members asked about it, and as of when its verdict stands."""
     claim = card.claim
     verdict = claim.verdict.look
     embed = discord.Embed(title=f"Claim #{claim.number}", colour=verdict.colour, timestamp=as_utc(claim.updated_at))
     embed.set_footer(text=f"Claim #{claim.number} · revision {claim.revision} · last updated")
     said = _said_by(claim)
     fixed = _fixed_fields(claim)
+    if standing is not None:
+        fixed.append(("Asked and reviewed", standing_text(standing), False))
     parts = _long_parts(card)
 
     reserved = limits.embed_size(embed) + len(said) + 2 + sum(len(name) + len(value) for name, value, _ in fixed)
@@ -114,6 +118,18 @@ def _story(story: Story) -> str:
         title = f"*{title}*"
     publisher = fit(story.publisher, PUBLISHER_MAX, inline=True)
     return " · ".join(part for part in (title, publisher, story.published.isoformat()) if part)
+
+
+def standing_text(standing: Standing) -> str:
+    """`👥 3 members asked · verdict as of <t:…:R> · ⏰ due for review`."""
+    asked = standing.requests
+    noun = "member" if asked == 1 else "members"
+    parts = [f"👥 {asked} {noun} asked for a check" if asked else "👥 Nobody asked for a check yet"]
+    if standing.as_of is not None:
+        parts.append(f"verdict as of {timestamp(standing.as_of)}")
+    if standing.due:
+        parts.append("⏰ **due for review**")
+    return " · ".join(parts)
 
 
 def _state(look: Look) -> str:

@@ -45,6 +45,16 @@ STORY_SPEAKER_PAGE = rf"{PREFIX}:speaker:story:(?P<story_id>{_ID}):(?P<speaker_i
 IMPORT_CONFIRM = rf"{PREFIX}:import:confirm:(?P<token>[0-9a-f]{{16}})"
 IMPORT_CANCEL = rf"{PREFIX}:import:cancel:(?P<token>[0-9a-f]{{16}})"
 
+# Intake (issue 11): the member's "is it #N?" answer to /submit, and the moderators' queue. Submission
+# numbers are per guild, like claim numbers, and resolved inside the guild the button is pressed in.
+SUBMIT_SAME = rf"{PREFIX}:submit:same:(?P<number>{_NUMBER}):(?P<claim>{_NUMBER})"
+SUBMIT_NEW = rf"{PREFIX}:submit:new:(?P<number>{_NUMBER})"
+QUEUE_ACCEPT = rf"{PREFIX}:queue:accept:(?P<number>{_NUMBER})"
+QUEUE_MERGE = rf"{PREFIX}:queue:merge:(?P<number>{_NUMBER})"
+QUEUE_REJECT = rf"{PREFIX}:queue:reject:(?P<number>{_NUMBER})"
+QUEUE_PAGE = rf"{PREFIX}:queue:page:(?P<offset>{_NUMBER})"
+QUEUE_SAME_AS = rf"{PREFIX}:queue:sameas:(?P<number>{_NUMBER})"
+
 TEMPLATES = (
     CLAIM_HISTORY,
     CLAIM_SPEAKER,
@@ -56,6 +66,13 @@ TEMPLATES = (
     STORY_SPEAKER_PAGE,
     IMPORT_CONFIRM,
     IMPORT_CANCEL,
+    SUBMIT_SAME,
+    SUBMIT_NEW,
+    QUEUE_ACCEPT,
+    QUEUE_MERGE,
+    QUEUE_REJECT,
+    QUEUE_PAGE,
+    QUEUE_SAME_AS,
 )
 
 
@@ -118,3 +135,34 @@ def import_confirm(token: str) -> str:
 
 def import_cancel(token: str) -> str:
     return _build(IMPORT_CANCEL, f"{PREFIX}:import:cancel:{token}")
+
+
+# Intake (issue 11)
+
+
+def submit_same(number: int, claim: int) -> str:
+    return _build(SUBMIT_SAME, f"{PREFIX}:submit:same:{number}:{claim}")
+
+
+def submit_new(number: int) -> str:
+    return _build(SUBMIT_NEW, f"{PREFIX}:submit:new:{number}")
+
+
+def queue_accept(number: int) -> str:
+    return _build(QUEUE_ACCEPT, f"{PREFIX}:queue:accept:{number}")
+
+
+def queue_merge(number: int) -> str:
+    return _build(QUEUE_MERGE, f"{PREFIX}:queue:merge:{number}")
+
+
+def queue_reject(number: int) -> str:
+    return _build(QUEUE_REJECT, f"{PREFIX}:queue:reject:{number}")
+
+
+def queue_page(offset: int) -> str:
+    return _build(QUEUE_PAGE, f"{PREFIX}:queue:page:{offset}")
+
+
+def queue_same_as(number: int) -> str:
+    return _build(QUEUE_SAME_AS, f"{PREFIX}:queue:sameas:{number}")

@@ -24,6 +24,7 @@ _FIELD_LABELS = {
     "said_when": "When",
     "relation": "Link",
     "evidence": "Evidence",
+    "review": "Reviewed",
 }
 
 
@@ -49,7 +50,11 @@ def change_value(field: str, value: str | None, limit: int) -> str:
     """A history value as a reader knows it: verdicts and attributions by their badge, not their key."""
     if value is None or not value.strip():
         return "—"
-    states: dict[str, type[Verdict] | type[Attribution]] = {"verdict": Verdict, "attribution": Attribution}
+    states: dict[str, type[Verdict] | type[Attribution]] = {
+        "verdict": Verdict,
+        "review": Verdict,  # a review re-affirms a verdict (issue 11)
+        "attribution": Attribution,
+    }
     state = states.get(field)
     if state is not None and value in {member.value for member in state}:
         return badge(state(value).look)

@@ -181,8 +181,9 @@ def timeline(claim: Claim, page: Page[Change]) -> discord.Embed:
 # The board
 
 
-def board(board: Board) -> discord.Embed:
-    """How many claims stand where, and what moved last: the desk's overview."""
+def board(board: Board, most_requested: Sequence[tuple[ClaimSummary, int]] = ()) -> discord.Embed:
+    """How many claims stand where, and what moved last: the desk's overview. `most_requested` (issue
+    11): the most-asked claims still unverified or under investigation, where the desk should work next."""
     embed = discord.Embed(title="Claims board", colour=LIST_COLOUR)
     counts = [f"{verdict.look.emoji} **{verdict.look.label}**: {board.counts.get(verdict, 0)}" for verdict in Verdict]
     noun = "claim" if board.total == 1 else "claims"
@@ -191,6 +192,10 @@ def board(board: Board) -> discord.Embed:
         room = share_of(limits.EMBED_FIELD_VALUE, len(board.recent), LINE_MAX)
         lines = [_recent(summary, change, room) for summary, change in board.recent]
         embed.add_field(name="Recently changed", value=within(lines, limits.EMBED_FIELD_VALUE), inline=False)
+    if most_requested:
+        room = share_of(limits.EMBED_FIELD_VALUE, len(most_requested), LINE_MAX)
+        asked = [claim_line(summary, room, tail=f" · 👥 {count} asked") for summary, count in most_requested]
+        embed.add_field(name="Most requested, still open", value=within(asked, limits.EMBED_FIELD_VALUE), inline=False)
     return embed
 
 

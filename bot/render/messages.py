@@ -40,9 +40,10 @@ def verdict_announcement(claim: Claim, change: Change) -> str:
     return f"{head}{f' — {note}' if note else ''}{tail}{context}"
 
 
-def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = ()) -> str:
+def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = (), more: Sequence[str] = ()) -> str:
     """What this server has set, as mentions the client shows by name (nothing pings: no mentions
-    are allowed). `warnings` are the cog's own findings, such as a channel the bot cannot post in."""
+    are allowed). `warnings` are the cog's own findings, such as a channel the bot cannot post in;
+    `more`, other parts' settings lines (the queue channel and review intervals, bot/render/queue.py)."""
     role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "not set"
     channel = (
         f"<#{settings.announce_channel_id}>"
@@ -56,6 +57,7 @@ def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = ()) -
     link = safe_url(settings.desk_url)
     if link:
         lines.append(f"Desk URL (exports): <{link}>")
+    lines += more
     lines += [f"⚠️ {fit(warning, 300, inline=True)}" for warning in warnings[:WARNINGS_SHOWN]]
     return "\n".join(lines)
 

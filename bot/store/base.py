@@ -16,7 +16,7 @@ PostgreSQL's READ COMMITTED as well as under SQLite's single writer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -38,6 +38,7 @@ from bot.domain.claims import (
     Story,
 )
 from bot.domain.exports import ExportClaim
+from bot.domain.intake import Decision, DueClaim, IntakeSettings, NewSubmission, Notice, Submission, SubmissionStatus
 from bot.domain.states import Verdict
 from bot.domain.stories import StoryOverview, StoryRecord
 
@@ -298,6 +299,43 @@ class Reads(Protocol):
         """A speaker's claims in one story, by number, and how many there are in all."""
         ...
 
+    # Intake (issue 11): requests, submissions, the queue, reviews, notices
+    async def intake_settings(self, guild_id: int) -> IntakeSettings:
+        """The queue channel and the review intervals the server changed (defaults when none)."""
+        ...
+
+    async def submission(self, guild_id: int, number: int) -> Submission | None: ...
+    async def submission_by_message(self, guild_id: int, message_id: int) -> Submission | None: ...
+    async def open_submissions(self, guild_id: int, *, offset: int, limit: int) -> tuple[list[Submission], int]:
+        """The queue: open submissions, most requested first, then oldest first; and how many are open."""
+        ...
+
+    async def submission_decisions(self, guild_id: int, number: int) -> list[Decision]:
+        """Oldest first."""
+        ...
+
+    async def claim_request_count(self, claim_id: int) -> int: ...
+    async def most_requested(
+        self, guild_id: int, verdicts: Sequence[Verdict], limit: int
+    ) -> list[tuple[ClaimSummary, int]]:
+        """Claims with at least one request and one of these verdicts, most requested first."""
+        ...
+
+    async def last_review(self, claim_id: int) -> datetime | None:
+        """When its verdict was last set or re-affirmed (a history row of field verdict or review)."""
+        ...
+
+    async def claims_due(self, guild_id: int, cutoffs: Mapping[Verdict, datetime], limit: int) -> list[DueClaim]:
+        """Claims whose verdict is one of `cutoffs` and was last set or reviewed before its cutoff,
+        longest waiting first."""
+        ...
+
+    async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]: ...
+    async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
+        """The claim's verdict, how many members asked about it, and when its verdict was last set or
+        reviewed: one statement, read for every card."""
+        ...
+
 
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
@@ -366,6 +404,90 @@ class Tx(Reads, Protocol):
         """Set title, publisher, URL and date (the slug stays) and mark the story moderated, so seed files
         and imports leave it as the moderator wrote it. False for another guild's or an unknown id."""
         ...
+
+    # Intake (issue 11): requests, submissions, the queue, reviews, notices
+    async def set_queue_channel(self, guild_id: int, channel_id: int | None) -> None: ...
+    async def set_review_interval(self, guild_id: int, verdict: Verdict, days: int | None, *, default: bool) -> None:
+        """`days` (None: never) for that verdict, or back to the default when `default`."""
+        ...
+
+    async def take_quota(self, guild_id: int, member_id: int, *, at: datetime, window_s: int, limit: int) -> bool:
+        """Compare-and-set on the member's row: one more use if fewer than `limit` were taken in the
+        window that began at most `window_s` ago (a new window otherwise). False, nothing written, when
+        the member is at the limit; concurrent callers never get past it together."""
+        ...
+
+    async def quota_window(self, guild_id: int, member_id: int) -> datetime | None:
+        """When the member's current window began."""
+        ...
+
+    async def reserve_submission_number(self, guild_id: int) -> int: ...
+    async def insert_submission(
+        self,
+        guild_id: int,
+        number: int,
+        new: NewSubmission,
+        *,
+        submitter: Actor,
+        status: SubmissionStatus,
+        suggested_id: int | None,
+        at: datetime,
+    ) -> int | None:
+        """The new submission's id; None when the message already has a submission in the guild."""
+        ...
+
+    async def add_submission_request(self, guild_id: int, submission_id: int, member_id: int, at: datetime) -> bool:
+        """False when the member had already asked about it."""
+        ...
+
+    async def add_claim_request(
+        self, guild_id: int, claim_id: int, member_id: int, at: datetime, *, submission_id: int | None = None
+    ) -> bool:
+        """False when the member had already asked about it."""
+        ...
+
+    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> int:
+        """The submission's requests counted on the claim too (once per member); how many were new."""
+        ...
+
+    async def decide_submission(
+        self,
+        submission_id: int,
+        *,
+        expected: SubmissionStatus,
+        revision: int,
+        status: SubmissionStatus,
+        claim_id: int | None,
+        at: datetime,
+    ) -> bool:
+        """Compare-and-set: only if it is still `expected` at `revision`. False, nothing written, otherwise."""
+        ...
+
+    async def record_decision(
+        self,
+        guild_id: int,
+        submission_id: int,
+        decision: SubmissionStatus,
+        *,
+        claim_id: int | None,
+        reason: str,
+        note: str,
+        actor: Actor,
+        at: datetime,
+    ) -> None: ...
+
+    async def add_notice(self, guild_id: int, member_id: int, text: str, at: datetime) -> int: ...
+    async def take_notices(self, guild_id: int, member_id: int, at: datetime) -> list[Notice]:
+        """The member's owed notices, marked delivered with a command's answer, in one statement: two
+        commands at once never both show one."""
+        ...
+
+    async def give_back_notices(self, notice_ids: Sequence[int]) -> None:
+        """Owed again: the answer that was to carry them could not be sent."""
+        ...
+
+    async def notice_sent_by_dm(self, notice_id: int, at: datetime) -> bool: ...
+    async def notice_dm_failed(self, notice_id: int, failure: str) -> None: ...
 
 
 class Store(Reads, Protocol):

@@ -168,6 +168,59 @@ ALIASES = Table(
     key=("id",),
     identity=True,
 )  # fmt: skip
+# Intake (issue 11): requests, submissions, decisions, review intervals, the hourly limit, notices.
+INTAKE_GUILDS = Table(
+    "intake_guilds",
+    (("guild_id", INT), ("next_submission_number", INT), ("queue_channel_id", INT)),
+    key=("guild_id",),
+)
+REVIEW_INTERVALS = Table(
+    "review_intervals", (("guild_id", INT), ("verdict", TEXT), ("days", INT)), key=("guild_id", "verdict")
+)
+SUBMISSIONS = Table(
+    "submissions",
+    (("id", INT), ("guild_id", INT), ("number", INT), ("status", TEXT), ("revision", INT), ("statement", TEXT),
+     ("speaker", TEXT), ("where_when", TEXT), ("link", TEXT), ("message_id", INT), ("message_url", TEXT),
+     ("message_at", TIME), ("author_name", TEXT), ("submitter_id", INT), ("submitter_name", TEXT),
+     ("suggested_id", INT), ("claim_id", INT), ("created_at", TIME), ("updated_at", TIME)),
+    key=("id",),
+    identity=True,
+)  # fmt: skip
+SUBMISSION_REQUESTS = Table(
+    "submission_requests",
+    (("id", INT), ("guild_id", INT), ("submission_id", INT), ("member_id", INT), ("at", TIME)),
+    key=("id",),
+    identity=True,
+)
+CLAIM_REQUESTS = Table(
+    "claim_requests",
+    (("id", INT), ("guild_id", INT), ("claim_id", INT), ("member_id", INT), ("submission_id", INT), ("at", TIME)),
+    key=("id",),
+    identity=True,
+)
+INTAKE_QUOTA = Table(
+    "intake_quota",
+    (("guild_id", INT), ("member_id", INT), ("window_start", TIME), ("used", INT)),
+    key=("guild_id", "member_id"),
+)
+SUBMISSION_DECISIONS = Table(
+    "submission_decisions",
+    (("id", INT), ("guild_id", INT), ("submission_id", INT), ("decision", TEXT), ("claim_id", INT), ("reason", TEXT),
+     ("note", TEXT), ("actor_id", INT), ("actor_name", TEXT), ("at", TIME)),
+    key=("id",),
+    identity=True,
+)  # fmt: skip
+NOTICES = Table(
+    "notices",
+    (("id", INT), ("guild_id", INT), ("member_id", INT), ("text", TEXT), ("created_at", TIME),
+     ("delivered_at", TIME), ("delivered_via", TEXT), ("dm_failure", TEXT)),
+    key=("id",),
+    identity=True,
+)  # fmt: skip
+INTAKE_TABLES = (
+    INTAKE_GUILDS, REVIEW_INTERVALS, SUBMISSIONS, SUBMISSION_REQUESTS, CLAIM_REQUESTS, INTAKE_QUOTA,
+    SUBMISSION_DECISIONS, NOTICES,
+)  # fmt: skip
 # The board's counts: kept by triggers on both backends, so compared but never copied. A verdict whose
 # count fell to zero may keep its row on one side and have none on the other: zero rows are left out.
 VERDICT_COUNTS = Table(
@@ -179,7 +232,7 @@ VERDICT_COUNTS = Table(
 
 # In the order they are loaded (each one's foreign keys point at tables before it). Not copied: the
 # stores' own bookkeeping (schema_version, meta) and SQLite's FTS index; the target builds its own index.
-TABLES = (GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY, ALIASES)
+TABLES = (GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY, ALIASES, *INTAKE_TABLES)
 CHECKED = (*TABLES, VERDICT_COUNTS)
 
 Row = tuple[Any, ...]

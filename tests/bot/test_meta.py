@@ -52,7 +52,7 @@ def test_every_extension_adds_commands(bot: ClaimBot) -> None:
     names = {c.qualified_name for c in chat_commands(bot)}
     assert {"claim", "who-said", "status", "search", "mod", "mod status", "mod config"} <= names
     menus = [c for c in bot.tree.get_commands() if isinstance(c, app_commands.ContextMenu)]
-    assert [menu.name for menu in menus] == ["Check claims"]
+    assert [menu.name for menu in menus] == ["Check claims", "Request a check"]
 
 
 def test_every_command_and_option_has_a_description(bot: ClaimBot) -> None:
@@ -107,7 +107,8 @@ async def test_every_command_is_registered_with_discord_without_violations(newsr
     mod = next(command for command in d.commands() if command["name"] == "mod")
     subcommands = {option["name"] for option in mod["options"]}
     mine = {"status", "attribution", "add", "edit", "link", "evidence", "alias", "aliases", "config"}
-    assert subcommands == mine | {"story", "import"} | {"export"}  # issue 11's, issue 12's
+    # Issue 11's (stories; the queue, merge and reviewed of cogs/mod_queue.py's mixin) and issue 12's.
+    assert subcommands == mine | {"story", "import"} | {"queue", "merge", "reviewed"} | {"export"}
     for command in d.commands():
         if command.get("type", 1) == 1:
             assert command["description"] not in ("", PLACEHOLDER), command["name"]

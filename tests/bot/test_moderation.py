@@ -99,9 +99,10 @@ async def test_config_warns_when_the_bot_may_not_post_in_the_announce_channel(ne
     d.set_bot_permissions(newsroom.announce, deny=perms.SEND_MESSAGES)
     config = await configure(newsroom, announce_channel=newsroom.announce)
     assert config.ephemeral
+    # (issue 11's queue channel and review intervals are listed between the settings and the warnings)
+    assert f"Announcements: <#{newsroom.announce.id}>\n" in config.text
     assert config.text.endswith(
-        f"Announcements: <#{newsroom.announce.id}>\n"
-        "⚠️ I may not post in the announce channel: give me View Channel and Send Messages there."
+        "\n⚠️ I may not post in the announce channel: give me View Channel and Send Messages there."
     )
     # The setting is kept; a verdict change still goes through, and the moderator hears why it was not announced.
     result = await d.slash(
@@ -157,7 +158,10 @@ async def test_config_without_options_shows_the_settings(newsroom: Newsroom, cla
     result = await configure(newsroom)
     assert result.ephemeral
     assert result.text == (
-        "**claimbot settings**\nModerator role: not set\nAnnouncements: off (verdict changes are not announced)"
+        "**claimbot settings**\nModerator role: not set\nAnnouncements: off (verdict changes are not announced)\n"
+        # issue 11
+        "Queue channel: off (use /mod queue)\n"
+        "Review after: unverified 14 d, investigating 3 d, disputed 7 d, confirmed never, false never, misleading never"
     )
 
 
