@@ -348,13 +348,10 @@ class Desk:
     async def add_claim(
         self, guild_id: int, new: NewClaim, *, note: str, actor: Actor, source_url: str | None = None
     ) -> Claim:
-        """Every claim belongs to a story: one added without goes to the server's most recent story (a
-        server with no story at all, which only a desk without seed stories can be, keeps it storyless)."""
+        """Filed under the server's most recent story when it names none (stories.filed)."""
         await self.ensure_guild(guild_id)
         async with self.store.transaction() as tx:
-            if new.story is None:
-                latest = await story_rules.latest_story(tx, guild_id)
-                new = replace(new, story=latest.story if latest else None)
+            new = await story_rules.filed(tx, guild_id, new)
             return await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=now(), source_url=source_url)
 
     async def link_claims(

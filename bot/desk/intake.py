@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.desk import changes, notices
+from bot.desk import changes, notices, stories
 from bot.desk.errors import ClaimNotFound, Refusal
 from bot.domain.claims import Actor, Claim, ClaimSummary, NewClaim, RelationKind
 from bot.domain.intake import NewSubmission, RejectReason, Submission, SubmissionStatus
@@ -274,6 +274,7 @@ async def accept(
     """A new claim from the submission; its requests are counted on the claim."""
     submission = await _open(tx, guild_id, number, expected_revision)
     note = f"Added from submission {submission.ref}."
+    new = await stories.filed(tx, guild_id, new)
     claim = await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=at, source_url=source_url)
     await _decide(tx, submission, SubmissionStatus.ACCEPTED, claim_id=claim.id, at=at)
     await tx.record_decision(
@@ -380,6 +381,9 @@ async def keep_wording(
     target = await tx.claim(guild_id, submission.claim_number)
     assert target is not None  # claims are never deleted
     note = f"{submission.ref}'s wording, the same claim as #{target.number}."
+    # In the story of the claim it is the same as, unless the moderator chose one.
+    new = new if new.story is not None or target.story is None else replace(new, story=target.story)
+    new = await stories.filed(tx, guild_id, new)
     claim = await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=at, source_url=source_url)
     await changes.link_claims(
         tx, guild_id, claim.number, RelationKind.SAME_AS, target.number, note=note, actor=actor, at=at

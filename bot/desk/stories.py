@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.desk.errors import NothingToChange, Refusal
-from bot.domain.claims import Board, Story
+from bot.domain.claims import Board, NewClaim, Story
 from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, as_text, check_source
 from bot.domain.stories import StoryOverview, StoryRecord
@@ -131,6 +131,15 @@ async def latest_story(reads: Reads, guild_id: int) -> StoryRecord | None:
     without a story goes."""
     found = await reads.story_records(guild_id, 1)
     return found[0] if found else None
+
+
+async def filed(reads: Reads, guild_id: int, new: NewClaim) -> NewClaim:
+    """Every claim belongs to a story: one added without goes to the server's most recent story (a
+    server with no story at all, which only a desk without seed stories can be, keeps it storyless)."""
+    if new.story is not None:
+        return new
+    latest = await latest_story(reads, guild_id)
+    return replace(new, story=latest.story) if latest else new
 
 
 async def story_board(reads: Reads, guild_id: int, record: StoryRecord, recent: int) -> Board:

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from bot.desk import Desk
 from bot.desk.changes import history_row
 from bot.desk.intake import REQUESTS_PER_HOUR, RequestLimit, SubmissionDecided, SubmissionNotFound
+from bot.desk.stories import StoryFields
 from bot.domain.claims import Actor, NewClaim
 from bot.domain.intake import NewSubmission, RejectReason, SubmissionStatus
 from bot.domain.rules import RuleBroken
@@ -188,6 +189,17 @@ async def test_accepting_makes_a_claim_that_keeps_the_submissions_requests(desk:
     (notice,) = await desk.take_notices(GUILD_A, ALICE.id)
     assert f"is now claim #{decided.claim.number}" in notice.text
     assert await desk.take_notices(GUILD_A, ALICE.id) == []  # taken once
+
+
+async def test_an_accepted_claim_is_filed_under_the_servers_most_recent_story(desk: Desk) -> None:
+    newest = await desk.new_story(
+        GUILD_A, StoryFields(title="Tunnel under the border", publisher="Desk", url="", published=date(2030, 1, 2))
+    )
+    sub = (await desk.request_check(GUILD_A, ALICE, message(UNRELATED, 6))).submission
+    assert sub is not None
+    decided = await desk.accept_submission(GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
+    assert decided.claim is not None
+    assert decided.claim.story == newest.story
 
 
 async def test_merging_moves_the_requests_once_per_member_and_says_when_the_wording_differs(
