@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, finding, seeding
+from bot.desk import changes, finding, follows, outbox, seeding
 from bot.desk.changes import ClaimEdit
-from bot.desk.errors import ClaimNotFound
+from bot.desk.errors import ClaimNotFound, NothingToChange
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.domain.claims import (
     Actor,
@@ -35,6 +35,7 @@ from bot.domain.claims import (
     SearchHit,
     Speaker,
 )
+from bot.domain.follows import Followed, FollowKind, PostedKind
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
 from bot.domain.text import Aliases
@@ -68,6 +69,7 @@ class Desk:
         self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
+        self.outbox = outbox.Outbox(store)  # following and corrections (issue 12): the sender's side
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -242,7 +244,7 @@ class Desk:
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
         async with self.store.transaction() as tx:
-            return await changes.set_verdict(
+            result = await changes.set_verdict(
                 tx,
                 guild_id,
                 number,
@@ -252,7 +254,10 @@ class Desk:
                 actor=actor,
                 at=now(),
                 expected_revision=expected_revision,
+                window=self.outbox.window,
             )
+        self.outbox.wake()  # committed: what it enqueued may go
+        return result
 
     async def set_attribution(
         self,
@@ -266,7 +271,7 @@ class Desk:
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
         async with self.store.transaction() as tx:
-            return await changes.set_attribution(
+            result = await changes.set_attribution(
                 tx,
                 guild_id,
                 number,
@@ -276,7 +281,10 @@ class Desk:
                 actor=actor,
                 at=now(),
                 expected_revision=expected_revision,
+                window=self.outbox.window,
             )
+        self.outbox.wake()
+        return result
 
     async def edit_claim(
         self,
@@ -289,9 +297,19 @@ class Desk:
         expected_revision: int | None = None,
     ) -> tuple[Claim, list[Change]]:
         async with self.store.transaction() as tx:
-            return await changes.edit_claim(
-                tx, guild_id, number, edit, note=note, actor=actor, at=now(), expected_revision=expected_revision
+            result = await changes.edit_claim(
+                tx,
+                guild_id,
+                number,
+                edit,
+                note=note,
+                actor=actor,
+                at=now(),
+                expected_revision=expected_revision,
+                window=self.outbox.window,
             )
+        self.outbox.wake()
+        return result
 
     async def add_claim(
         self, guild_id: int, new: NewClaim, *, note: str, actor: Actor, source_url: str | None = None
@@ -338,3 +356,61 @@ class Desk:
         finally:
             self._guild_aliases.clear()  # a story may bring other names
         return report
+
+    # ----------------------------------------------------------------------------- following (issue 12)
+
+    async def follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool:
+        """True if new. The target's id was read from this guild by the caller (follow_claim & co.)."""
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            new = await follows.follow(tx, guild_id, user_id, kind, target_id, now())
+            # Following is an explicit act: a member marked with closed DMs is tried again.
+            await tx.clear_dm_closed(guild_id, user_id)
+            return new
+
+    async def unfollow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int, what: str) -> None:
+        async with self.store.transaction() as tx:
+            if not await tx.remove_follow(guild_id, user_id, kind, target_id):
+                raise NothingToChange(f"You do not follow {what}; nothing was changed.")
+
+    async def story_named(self, guild_id: int, text: str) -> tuple[int, str, str]:
+        return await follows.story_named(self.store, guild_id, text)
+
+    async def stories_matching(self, guild_id: int, text: str, limit: int = 25) -> list[tuple[int, str, str]]:
+        return await self.store.stories_matching(guild_id, text, limit)
+
+    async def following(self, guild_id: int, user_id: int, *, offset: int = 0, limit: int = 10) -> Page[Followed]:
+        offset = max(0, offset)
+        found, total = await self.store.follows(guild_id, user_id, offset=offset, limit=limit)
+        if offset and offset >= total:
+            raise RuleBroken(STALE_PAGE)
+        return Page(tuple(found), total, offset, limit)
+
+    async def remember_post(
+        self,
+        guild_id: int,
+        number: int,
+        *,
+        channel_id: int,
+        message_id: int,
+        kind: PostedKind,
+        shown_verdict: str,
+        shown_revision: int,
+        content: str = "",
+    ) -> int | None:
+        """A public message showing the claim, to be corrected when the claim changes."""
+        async with self.store.transaction() as tx:
+            posted = await outbox.remember_post(
+                tx,
+                guild_id,
+                number,
+                channel_id=channel_id,
+                message_id=message_id,
+                kind=kind,
+                shown_verdict=shown_verdict,
+                shown_revision=shown_revision,
+                content=content,
+                at=now(),
+            )
+        self.outbox.wake()
+        return posted

@@ -26,6 +26,7 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
+from bot.store.postgres.follows import PgFollowReads
 from bot.store.postgres.pool import Queries
 
 ID_MIN = -ID_MAX - 1
@@ -55,7 +56,7 @@ def _bounded(value: int) -> int:
     return max(0, min(value, ID_MAX))
 
 
-class PgReads:
+class PgReads(PgFollowReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
 

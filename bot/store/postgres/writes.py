@@ -30,6 +30,7 @@ from bot.store.base import (
     alias_time,
 )
 from bot.store.postgres import search
+from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.reads import PgReads, bindable
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
@@ -60,7 +61,7 @@ class _Ended:
     fetch = fetchrow = fetchval = execute = executemany = _refuse
 
 
-class PgTx(PgReads):
+class PgTx(PgFollowTx, PgReads):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
         self._conn: Any = conn

@@ -30,6 +30,7 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
+from bot.store.sqlite.follows import FollowReads
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
 
@@ -50,7 +51,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads:
+class SqliteReads(FollowReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:
