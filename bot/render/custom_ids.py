@@ -35,7 +35,9 @@ SPEAKER_PAGE = rf"{PREFIX}:speaker:page:(?P<speaker_id>{_ID}):(?P<offset>{_NUMBE
 HISTORY_PAGE = rf"{PREFIX}:history:page:(?P<number>{_NUMBER}):(?P<offset>{_NUMBER})"
 SEARCH_PAGE = rf"{PREFIX}:search:page:(?P<offset>{_NUMBER}):(?P<verdict>{_VERDICT}):(?P<speaker_id>{_ID})"
 
-TEMPLATES = (CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE)
+# Following (issue 12): the member is whoever presses, never a number in the id.
+FOLLOWING_PAGE = rf"{PREFIX}:following:page:(?P<offset>{_NUMBER})"
+TEMPLATES = (CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE, FOLLOWING_PAGE)
 
 
 def _build(template: str, custom_id: str) -> str:
@@ -76,3 +78,7 @@ def search_filters(match: re.Match[str]) -> tuple[int, Verdict | None, int | Non
     verdict = None if match["verdict"] == ANY_VERDICT else Verdict(match["verdict"])
     speaker_id = int(match["speaker_id"]) or None
     return int(match["offset"]), verdict, speaker_id
+
+
+def following_page(offset: int) -> str:
+    return _build(FOLLOWING_PAGE, f"{PREFIX}:following:page:{offset}")
