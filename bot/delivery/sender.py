@@ -34,7 +34,7 @@ import discord
 from bot.desk.outbox import Outbox
 from bot.domain.follows import OutboxItem, OutboxKind, PostedKind, Shards
 from bot.render.cards import claim_buttons, claim_card
-from bot.render.follows import change_digest, updated_announcement, updated_line
+from bot.render.follows import digests, updated_announcement, updated_line
 from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -211,7 +211,23 @@ class Sender:
             await self.outbox.finish(ids, self.owner, now(), "skipped:dm_closed")
             return
         guild = self.bot.get_guild(guild_id)
-        text = change_digest(guild.name if guild else "", [i.payload for i in items])
+        start = 0
+        # A long batch is a few DMs, each a delivery of its own, marked done as soon as Discord took it.
+        for text, count in digests(guild.name if guild else "", [i.payload for i in items]):
+            chunk, start = items[start : start + count], start + count
+            if start > count:
+                await self._pace()
+            if not await self._send_dm(guild_id, user_id, text, chunk):
+                rest = items[start:]
+                if rest:  # refused or to be retried: the rest of the batch with it
+                    await self._give_back_now(rest)
+                return
+
+    async def _give_back_now(self, items: list[OutboxItem]) -> None:
+        await self.outbox.retry([i.id for i in items], self.owner, now() + backoff(max(i.attempts for i in items)))
+
+    async def _send_dm(self, guild_id: int, user_id: int, text: str, items: list[OutboxItem]) -> bool:
+        ids = [i.id for i in items]
         try:
             channel_id = await self._dm_channel(user_id)
             channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
@@ -220,14 +236,15 @@ class Sender:
             if exc.code == CANNOT_DM:
                 await self.outbox.dm_refused(guild_id, user_id, ids, self.owner, now())
                 self.notices.add(guild_id, user_id)
-                return
+                return False
             await self._failed(items, exc, f"DM to {user_id}")
-            return
+            return False
         except Exception as exc:
             await self._failed(items, exc, f"DM to {user_id}")
-            return
+            return False
         await self.outbox.finish(ids, self.owner, now(), "sent")
         self.delivered += 1
+        return True
 
     # ----------------------------------------------------------------------------- edits
 

@@ -108,6 +108,20 @@ def change_digest(guild_name: str, changes: Sequence[Mapping[str, Any]]) -> str:
     return text if len(text) <= limits.CONTENT else clip(text, limits.CONTENT)
 
 
+def digests(guild_name: str, changes: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """The changes as few DMs as fit (each within Discord's 2,000 characters and DM_CHANGES_SHOWN changes),
+    oldest first: (text, how many of the changes it holds). Nothing is left out of a long batch."""
+    out: list[tuple[str, int]] = []
+    start = 0
+    while start < len(changes):
+        size = min(DM_CHANGES_SHOWN, len(changes) - start)
+        while size > 1 and len(change_digest(guild_name, changes[start : start + size])) >= limits.CONTENT:
+            size -= 1
+        out.append((change_digest(guild_name, changes[start : start + size]), size))
+        start += size
+    return out
+
+
 def updated_line(posted: PostedMessage, claim: Claim, when: datetime) -> str | None:
     """`Updated 3 Dec: was 🟡 Disputed, now 🟢 Confirmed`, against what the message showed when posted;
     None while the claim is as it was."""
