@@ -9,6 +9,7 @@ sender marks each delivery done right after Discord took it, and makes one at a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import sqlite3
@@ -83,10 +84,8 @@ async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) 
         await asyncio.sleep(rng.uniform(0.2, 1.2))
         await proc.kill()
         stream.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await stream
-        except asyncio.CancelledError:
-            pass
     await proc.start()  # the last start: delivery resumes, and finishes
     for _ in range(600):
         if await pending(proc) == 0:
