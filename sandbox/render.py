@@ -57,9 +57,11 @@ def buttons_of(message: Message) -> list[Button]:
     return found
 
 
-def message_view(message: Message, *, channel: str, author: str, names: Names = no_names) -> RenderableType:
+def message_view(
+    message: Message, *, channel: str, author: str, names: Names = no_names, dm: bool = False
+) -> RenderableType:
     """The whole message: who posted where (and whether only you see it), then its body, indented."""
-    header = Text.assemble((author, "bold cyan"), (f" in #{channel}", "cyan"))
+    header = Text.assemble((author, "bold cyan"), (" in your DMs" if dm else f" in #{channel}", "cyan"))
     if message.ephemeral:
         header.append(" · only you can see this", style="italic yellow")
     if edited(message):

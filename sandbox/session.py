@@ -121,6 +121,7 @@ class Sandbox:
         self.buttons: list[Button] = []
         self.buttons_message: Message | None = None
         self._seen: set[int] = set(driver.world.messages)
+        self._edits: dict[int, int] = {}  # message id -> edits shown: a card the bot corrected is shown again
 
     # --- what the prompt layer asks -------------------------------------------------------------------
 
@@ -371,7 +372,7 @@ class Sandbox:
             (
                 m
                 for m in self.driver.world.messages.values()
-                if m.id not in self._seen
+                if (m.id not in self._seen or len(m.edits) > self._edits.get(m.id, 0))
                 and m.id not in ids
                 and m.author_id == self.driver.bot_user.id
                 and not m.deleted
@@ -379,6 +380,7 @@ class Sandbox:
             ),
             key=lambda m: m.id,
         )
+        self._edits.update((m.id, len(m.edits)) for m in self.driver.world.messages.values() if m.edits)
         for index, message in enumerate([*shown, *others]):
             if index:
                 self.console.print()
@@ -396,10 +398,12 @@ class Sandbox:
     def _show(self, message: Message) -> None:
         author_member = self.newsroom.guild.members.get(message.author_id)
         author = author_member.user.username if author_member else str(message.payload["author"]["username"])
+        in_dms = message.channel_id in self.driver.world.dm_channels
         self.console.print(
             message_view(
                 message,
                 channel=self.newsroom.channel_name(message.channel_id),
+                dm=in_dms,
                 author=author,
                 names=self.newsroom.mention_name,
             )

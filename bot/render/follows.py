@@ -44,7 +44,8 @@ def followed(kind: FollowKind, name: str, number: int | None, *, new: bool) -> s
     thing = what(kind, name, number)
     if not new:
         return f"You already follow {thing}."
-    return f"✅ You now follow {thing}. I'll DM you when its verdict, attribution or statement changes."
+    stop = "" if thing.endswith((".", "!", "?", "…")) else "."
+    return f"✅ You now follow {thing}{stop} I'll DM you when its verdict, attribution or statement changes."
 
 
 def unfollowed(kind: FollowKind, name: str, number: int | None) -> str:
