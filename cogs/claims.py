@@ -6,7 +6,6 @@ restart, and each press is resolved inside the guild it was pressed in.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING, Any, Self
 
@@ -21,12 +20,9 @@ from bot.render import custom_ids
 from bot.render.card_cache import CardCache, RenderedCard
 from bot.render.cards import claim_buttons, claim_card
 from bot.render.lists import related, speaker_page, speaker_pager, timeline, timeline_pager
-from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
-
-log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 8
 SPEAKER_PAGE = 10
@@ -142,22 +138,18 @@ class Claims(commands.Cog):
             if stamp is not None:
                 self.cards.put(interaction.guild_id, claim.number, rendered)
         response = await interaction.response.send_message(embed=rendered.embed, view=rendered.view)
-        # Issue 12: remembered, so a later change corrects this card in place. After the answer: the
-        # member never waits for it.
+        # Issue 12: remembered (in memory until the next write), so a later change corrects it in place.
         posted = response.resource
         if isinstance(posted, discord.InteractionMessage) and claim.revision is not None:
-            try:
-                await self.desk.remember_post(
-                    interaction.guild_id,
-                    claim.number,
-                    channel_id=posted.channel.id,
-                    message_id=posted.id,
-                    kind=PostedKind.CARD,
-                    shown_verdict=claim.verdict.value,
-                    shown_revision=claim.revision,
-                )
-            except StoreError as exc:  # the card was shown; only its later correction is lost
-                log.warning("Could not remember card %s of #%s: %s", posted.id, claim.number, exc)
+            self.desk.remember_post(
+                interaction.guild_id,
+                claim.number,
+                channel_id=posted.channel.id,
+                message_id=posted.id,
+                kind=PostedKind.CARD,
+                shown_verdict=claim.verdict.value,
+                shown_revision=claim.revision,
+            )
 
 
 async def setup(bot: ClaimBot) -> None:

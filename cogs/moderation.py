@@ -33,7 +33,6 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
-from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -289,24 +288,21 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             private += f"\n{problem}"
         await interaction.followup.send(private, ephemeral=True)
         posted.append(await interaction.followup.send(text, wait=True))
-        await self.remember_announcements(claim, posted, text)
+        self.remember_announcements(claim, posted, text)
 
-    async def remember_announcements(self, claim: Claim, posted: list[discord.Message], text: str) -> None:
+    def remember_announcements(self, claim: Claim, posted: list[discord.Message], text: str) -> None:
         """Issue 12: the announcements are corrected in place when the claim changes again."""
         for message in posted:
-            try:
-                await self.desk.remember_post(
-                    claim.guild_id,
-                    claim.number,
-                    channel_id=message.channel.id,
-                    message_id=message.id,
-                    kind=PostedKind.ANNOUNCEMENT,
-                    shown_verdict=claim.verdict.value,
-                    shown_revision=claim.revision,
-                    content=text,
-                )
-            except StoreError as exc:
-                log.warning("Could not remember announcement %s of #%s: %s", message.id, claim.number, exc)
+            self.desk.remember_post(
+                claim.guild_id,
+                claim.number,
+                channel_id=message.channel.id,
+                message_id=message.id,
+                kind=PostedKind.ANNOUNCEMENT,
+                shown_verdict=claim.verdict.value,
+                shown_revision=claim.revision,
+                content=text,
+            )
 
     @app_commands.command(name="status", description="Change a claim's verdict, with a note and a source")
     @app_commands.describe(

@@ -47,7 +47,7 @@ CANNOT_DM = 50007
 GONE = (10003, 10008)  # Unknown Channel, Unknown Message
 TAKE = 20  # rows taken per round (leased; each still delivered and finished one at a time)
 BACKOFF_MAX = 300.0
-STOP_GRACE = 3.0
+STOP_GRACE = 2.0
 DM_CHANNELS_KEPT = 10_000
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -92,6 +92,7 @@ class Sender:
         self._held: list[OutboxItem] = []  # taken and not yet delivered, given back at stop
         self._dm_channels: dict[int, int] = {}
         self._last = 0.0
+        self._in_flight = False  # a delivery under way: stop() lets it finish
         self.delivered = 0
 
     def start(self) -> None:
@@ -106,12 +107,14 @@ class Sender:
         if task is None:
             return
         try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE if self._in_flight else 0.05)
         except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self._give_back()
+        with contextlib.suppress(StoreError):
+            await self.bot.desk.flush_posts(older_than=0)  # a clean stop forgets no post
 
     async def _give_back(self) -> None:
         held, self._held = self._held, []
@@ -122,18 +125,20 @@ class Sender:
     async def _run(self) -> None:
         await self.bot.wait_until_ready()  # the guilds' names, for the DMs
         try:
-            released = await self.outbox.release(self.shards)  # this process's previous run's leases
-            if released:
-                log.info("Took back %d outbox rows leased before a restart", released)
+            if await self.outbox.next_due(self.shards) is not None:  # read first: a quiet start writes nothing
+                released = await self.outbox.release(self.shards)  # this process's previous run's leases
+                if released:
+                    log.info("Took back %d outbox rows leased before a restart", released)
             for guild_id, user_id in await self.outbox.untold(self.shards):
                 self.notices.add(guild_id, user_id)
-        except StoreError as exc:
-            log.warning("Outbox start-up check failed: %s", exc)
+        except StoreError as exc:  # the store logged why; the rounds try again
+            log.info("Outbox start-up check failed: %s", exc)
         while not self._stopping:
             try:
+                await self.bot.desk.flush_posts()  # remembered posts waiting for a write (Desk.remember_post)
                 worked = await self.round()
-            except StoreError as exc:
-                log.warning("Outbox round failed, trying again shortly: %s", exc)
+            except StoreError as exc:  # the store logged why (one line); the next round tries again
+                log.info("Outbox round failed, trying again shortly: %s", exc)
                 await self._give_back()
                 worked = False
             except Exception:
@@ -157,6 +162,9 @@ class Sender:
 
     async def round(self) -> bool:
         """Take due rows and deliver them, one batch at a time. False when nothing was due."""
+        due = await self.outbox.next_due(self.shards)  # a read: an idle sender never writes
+        if due is None or due > now():
+            return False
         taken = await self.outbox.take(self.owner, now=now(), lease=self.lease, limit=TAKE, shards=self.shards)
         if not taken:
             return False
@@ -168,10 +176,14 @@ class Sender:
             if self._stopping:
                 break
             await self._pace()
-            if kind is OutboxKind.DM:
-                await self.send_dm(guild_id, recipient, items)
-            else:
-                await self.edit_post(guild_id, recipient, items)
+            self._in_flight = True
+            try:
+                if kind is OutboxKind.DM:
+                    await self.send_dm(guild_id, recipient, items)
+                else:
+                    await self.edit_post(guild_id, recipient, items)
+            finally:
+                self._in_flight = False
             done = {i.id for i in items}
             self._held = [i for i in self._held if i.id not in done]
         await self._give_back()

@@ -70,6 +70,7 @@ class Desk:
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
         self.outbox = outbox.Outbox(store)  # following and corrections (issue 12): the sender's side
+        self._posts: list[outbox.PendingPost] = []  # public posts to remember, oldest first (remember_post)
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -243,19 +244,25 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        async with self.store.transaction() as tx:
-            result = await changes.set_verdict(
-                tx,
-                guild_id,
-                number,
-                verdict,
-                note=note,
-                source_url=source_url,
-                actor=actor,
-                at=now(),
-                expected_revision=expected_revision,
-                window=self.outbox.window,
-            )
+        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.set_verdict(
+                    tx,
+                    guild_id,
+                    number,
+                    verdict,
+                    note=note,
+                    source_url=source_url,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
         self.outbox.wake()  # committed: what it enqueued may go
         return result
 
@@ -270,19 +277,25 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        async with self.store.transaction() as tx:
-            result = await changes.set_attribution(
-                tx,
-                guild_id,
-                number,
-                attribution,
-                note=note,
-                source_url=source_url,
-                actor=actor,
-                at=now(),
-                expected_revision=expected_revision,
-                window=self.outbox.window,
-            )
+        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.set_attribution(
+                    tx,
+                    guild_id,
+                    number,
+                    attribution,
+                    note=note,
+                    source_url=source_url,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
         self.outbox.wake()
         return result
 
@@ -296,18 +309,24 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, list[Change]]:
-        async with self.store.transaction() as tx:
-            result = await changes.edit_claim(
-                tx,
-                guild_id,
-                number,
-                edit,
-                note=note,
-                actor=actor,
-                at=now(),
-                expected_revision=expected_revision,
-                window=self.outbox.window,
-            )
+        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.edit_claim(
+                    tx,
+                    guild_id,
+                    number,
+                    edit,
+                    note=note,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
         self.outbox.wake()
         return result
 
@@ -386,7 +405,7 @@ class Desk:
             raise RuleBroken(STALE_PAGE)
         return Page(tuple(found), total, offset, limit)
 
-    async def remember_post(
+    def remember_post(
         self,
         guild_id: int,
         number: int,
@@ -397,20 +416,34 @@ class Desk:
         shown_verdict: str,
         shown_revision: int,
         content: str = "",
-    ) -> int | None:
-        """A public message showing the claim, to be corrected when the claim changes."""
-        async with self.store.transaction() as tx:
-            posted = await outbox.remember_post(
-                tx,
-                guild_id,
-                number,
-                channel_id=channel_id,
-                message_id=message_id,
-                kind=kind,
-                shown_verdict=shown_verdict,
-                shown_revision=shown_revision,
-                content=content,
-                at=now(),
-            )
+    ) -> None:
+        """A public message showing the claim, to be corrected when the claim changes. Kept in memory and
+        written with the next change's transaction (which needs it), or by the sender once it is
+        POSTS_FLUSH_S old, or at shutdown: a /claim costs no write of its own, and never waits on one."""
+        post = outbox.PendingPost(
+            guild_id, number, channel_id, message_id, kind, shown_verdict, shown_revision, content, now()
+        )
+        self._posts.append(post)
+        del self._posts[: -outbox.POSTS_PENDING_MAX]
+
+    def _take_posts(self) -> list[outbox.PendingPost]:
+        posts, self._posts = self._posts, []
+        return posts
+
+    def _put_back(self, posts: list[outbox.PendingPost]) -> None:
+        self._posts[:0] = posts
+        del self._posts[: -outbox.POSTS_PENDING_MAX]
+
+    async def flush_posts(self, *, older_than: float = outbox.POSTS_FLUSH_S) -> int:
+        """Write the remembered posts once the oldest is `older_than` seconds old; how many."""
+        if not self._posts or (now() - self._posts[0].at).total_seconds() < older_than:
+            return 0
+        posts = self._take_posts()
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+        except BaseException:
+            self._put_back(posts)
+            raise
         self.outbox.wake()
-        return posted
+        return len(posts)

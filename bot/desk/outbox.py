@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,8 @@ from bot.store.base import Store, Tx
 
 DM_WINDOW = timedelta(seconds=60)
 POSTS_KEPT = 25  # remembered public messages per claim; older ones are no longer corrected
+POSTS_FLUSH_S = 10.0  # how long a remembered post may wait in memory for a change's transaction
+POSTS_PENDING_MAX = 10_000
 NOTIFIED_FIELDS = frozenset({"verdict", "attribution", "statement"})
 SHOWN_FIELDS = frozenset({"verdict", "attribution", "statement", "verbatim", "speaker", "role", "venue", "said_when"})
 
@@ -116,6 +119,35 @@ async def remember_post(
     if posted_id and claim.revision != shown_revision:
         await tx.enqueue([NewOutboxItem(guild_id, OutboxKind.EDIT, posted_id, {"number": number}, at, at)])
     return posted_id or None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    guild_id: int
+    number: int
+    channel_id: int
+    message_id: int
+    kind: PostedKind
+    shown_verdict: str
+    shown_revision: int
+    content: str
+    at: datetime
+
+
+async def write_posts(tx: Tx, posts: Sequence[PendingPost]) -> None:
+    for p in posts:
+        await remember_post(
+            tx,
+            p.guild_id,
+            p.number,
+            channel_id=p.channel_id,
+            message_id=p.message_id,
+            kind=p.kind,
+            shown_verdict=p.shown_verdict,
+            shown_revision=p.shown_revision,
+            content=p.content,
+            at=p.at,
+        )
 
 
 class Outbox:

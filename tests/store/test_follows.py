@@ -29,6 +29,15 @@ def later(seconds: float = 3600) -> datetime:
     return datetime.now(UTC) + timedelta(seconds=seconds)
 
 
+async def remember(desk: Desk, guild_id: int, number: int, **post: object) -> int:
+    """Remember a post and write it at once (the bot writes it with the next change, or within 10 s)."""
+    desk.remember_post(guild_id, number, **post)  # type: ignore[arg-type]
+    assert await desk.flush_posts(older_than=0) == 1
+    claim = await desk.claim(guild_id, number)
+    (found,) = [p for p in await desk.store.posted_messages(guild_id, claim.id) if p.message_id == post["message_id"]]
+    return found.id
+
+
 async def claim_id(desk: Desk, number: int, guild_id: int = GUILD_A) -> int:
     return (await desk.claim(guild_id, number)).id
 
@@ -104,7 +113,8 @@ async def test_a_refused_change_enqueues_nothing(desk: Desk) -> None:
 async def test_an_edit_of_the_statement_notifies_and_corrects_remembered_posts(desk: Desk) -> None:
     claim = await desk.claim(GUILD_A, 5)
     await desk.follow(GUILD_A, READER, FollowKind.CLAIM, claim.id)
-    posted = await desk.remember_post(
+    posted = await remember(
+        desk,
         GUILD_A,
         5,
         channel_id=77,
@@ -113,7 +123,6 @@ async def test_an_edit_of_the_statement_notifies_and_corrects_remembered_posts(d
         shown_verdict=claim.verdict.value,
         shown_revision=claim.revision,
     )
-    assert posted is not None
     assert await desk.store.outbox_pending() == 0  # remembered as it was shown: nothing stale yet
     await desk.edit_claim(GUILD_A, 5, ClaimEdit(role="Someone else"), note="typo", actor=ALICE)
     taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=100, shards=None)
@@ -126,7 +135,8 @@ async def test_an_edit_of_the_statement_notifies_and_corrects_remembered_posts(d
 async def test_a_post_remembered_after_a_change_it_missed_is_corrected(desk: Desk) -> None:
     claim = await desk.claim(GUILD_A, 6)
     await desk.set_verdict(GUILD_A, 6, Verdict.FALSE, note="x", source_url=None, actor=ALICE)
-    posted = await desk.remember_post(
+    posted = await remember(
+        desk,
         GUILD_A,
         6,
         channel_id=77,
@@ -142,7 +152,8 @@ async def test_a_post_remembered_after_a_change_it_missed_is_corrected(desk: Des
 async def test_only_the_latest_posts_of_a_claim_are_remembered(desk: Desk) -> None:
     claim = await desk.claim(GUILD_A, 7)
     for n in range(POSTS_KEPT + 3):
-        await desk.remember_post(
+        await remember(
+            desk,
             GUILD_A,
             7,
             channel_id=77,
@@ -227,7 +238,8 @@ async def test_closed_dms_are_marked_and_told_once(desk: Desk) -> None:
 
 async def test_edit_problems_are_recorded_per_channel_until_an_edit_succeeds(desk: Desk) -> None:
     claim = await desk.claim(GUILD_A, 1)
-    posted = await desk.remember_post(
+    posted = await remember(
+        desk,
         GUILD_A,
         1,
         channel_id=77,
@@ -319,3 +331,17 @@ async def test_a_follow_is_never_of_another_guilds_claim(desk: Desk) -> None:
     (listed,) = (await desk.following(GUILD_A, READER)).items
     assert listed.name == ""
     assert listed.number is None
+
+
+async def test_a_post_remembered_just_before_a_change_is_written_and_corrected_by_it(desk: Desk) -> None:
+    claim = await desk.claim(GUILD_A, 8)
+    post = {"channel_id": 77, "message_id": 9100, "kind": PostedKind.CARD, "shown_verdict": claim.verdict.value}
+    desk.remember_post(GUILD_A, 8, shown_revision=claim.revision, **post)  # type: ignore[arg-type]
+    assert await desk.flush_posts() == 0  # not old enough to need a write of its own
+    with pytest.raises(NothingToChange):  # a refused change keeps it for the next
+        await desk.set_verdict(GUILD_A, 8, claim.verdict, note="same", source_url=None, actor=ALICE)
+    assert await desk.store.posted_messages(GUILD_A, claim.id) == []
+    await desk.set_verdict(GUILD_A, 8, Verdict.FALSE, note="x", source_url=None, actor=ALICE)
+    (posted,) = await desk.store.posted_messages(GUILD_A, claim.id)
+    taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=10, shards=None)
+    assert [(i.kind, i.recipient) for i in taken] == [(OutboxKind.EDIT, posted.id)]
