@@ -49,6 +49,7 @@ TAKE = 20  # rows taken per round (leased; each still delivered and finished one
 BACKOFF_MAX = 300.0
 STOP_GRACE = 2.0
 DM_CHANNELS_KEPT = 10_000
+PRUNE_EVERY_S = 3600.0  # delivered rows older than DONE_KEPT are deleted about hourly
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -93,6 +94,7 @@ class Sender:
         self._dm_channels: dict[int, int] = {}
         self._last = 0.0
         self._in_flight = False  # a delivery under way: stop() lets it finish
+        self._next_prune = time.monotonic() + PRUNE_EVERY_S
         self.delivered = 0
 
     def start(self) -> None:
@@ -136,6 +138,9 @@ class Sender:
         while not self._stopping:
             try:
                 await self.bot.desk.flush_posts()  # remembered posts waiting for a write (Desk.remember_post)
+                if time.monotonic() >= self._next_prune:
+                    self._next_prune = time.monotonic() + PRUNE_EVERY_S
+                    await self.outbox.prune(now())
                 worked = await self.round()
             except StoreError as exc:  # the store logged why (one line); the next round tries again
                 log.info("Outbox round failed, trying again shortly: %s", exc)

@@ -36,6 +36,7 @@ DM_WINDOW = timedelta(seconds=60)
 POSTS_KEPT = 25  # remembered public messages per claim; older ones are no longer corrected
 POSTS_FLUSH_S = 10.0  # how long a remembered post may wait in memory for a change's transaction
 POSTS_PENDING_MAX = 10_000
+DONE_KEPT = timedelta(days=7)  # delivered rows stay this long (for a look at what was sent), then go
 NOTIFIED_FIELDS = frozenset({"verdict", "attribution", "statement"})
 SHOWN_FIELDS = frozenset({"verdict", "attribution", "statement", "verbatim", "speaker", "role", "venue", "said_when"})
 
@@ -184,6 +185,10 @@ class Outbox:
     async def retry(self, ids: Sequence[int], owner: str, due_at: datetime) -> int:
         async with self.store.transaction() as tx:
             return await tx.retry_outbox(ids, owner, due_at)
+
+    async def prune(self, at: datetime) -> int:
+        async with self.store.transaction() as tx:
+            return await tx.prune_outbox(at - DONE_KEPT)
 
     async def release(self, shards: Shards | None) -> int:
         async with self.store.transaction() as tx:

@@ -345,3 +345,15 @@ async def test_a_post_remembered_just_before_a_change_is_written_and_corrected_b
     (posted,) = await desk.store.posted_messages(GUILD_A, claim.id)
     taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=10, shards=None)
     assert [(i.kind, i.recipient) for i in taken] == [(OutboxKind.EDIT, posted.id)]
+
+
+async def test_delivered_rows_are_pruned_after_a_week_and_pending_ones_never(desk: Desk) -> None:
+    await desk.follow(GUILD_A, READER, FollowKind.CLAIM, await claim_id(desk, 1))
+    await desk.follow(GUILD_A, OTHER_READER, FollowKind.CLAIM, await claim_id(desk, 1))
+    await desk.set_verdict(GUILD_A, 1, Verdict.FALSE, note="a", source_url=None, actor=ALICE)
+    start = later()
+    first, _second = await desk.outbox.take("t", now=start, lease=LEASE, limit=10, shards=None)
+    await desk.outbox.finish([first.id], "t", start, "sent")
+    assert await desk.outbox.prune(start + timedelta(days=6)) == 0
+    assert await desk.outbox.prune(start + timedelta(days=8)) == 1
+    assert await desk.store.outbox_pending() == 1

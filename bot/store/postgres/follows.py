@@ -390,6 +390,10 @@ class PgFollowTx(PgFollowReads):
         )
         return bool(found)
 
+    async def prune_outbox(self, before: datetime) -> int:
+        found = await self._conn.fetch("DELETE FROM outbox WHERE done_at < $1 RETURNING 1", before)
+        return len(found)
+
     async def set_edit_problem(self, guild_id: int, channel_id: int, code: int, at: datetime) -> None:
         await self._conn.execute(
             "INSERT INTO edit_problems (guild_id, channel_id, code, at) VALUES ($1, $2, $3, $4) "

@@ -337,6 +337,10 @@ class FollowTx(FollowReads):
         )
         return cursor.rowcount == 1
 
+    async def prune_outbox(self, before: datetime) -> int:
+        cursor = await self.db.execute("DELETE FROM outbox WHERE done_at < ?", (stamp(before),))
+        return cursor.rowcount
+
     async def set_edit_problem(self, guild_id: int, channel_id: int, code: int, at: datetime) -> None:
         await self.db.execute(
             "INSERT INTO edit_problems (guild_id, channel_id, code, at) VALUES (?, ?, ?, ?) "
