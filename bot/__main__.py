@@ -1,4 +1,4 @@
-"""`python -m bot`: run the bot, or one of its chores (sync, invite, seed, backup, sandbox).
+"""`python -m bot`: run the bot, or one of its chores (sync, invite, seed, backup, copy-db, export, sandbox).
 
 Start-up failures are one readable line and a non-zero exit, never a traceback.
 """
@@ -15,11 +15,14 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import discord
 
 from bot.bot import ClaimBot
 from bot.desk import Desk
+from bot.desk.errors import Refusal
+from bot.domain.rules import RuleBroken
 from bot.seedfile import SeedError, load_stories, load_story
 from bot.settings import Settings, SettingsError, is_postgres_url, load_settings
 from bot.store import open_store
@@ -136,6 +139,60 @@ async def copy_db(settings: Settings, target_url: str) -> None:
         raise StartupError(f"the copy differs from its source in {', '.join(report.differing)}; nothing was written")
 
 
+async def export(settings: Settings, guild_id: int, fmt: str, story: str | None, target: Path) -> None:
+    """Write an export to files: PATH (and PATH-history for csv; for story files of the whole server,
+    PATH is a folder with one SLUG.toml each). Each file is written as .part and renamed when complete."""
+    from bot.desk.exports import ExportFile, ExportFormat, Part
+
+    chosen = ExportFormat(fmt)
+    folder = chosen is ExportFormat.STORY and story is None
+
+    def path_of(file: ExportFile) -> Path:
+        if folder:
+            return target / file.name
+        if file.part is Part.HISTORY:
+            return target.with_name(f"{target.stem}-history{target.suffix or '.csv'}")
+        return target
+
+    opened: list[tuple[Path, BinaryIO]] = []
+
+    def open_file(file: ExportFile) -> BinaryIO:
+        path = path_of(file)
+        if path.exists():
+            raise StartupError(f"{path} exists already; choose a new file name", 2)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stream = path.with_name(path.name + ".part").open("wb")
+        opened.append((path, stream))
+        return stream
+
+    async with open_desk(settings) as desk:
+        if guild_id not in await desk.known_guilds():
+            raise StartupError(f"no server {guild_id} in {settings.database_label}", 2)
+        try:
+            result = await desk.export(guild_id, chosen, open_file, story_slug=story)
+        except BaseException:
+            for path, stream in opened:
+                stream.close()
+                path.with_name(path.name + ".part").unlink(missing_ok=True)
+            raise
+    for path, stream in opened:
+        stream.close()
+        path.with_name(path.name + ".part").replace(path)
+    for file in result.files:
+        print(f"Wrote {path_of(file)} ({file.size:,} bytes).")
+    for note in result.notes:
+        print(note)
+
+
+def check_export_target(target: Path, *, folder: bool) -> None:
+    """Before the database is opened: an export never overwrites a file."""
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise StartupError(f"{target} is a file; a story export of the whole server writes a folder", 2)
+    elif target.exists():
+        raise StartupError(f"{target} exists already; choose a new file name", 2)
+
+
 def use_uvloop() -> None:
     """uvloop, when installed (the `speed` extra), answers ~30 % more interactions per second (BENCHMARKS.md)."""
     try:
@@ -163,6 +220,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     backup_cmd.add_argument("path", type=Path)
     copy_cmd = sub.add_parser("copy-db", help="copy the database into an empty PostgreSQL database, and check it")
     copy_cmd.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
+    export_cmd = sub.add_parser("export", help="write a server's claims as ClaimReview JSON-LD, CSV or story files")
+    export_cmd.add_argument("--guild", type=int, required=True, help="the server's id")
+    export_cmd.add_argument("--format", required=True, choices=["claimreview", "csv", "story"])
+    export_cmd.add_argument("--story", help="one story's slug (default: the whole server)")
+    export_cmd.add_argument(
+        "path", type=Path, help="the file (csv: also PATH-history.csv; story without --story: a folder)"
+    )
     return parser.parse_args(argv)
 
 
@@ -195,6 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(backup(settings, args.path))
         elif command == "copy-db":
             asyncio.run(copy_db(settings, args.to))
+        elif command == "export":
+            check_export_target(args.path, folder=args.format == "story" and args.story is None)
+            asyncio.run(export(settings, args.guild, args.format, args.story, args.path))
     except SettingsError as exc:
         print(f"claimbot: {exc}", file=sys.stderr)
         return 2
@@ -204,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StartupError as exc:
         print(f"claimbot: {exc}", file=sys.stderr)
         return exc.code
+    except (Refusal, RuleBroken) as exc:  # an export the desk refuses: an unknown story, say
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return 2
     except discord.LoginFailure:
         print("claimbot: DISCORD_TOKEN was refused by Discord; check it in the developer portal", file=sys.stderr)
         return 2

@@ -35,6 +35,8 @@ EXTENSIONS = (
     "cogs.search",
     "cogs.check",
     "cogs.moderation",
+    "cogs.stories",
+    "cogs.help",
     "cogs.follow",
 )
 

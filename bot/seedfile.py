@@ -211,6 +211,12 @@ def load_story(path: Path) -> SeedStory:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SeedError(f"{path}: cannot read: {exc}") from None
+    return story_from_data(data, path)
+
+
+def story_from_data(data: dict[str, Any], path: Path) -> SeedStory:
+    """A story file's parsed contents (from TOML, or JSON of the same shape: /mod import takes both),
+    validated; a SeedError names `path`, the claim and the field."""
     try:
         model = StoryFileModel.model_validate(data)
     except ValidationError as exc:

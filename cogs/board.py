@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import ClaimOption
+from bot.commands.stories import StoryClaimOption, StoryOption
 from bot.domain.claims import ClaimSummary
 from bot.render.lists import board, timeline, timeline_pager
+from bot.render.stories import story_board
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -24,10 +25,22 @@ class Board(commands.Cog):
         self.desk = bot.desk
 
     @app_commands.command(name="status", description="The board of claims by verdict, or one claim's timeline")
-    @app_commands.describe(claim="A claim to show the timeline of (leave empty for the board)")
+    @app_commands.describe(
+        claim="A claim to show the timeline of (leave empty for the board)",
+        story="The board of this story only (leave empty for every story)",
+    )
     @app_commands.guild_only()
-    async def status(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption | None = None) -> None:
+    async def status(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        claim: StoryClaimOption | None = None,
+        story: StoryOption | None = None,
+    ) -> None:
         assert interaction.guild_id is not None
+        if claim is None and story is not None:
+            result = await self.desk.story_board(interaction.guild_id, story)
+            await interaction.response.send_message(embed=story_board(result, story))
+            return
         if claim is None:
             await interaction.response.send_message(embed=board(await self.desk.board(interaction.guild_id)))
             return

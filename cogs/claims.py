@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import ClaimOption, desk_of
+from bot.commands.options import desk_of
 from bot.commands.replies import Guarded, show_page
+from bot.commands.stories import StoryClaimOption, StoryOption
 from bot.domain.follows import PostedKind
 from bot.render import custom_ids
 from bot.render.card_cache import CardCache, RenderedCard
@@ -124,10 +125,16 @@ class Claims(commands.Cog):
         self.bot.remove_dynamic_items(HistoryButton, SpeakerButton, RelatedButton, HistoryPager)
 
     @app_commands.command(name="claim", description="Show a claim: who said it, when, and how well it stands up")
-    @app_commands.describe(claim="Its number (#7), or words from the statement or the speaker's name")
+    @app_commands.describe(
+        claim="Its number (#7), or words from the statement or the speaker's name",
+        story="Look for the words in this story only",
+    )
     @app_commands.guild_only()
-    async def claim(self, interaction: discord.Interaction[ClaimBot], claim: ClaimOption) -> None:
+    async def claim(
+        self, interaction: discord.Interaction[ClaimBot], claim: StoryClaimOption, story: StoryOption | None = None
+    ) -> None:
         assert interaction.guild_id is not None
+        # `story` narrowed what `claim` suggested and resolved (bot/commands/stories.py); the card is the claim's.
         rendered = self.cards.get(interaction.guild_id, claim.number, claim.card_stamp)
         if rendered is None:
             card = await self.desk.claim_card(interaction.guild_id, claim.number)

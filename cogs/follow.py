@@ -13,11 +13,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands.options import ClaimOption, SpeakerOption, desk_of, may_suggest
+from bot.commands.options import ClaimOption, SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
+from bot.commands.stories import StoryOption
 from bot.domain.claims import ClaimSummary, Speaker
 from bot.domain.follows import FollowKind
 from bot.domain.rules import RuleBroken
+from bot.domain.stories import StoryRecord
 from bot.render import custom_ids
 from bot.render.follows import followed, following_page, following_pager, unfollowed, what
 
@@ -50,14 +52,6 @@ class FollowingPager(
         await show_page(interaction, embed=following_page(page), view=following_pager(page))
 
 
-async def story_autocomplete(interaction: discord.Interaction[ClaimBot], value: str) -> list[app_commands.Choice[str]]:
-    if not may_suggest(interaction):
-        return []
-    assert interaction.guild_id is not None
-    found = await desk_of(interaction).stories_matching(interaction.guild_id, value[:100])
-    return [app_commands.Choice(name=title[:100], value=slug[:100]) for _id, slug, title in found]
-
-
 class Follow(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
@@ -70,7 +64,7 @@ class Follow(commands.Cog):
         self.bot.remove_dynamic_items(FollowingPager)
 
     async def target(
-        self, guild_id: int, claim: ClaimSummary | None, speaker: Speaker | None, story: str | None
+        self, guild_id: int, claim: ClaimSummary | None, speaker: Speaker | None, story: StoryRecord | None
     ) -> tuple[FollowKind, int, str, int | None]:
         """(kind, row id, name, number) of the one thing named, read from this guild."""
         if sum(x is not None for x in (claim, speaker, story)) != 1:
@@ -80,9 +74,8 @@ class Follow(commands.Cog):
             return FollowKind.CLAIM, found.id, found.statement, found.number
         if speaker is not None:
             return FollowKind.SPEAKER, speaker.id, speaker.name, None
-        assert story is not None
-        story_id, _slug, title = await self.desk.story_named(guild_id, story[:200])
-        return FollowKind.STORY, story_id, title, None
+        assert story is not None  # read from this guild by the story option (bot/commands/stories.py)
+        return FollowKind.STORY, story.id, story.story.title, None
 
     @app_commands.command(name="follow", description="Get a DM when a claim, a speaker's claims or a story change")
     @app_commands.describe(
@@ -90,14 +83,13 @@ class Follow(commands.Cog):
         speaker="A person or a body: every claim of theirs",
         story="A report: every claim taken from it",
     )
-    @app_commands.autocomplete(story=story_autocomplete)
     @app_commands.guild_only()
     async def follow(
         self,
         interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption | None = None,
         speaker: SpeakerOption | None = None,
-        story: app_commands.Range[str, 1, 200] | None = None,
+        story: StoryOption | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         kind, target_id, name, number = await self.target(interaction.guild_id, claim, speaker, story)
@@ -106,14 +98,13 @@ class Follow(commands.Cog):
 
     @app_commands.command(name="unfollow", description="Stop the DMs about a claim, a speaker or a story")
     @app_commands.describe(claim="A claim you follow", speaker="A speaker you follow", story="A story you follow")
-    @app_commands.autocomplete(story=story_autocomplete)
     @app_commands.guild_only()
     async def unfollow(
         self,
         interaction: discord.Interaction[ClaimBot],
         claim: ClaimOption | None = None,
         speaker: SpeakerOption | None = None,
-        story: app_commands.Range[str, 1, 200] | None = None,
+        story: StoryOption | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         kind, target_id, name, number = await self.target(interaction.guild_id, claim, speaker, story)

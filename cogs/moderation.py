@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.commands.checks import Refused, can_manage_server, check_errors_answered, is_moderator
 from bot.commands.options import ClaimOption
+from bot.commands.stories import StoryOption
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import ClaimEdit
 from bot.domain.claims import Actor, Change, Claim, GuildSettings, NewClaim, RelationKind
@@ -31,8 +32,12 @@ from bot.domain.rules import (
     parse_verdict,
 )
 from bot.domain.states import Attribution, Verdict
+from bot.domain.stories import StoryRecord
 from bot.domain.when import parse_when
 from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from bot.render.stories import added_to_story
+from cogs.mod_export import ExportCommands
+from cogs.mod_stories import StoryModeration
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
@@ -140,9 +145,9 @@ class ClaimModal(discord.ui.Modal):
 
 
 class AddClaimModal(ClaimModal):
-    def __init__(self, cog: Moderation, *, verbatim: bool) -> None:
+    def __init__(self, cog: Moderation, *, verbatim: bool, story: StoryRecord | None = None) -> None:
         super().__init__("Add a claim")
-        self.cog, self.verbatim = cog, verbatim
+        self.cog, self.verbatim, self.story = cog, verbatim, story
         self.source: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
             label="Source (a link)", max_length=512, required=False
         )
@@ -164,12 +169,13 @@ class AddClaimModal(ClaimModal):
             role=fields["role"],
             said_when=fields["said_when"],
             evidence=(),
+            story=self.story.story if self.story else None,  # None: the server's most recent story
         )
         # The claim and its source are saved together: "nothing was changed" is then always true.
         claim = await self.cog.desk.add_claim(
             interaction.guild_id, new, note="Added by a moderator.", actor=actor_of(interaction), source_url=source
         )
-        await interaction.followup.send(saved_note(f"Added claim #{claim.number}."), ephemeral=True)
+        await interaction.followup.send(saved_note(added_to_story(claim)), ephemeral=True)
         log_outcome(interaction, "ok")
 
 
@@ -203,7 +209,13 @@ class EditClaimModal(ClaimModal):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_messages=True)
-class Moderation(commands.GroupCog, group_name="mod", group_description="Moderators: verdicts, claims, settings"):
+class Moderation(
+    StoryModeration,  # /mod story new, /mod story edit (issue 11): cogs/mod_stories.py
+    ExportCommands,  # /mod export (issue 12)
+    commands.GroupCog,
+    group_name="mod",
+    group_description="Moderators: verdicts, claims, settings",
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.desk = bot.desk
@@ -366,12 +378,17 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         await interaction.followup.send(saved_note(f"#{updated.number} is now: {label}."), ephemeral=True)
 
     @app_commands.command(name="add", description="Add a claim (opens a form)")
-    @app_commands.describe(kind="Is the statement the speaker's exact words, or a paraphrase?")
+    @app_commands.describe(
+        kind="Is the statement the speaker's exact words, or a paraphrase?",
+        story="The story it belongs to (default: the server's most recent story)",
+    )
     @app_commands.choices(kind=KIND_CHOICES)
-    async def add(self, interaction: discord.Interaction[ClaimBot], kind: str) -> None:
+    async def add(
+        self, interaction: discord.Interaction[ClaimBot], kind: str, story: StoryOption | None = None
+    ) -> None:
         if kind not in ("quote", "paraphrase"):
             raise RuleBroken("Choose whether the statement is a verbatim quote or a paraphrase.")
-        await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote"))
+        await self.open_form(interaction, AddClaimModal(self, verbatim=kind == "quote", story=story))
 
     @app_commands.command(name="edit", description="Edit a claim's statement, speaker, role or date (opens a form)")
     @app_commands.describe(claim="The claim", note="Why it changes (kept in the history)", kind="Quote or paraphrase")
@@ -478,11 +495,16 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role="Members with this role may change verdicts",
         announce_channel="Where verdict changes are also posted",
         reset="Clear a setting",
+        desk_name="Exports: who publishes the desk's ClaimReviews (a name)",
+        desk_url="Exports: the desk's public page (http or https); ClaimReviews link to it",
     )
     @app_commands.choices(
         reset=[
             app_commands.Choice(name="moderator role", value="moderator_role"),
             app_commands.Choice(name="announce channel", value="announce_channel"),
+            # Exports (issue 12)
+            app_commands.Choice(name="desk name", value="desk_name"),
+            app_commands.Choice(name="desk url", value="desk_url"),
         ]
     )
     async def config(
@@ -491,6 +513,9 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
         moderator_role: discord.Role | None = None,
         announce_channel: discord.TextChannel | None = None,
         reset: str | None = None,
+        # Exports (issue 12): who the ClaimReviews are published under.
+        desk_name: app_commands.Range[str, 1, 100] | None = None,
+        desk_url: app_commands.Range[str, 1, 512] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         assert interaction.guild is not None
@@ -498,7 +523,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             raise Refused("Only members with Manage Server (or Administrator) can change claimbot's settings.")
         if moderator_role is not None and moderator_role.guild.id != interaction.guild_id:
             raise RuleBroken("That role is not in this server.")
-        changes: dict[str, int | None] = {}
+        changes: dict[str, Any] = {}
         if moderator_role is not None:
             changes["moderator_role_id"] = moderator_role.id
         if announce_channel is not None:
@@ -507,8 +532,15 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Moderat
             changes["moderator_role_id"] = None
         elif reset == "announce_channel":
             changes["announce_channel_id"] = None
+        # Exports (issue 12): the desk checks them (http or https, lengths) before anything is saved.
+        elif reset in ("desk_name", "desk_url"):
+            changes[reset] = ""
         elif reset is not None:
             raise RuleBroken("Pick a setting to reset from the choices.")
+        if desk_name is not None and reset != "desk_name":
+            changes["desk_name"] = desk_name
+        if desk_url is not None and reset != "desk_url":
+            changes["desk_url"] = desk_url
         settings = (
             await self.desk.update_guild_settings(interaction.guild_id, **changes)
             if changes

@@ -8,12 +8,14 @@ Rules a person can rely on:
 - `name:value` sets an option; values with spaces go in quotes (`note:"seen in satellite imagery"`);
 - words without a known `name:` (the shorthand `/claim troops`) fill the first required option not given;
 - channels are `#fact-checks`, roles `@Mods` (or just the name), members by name;
-- an option with choices takes a choice's value or its name.
+- an option with choices takes a choice's value or its name;
+- a file option takes a path on this machine (`file:story.toml`, `~` allowed), read when the line is sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from localdiscord.world import Guild, Role
@@ -22,7 +24,7 @@ Json = dict[str, Any]
 
 CHAT_INPUT, MESSAGE_COMMAND = 1, 3
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 TEXT_CHANNEL = 0
 QUOTES = "\"'"
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
@@ -30,6 +32,14 @@ TRUE_WORDS, FALSE_WORDS = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"
 
 class InputError(Exception):
     """What the person typed cannot be sent; the message is one line that says how to fix it."""
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file option's value: what the member's client would upload (the session makes it an attachment)."""
+
+    name: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,8 @@ def convert(definition: Json, value: str, guild: Guild) -> Any:
         if member is None:
             raise InputError(f"{name}: there is no member {value!r}; type members to see them.")
         return member
+    if kind == ATTACHMENT:
+        return read_local_file(name, value)
     if kind == INTEGER:
         return _number(name, value, int)
     if kind == NUMBER:
@@ -310,3 +322,13 @@ def _number(name: str, value: str, kind: type[int] | type[float]) -> int | float
         return kind(value)
     except ValueError:
         raise InputError(f"{name}: {value!r} is not a number.") from None
+
+
+def read_local_file(name: str, value: str) -> LocalFile:
+    path = Path(value).expanduser()
+    try:
+        return LocalFile(path.name, path.read_bytes())
+    except IsADirectoryError:
+        raise InputError(f"{name}: {value!r} is a folder; give the path of a file.") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read {value!r} ({exc.strerror or exc}).") from None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from sandbox.commands import (
+    ATTACHMENT,
     BOOLEAN,
     CHANNEL,
     MENTIONABLE,
@@ -125,6 +127,8 @@ async def values(
         ]
     elif definition.get("autocomplete"):
         pairs = await _ask_bot(sandbox, target, definition, typed, given)
+    elif kind == ATTACHMENT:
+        pairs = [(path, path) for path in _local_files(typed)]
     else:
         pairs = [(value, value) for value in _known_values(sandbox, kind) if value.lower().startswith(typed.lower())]
     return [Suggestion(prefix + quote(value), start, label) for value, label in pairs]
@@ -137,8 +141,8 @@ async def _ask_bot(
     others: dict[str, Any] = {}
     for name, raw in given.items():
         other = target.option(name)
-        if other is None or name == definition["name"]:
-            continue
+        if other is None or name == definition["name"] or other.get("type") == ATTACHMENT:
+            continue  # Discord's client sends no files with autocomplete
         try:
             others[name] = convert(other, raw, guild)
         except InputError:
@@ -175,6 +179,22 @@ def _known_values(sandbox: Sandbox, kind: object) -> list[str]:
     if kind == BOOLEAN:
         return ["true", "false"]
     return []
+
+
+def _local_files(typed: str, limit: int = 25) -> list[str]:
+    """Paths on this machine that start with what is typed: folders (to go on typing) and files."""
+    folder, _, start = typed.rpartition("/")
+    base = Path(folder or ".").expanduser() if folder or not typed.startswith("/") else Path("/")
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if entry.name.startswith(start) and not entry.name.startswith("."):
+            shown = f"{folder}/{entry.name}" if folder else entry.name
+            found.append(shown + "/" if entry.is_dir() else shown)
+    return found[:limit]
 
 
 def _describe(option: Json) -> str:

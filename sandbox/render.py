@@ -58,10 +58,12 @@ def buttons_of(message: Message) -> list[Button]:
 
 
 def message_view(
-    message: Message, *, channel: str, author: str, names: Names = no_names, dm: bool = False
+    message: Message, *, channel: str | None, author: str, names: Names = no_names, note: str = ""
 ) -> RenderableType:
-    """The whole message: who posted where (and whether only you see it), then its body, indented."""
-    header = Text.assemble((author, "bold cyan"), (" in your DMs" if dm else f" in #{channel}", "cyan"))
+    """The whole message: who posted where (a channel, or None for a direct message to you), whether only
+    you see it, then its body, indented. `note` says why it is shown again (an edit seen later)."""
+    where = f" in #{channel}" if channel is not None else " · direct message to you"
+    header = Text.assemble((note, "bold magenta"), (author, "bold cyan"), (where, "cyan"))
     if message.ephemeral:
         header.append(" · only you can see this", style="italic yellow")
     if edited(message):

@@ -22,6 +22,7 @@ from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member, Message
 from sandbox.commands import (
     InputError,
+    LocalFile,
     all_targets,
     chat_commands,
     message_commands,
@@ -42,7 +43,12 @@ LABEL = 18
 SANDBOX_COMMANDS = (
     ("press N", "press button N of the latest message with buttons"),
     ("as NAME", "act as another member (see members)"),
-    ("check TEXT", "post TEXT in #general and run Apps → Check claims on it"),
+    ("say TEXT", "post TEXT in the channel you are in, as a member would"),
+    ("apps [N]", "the Apps menu on the latest member's message here: list it, or run item N (or a name)"),
+    ("check TEXT", "post TEXT here and run Apps → Check claims on it"),
+    ("in #CHANNEL", "go to another channel (#general, #fact-checks)"),
+    ("look", "the latest messages in this channel as they are now (edits included)"),
+    ("dms", "the direct messages the bot sent you"),
     ("members", "who is in the server and what they may do"),
     ("help", "this list"),
     ("quit", "leave (Ctrl-D too); the server and its database are deleted"),
@@ -121,7 +127,8 @@ class Sandbox:
         self.buttons: list[Button] = []
         self.buttons_message: Message | None = None
         self._seen: set[int] = set(driver.world.messages)
-        self._edits: dict[int, int] = {}  # message id -> edits shown: a card the bot corrected is shown again
+        self._versions: dict[int, int] = {}  # message id -> how many of its edits were shown
+        self._remember_versions()
 
     # --- what the prompt layer asks -------------------------------------------------------------------
 
@@ -220,6 +227,16 @@ class Sandbox:
             await self.press(rest)
         elif word == "check":
             await self.check(rest)
+        elif word == "say":
+            self.say(rest)
+        elif word == "apps":
+            await self.apps(rest)
+        elif word == "in":
+            self.go_to(rest)
+        elif word == "look":
+            self.look()
+        elif word == "dms":
+            self.show_dms()
         else:
             raise InputError(
                 f"Unknown command {word!r}. Slash commands start with / (try /claim troops); type help for the rest."
@@ -228,8 +245,12 @@ class Sandbox:
 
     async def slash(self, text: str) -> None:
         call = parse_slash(text, chat_commands(self.commands), self.newsroom.guild)
+        options = {
+            name: self.driver.attachment(value.name, value.data) if isinstance(value, LocalFile) else value
+            for name, value in call.options.items()
+        }
         result = await self.driver.slash(
-            self.newsroom.guild, self.member, call.name, call.options, subcommand=call.path, channel=self.channel
+            self.newsroom.guild, self.member, call.name, options, subcommand=call.path, channel=self.channel
         )
         await self._answer(result)
 
@@ -258,10 +279,74 @@ class Sandbox:
         if not menus:
             raise InputError("The bot has registered no message commands.")
         name = "Check claims" if "Check claims" in menus else next(iter(menus))
+        message = self.say(text)
+        await self._answer(await self.driver.message_command(self.newsroom.guild, self.member, name, message))
+
+    def say(self, text: str) -> Message:
+        if not text:
+            raise InputError("say takes the text to post, e.g. say Pyongyang is sending 10,000 troops")
         message = self.driver.post_message(self.channel, self.member, text)
         self._seen.add(message.id)
         self._show(message)
-        await self._answer(await self.driver.message_command(self.newsroom.guild, self.member, name, message))
+        return message
+
+    async def apps(self, choice: str) -> None:
+        """Discord's Apps menu (right-click on a message): on the latest message a member posted here."""
+        menus = list(message_commands(self.commands))
+        if not menus:
+            raise InputError("The bot has registered no message commands.")
+        if not choice:
+            for number, name in enumerate(menus, 1):
+                self.console.print(Text.assemble(f"  [{number}] ", (name, "bold")))
+            self.console.print(Text("Run one with apps N on the latest member's message here.", style="dim"))
+            return
+        lowered = choice.lower()
+        if choice.isdigit() and 1 <= int(choice) <= len(menus):
+            name = menus[int(choice) - 1]
+        else:
+            starting = [n for n in menus if n.lower().startswith(lowered)]
+            if len(starting) != 1:
+                listing = ", ".join(f"[{n}] {m}" for n, m in enumerate(menus, 1))
+                raise InputError(f"Which one? The Apps menu has {listing}.")
+            name = starting[0]
+        bot_id = self.driver.bot_user.id
+        posted = [m for m in self.driver.messages(self.channel) if m.author_id != bot_id and not m.deleted]
+        if not posted:
+            raise InputError(f"No member has posted in #{self.channel.name} yet; post something with say TEXT.")
+        target = posted[-1]
+        await self._answer(await self.driver.message_command(self.newsroom.guild, self.member, name, target))
+
+    def go_to(self, name: str) -> None:
+        channel = self.newsroom.channel(name)
+        if channel is None:
+            names = ", ".join(f"#{c.name}" for c in self.newsroom.guild.channels.values() if c.type == 0)
+            raise InputError(f"There is no channel {name!r}; there are {names}.")
+        self.channel = channel
+        self.console.print(Text.assemble("You are now in ", (f"#{channel.name}", "bold cyan"), "."))
+
+    def look(self, count: int = 5) -> None:
+        shown = [m for m in self.driver.messages(self.channel) if self._visible(m)][-count:]
+        if not shown:
+            self.console.print(Text(f"Nothing in #{self.channel.name} yet.", style="dim"))
+        for index, message in enumerate(shown):
+            if index:
+                self.console.print()
+            self._show(message)
+        self._remember_versions()
+        self._seen.update(self.driver.world.messages)
+        self.console.print()
+
+    def show_dms(self, count: int = 5) -> None:
+        received = self.driver.dms(self.member)[-count:]
+        if not received:
+            self.console.print(Text("The bot has sent you no direct messages.", style="dim"))
+        for index, message in enumerate(received):
+            if index:
+                self.console.print()
+            self._show(message)
+        self._remember_versions()
+        self._seen.update(self.driver.world.messages)
+        self.console.print()
 
     def switch(self, name: str) -> None:
         """`as moderator`, or any unambiguous start of a name (`as mod`)."""
@@ -372,7 +457,7 @@ class Sandbox:
             (
                 m
                 for m in self.driver.world.messages.values()
-                if (m.id not in self._seen or len(m.edits) > self._edits.get(m.id, 0))
+                if m.id not in self._seen
                 and m.id not in ids
                 and m.author_id == self.driver.bot_user.id
                 and not m.deleted
@@ -380,32 +465,47 @@ class Sandbox:
             ),
             key=lambda m: m.id,
         )
-        self._edits.update((m.id, len(m.edits)) for m in self.driver.world.messages.values() if m.edits)
+        edited = [
+            m
+            for m in self.driver.world.messages.values()
+            if m.id in self._seen
+            and m.id not in ids
+            and len(m.edits) > self._versions.get(m.id, 0)
+            and m.author_id == self.driver.bot_user.id
+            and self._visible(m)
+        ]
         for index, message in enumerate([*shown, *others]):
             if index:
                 self.console.print()
             self._show(message)
+        for message in sorted(edited, key=lambda m: m.id):
+            self.console.print()
+            self._show(message, note="✎ edited since you saw it: ")
         self._seen.update(self.driver.world.messages)
+        self._remember_versions()
         if result.modal is not None:
             self._open_form(result)
-        elif not shown and not others and not result.late:
+        elif not shown and not others and not edited and not result.late:
             self.console.print(Text("(the bot answered without a message)", style="dim"))
         self.console.print()
 
     def _visible(self, message: Message) -> bool:
         return not message.deleted and message.visible_to in (None, self.member.id)
 
-    def _show(self, message: Message) -> None:
+    def _remember_versions(self) -> None:
+        self._versions = {ident: len(m.edits) for ident, m in self.driver.world.messages.items()}
+
+    def _show(self, message: Message, note: str = "") -> None:
         author_member = self.newsroom.guild.members.get(message.author_id)
         author = author_member.user.username if author_member else str(message.payload["author"]["username"])
-        in_dms = message.channel_id in self.driver.world.dm_channels
+        direct = message.channel_id in self.driver.world.dm_channels
         self.console.print(
             message_view(
                 message,
-                channel=self.newsroom.channel_name(message.channel_id),
-                dm=in_dms,
+                channel=None if direct else self.newsroom.channel_name(message.channel_id),
                 author=author,
                 names=self.newsroom.mention_name,
+                note=note,
             )
         )
         buttons = buttons_of(message)

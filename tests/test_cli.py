@@ -147,3 +147,64 @@ def test_backup_on_postgres_points_to_pg_dump(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "backup", str(tmp_path / "b.db"), DATABASE_URL="postgresql://u@127.0.0.1:9/claims")
     assert done.returncode == 2
     assert "pg_dump" in done.stderr
+
+
+# ----------------------------------------------------------------------------- export (issue 12)
+
+
+def test_export_writes_each_format_to_files(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from bot.seedfile import load_story
+
+    database = tmp_path / "claims.db"
+    asyncio.run(_ensure_guild(database, 42))
+    slug = "north-korea-troops-2024-10-17"
+
+    done = run_cli(tmp_path, "export", "--guild", "42", "--format", "claimreview", "out/reviews.json")
+    assert done.returncode == 0, done.stderr
+    reviews = json.loads((tmp_path / "out/reviews.json").read_text(encoding="utf-8"))
+    assert reviews
+    assert all(r["@type"] == "ClaimReview" for r in reviews)
+    assert "desk_url is not set" in done.stdout
+    assert "Left out" in done.stdout
+
+    done = run_cli(tmp_path, "export", "--guild", "42", "--format", "csv", "--story", slug, "claims.csv")
+    assert done.returncode == 0, done.stderr
+    raw = (tmp_path / "claims.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    history = list(csv.DictReader(io.StringIO((tmp_path / "claims-history.csv").read_text("utf-8-sig"), newline="")))
+    assert len(rows) == len(history) > 0  # one seeded verdict row per claim
+    assert not list(tmp_path.glob("*.part"))
+
+    done = run_cli(tmp_path, "export", "--guild", "42", "--format", "story", "stories")
+    assert done.returncode == 0, done.stderr
+    story = load_story(tmp_path / "stories" / f"{slug}.toml")
+    assert len(story.claims) == len(rows)
+
+    done = run_cli(tmp_path, "export", "--guild", "42", "--format", "story", "--story", slug, "one.toml")
+    assert done.returncode == 0, done.stderr
+    assert load_story(tmp_path / "one.toml").claims == story.claims
+
+
+def test_export_refusals_are_one_line_and_write_nothing(tmp_path: Path) -> None:
+    database = tmp_path / "claims.db"
+    asyncio.run(_ensure_guild(database, 42))
+    (tmp_path / "taken.json").write_text("keep me")
+
+    for args, words in (
+        (("--guild", "7", "--format", "csv", "x.csv"), "no server 7"),
+        (("--guild", "42", "--format", "csv", "--story", "nope", "x.csv"), "no story 'nope'"),
+        (("--guild", "42", "--format", "claimreview", "taken.json"), "exists already"),
+    ):
+        done = run_cli(tmp_path, "export", *args)
+        assert done.returncode == 2, done.stdout
+        assert words in done.stderr
+        assert done.stderr.strip().count("\n") == 0
+        assert "Traceback" not in done.stderr
+    assert (tmp_path / "taken.json").read_text() == "keep me"
+    assert not (tmp_path / "x.csv").exists()
+    assert not list(tmp_path.glob("*.part"))

@@ -255,6 +255,7 @@ async def add_claims(
     at: datetime,
     seed_keys: list[str] | None = None,
     fingerprints: list[str] | None = None,
+    moderated: bool | None = None,
 ) -> list[tuple[int, int]]:
     """New claims, numbered in order, each with its first history row; their (id, number). Several at once
     because seeding a new server adds a whole story while a member waits for the first answer."""
@@ -278,7 +279,8 @@ async def add_claims(
             claim=claim,
             speaker_id=speaker_ids[n],
             story_id=story_ids[claim.story.slug] if claim.story else None,
-            moderated=actor != SEED_ACTOR,
+            # A moderator's own claim is theirs; a story file's (seeded or imported) follows its file.
+            moderated=actor != SEED_ACTOR if moderated is None else moderated,
             at=stamps[n],
             seed_key=seed_keys[n] if seed_keys else None,
             seed_fingerprint=fingerprints[n] if fingerprints else None,

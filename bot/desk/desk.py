@@ -11,14 +11,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, finding, follows, outbox, seeding
+from bot.desk import changes, exports, finding, follows, outbox, seeding
+from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound, NothingToChange
+from bot.desk.exports import ExportFormat, ExportResult, Opener
 from bot.desk.seeding import NOTHING, SeedReport
+from bot.desk.stories import StoryFields
 from bot.domain.claims import (
     Actor,
     Alias,
@@ -35,9 +39,11 @@ from bot.domain.claims import (
     SearchHit,
     Speaker,
 )
+from bot.domain.exports import DeskProfile
 from bot.domain.follows import Followed, FollowKind, PostedKind
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Attribution, Verdict
+from bot.domain.stories import SeedPlan, StoryOverview, StoryRecord
 from bot.domain.text import Aliases
 from bot.seedfile import SeedStory
 from bot.store.base import Filters, Store
@@ -129,7 +135,12 @@ class Desk:
         *,
         moderator_role_id: int | Unset | None = UNSET,
         announce_channel_id: int | Unset | None = UNSET,
+        desk_name: str | Unset = UNSET,
+        desk_url: str | Unset = UNSET,
     ) -> GuildSettings:
+        # Exports (issue 12): checked before anything is written.
+        name = None if desk_name is UNSET else exports.check_desk_name(desk_name)
+        url = None if desk_url is UNSET else exports.check_desk_url(desk_url)
         await self.ensure_guild(guild_id)
         async with self.store.transaction() as tx:
             current = await tx.guild_settings(guild_id) or GuildSettings(guild_id)
@@ -139,8 +150,16 @@ class Desk:
                 guild_id,
                 moderator_role_id=role,
                 announce_channel_id=channel,
+                desk_name=name,
+                desk_url=url,
             )
-        return GuildSettings(guild_id, role, channel)
+        return replace(
+            current,
+            moderator_role_id=role,
+            announce_channel_id=channel,
+            desk_name=current.desk_name if name is None else name,
+            desk_url=current.desk_url if url is None else url,
+        )
 
     # ----------------------------------------------------------------------------- reading claims
 
@@ -187,11 +206,17 @@ class Desk:
         self._guild_aliases[guild_id] = (now + ALIASES_KEPT_S, found)
         return found
 
-    async def suggest_claims(self, guild_id: int, text: str, limit: int = 25) -> list[ClaimSummary]:
-        return await finding.suggest_claims(self.store, guild_id, text, limit, aliases=await self._aliases(guild_id))
+    async def suggest_claims(
+        self, guild_id: int, text: str, limit: int = 25, *, story_id: int | None = None
+    ) -> list[ClaimSummary]:
+        aliases = await self._aliases(guild_id)
+        filters = Filters(story_id=story_id)
+        return await finding.suggest_claims(self.store, guild_id, text, limit, aliases=aliases, filters=filters)
 
-    async def resolve_claim(self, guild_id: int, text: str) -> ClaimSummary | None:
-        return await finding.resolve_claim(self.store, guild_id, text, aliases=await self._aliases(guild_id))
+    async def resolve_claim(self, guild_id: int, text: str, *, story_id: int | None = None) -> ClaimSummary | None:
+        aliases = await self._aliases(guild_id)
+        filters = Filters(story_id=story_id)
+        return await finding.resolve_claim(self.store, guild_id, text, aliases=aliases, filters=filters)
 
     async def search(
         self,
@@ -200,10 +225,11 @@ class Desk:
         *,
         verdict: Verdict | None = None,
         speaker_id: int | None = None,
+        story_id: int | None = None,
         offset: int = 0,
         limit: int = 5,
     ) -> Page[SearchHit]:
-        filters = Filters(verdict, speaker_id)
+        filters = Filters(verdict, speaker_id, story_id)
         aliases = await self._aliases(guild_id)
         return await finding.search(self.store, guild_id, query, filters, offset=offset, limit=limit, aliases=aliases)
 
@@ -222,10 +248,17 @@ class Desk:
         return await finding.speaker_by_id(self.store, guild_id, speaker_id)
 
     async def speaker_claims(
-        self, guild_id: int, speaker_id: int, *, offset: int = 0, limit: int = 10
+        self, guild_id: int, speaker_id: int, *, offset: int = 0, limit: int = 10, story_id: int | None = None
     ) -> Page[ClaimSummary]:
         speaker = await self.speaker_by_id(guild_id, speaker_id)
         offset = max(0, offset)
+        if story_id is not None:
+            items, total = await self.store.story_speaker_claims(
+                guild_id, speaker.id, story_id, offset=offset, limit=limit
+            )
+            if offset and offset >= total:
+                raise RuleBroken(STALE_PAGE)
+            return Page(tuple(items), total, offset, limit)
         if offset and offset >= speaker.claim_count:
             raise RuleBroken(STALE_PAGE)
         found = await self.store.speaker_claims(guild_id, speaker.id, offset=offset, limit=limit)
@@ -333,8 +366,13 @@ class Desk:
     async def add_claim(
         self, guild_id: int, new: NewClaim, *, note: str, actor: Actor, source_url: str | None = None
     ) -> Claim:
+        """Every claim belongs to a story: one added without goes to the server's most recent story (a
+        server with no story at all, which only a desk without seed stories can be, keeps it storyless)."""
         await self.ensure_guild(guild_id)
         async with self.store.transaction() as tx:
+            if new.story is None:
+                latest = await story_rules.latest_story(tx, guild_id)
+                new = replace(new, story=latest.story if latest else None)
             return await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=now(), source_url=source_url)
 
     async def link_claims(
@@ -376,6 +414,75 @@ class Desk:
             self._guild_aliases.clear()  # a story may bring other names
         return report
 
+    # ----------------------------------------------------------------------------- exports (issue 12)
+
+    async def export(
+        self,
+        guild_id: int,
+        fmt: ExportFormat,
+        open_file: Opener,
+        *,
+        story_slug: str | None = None,
+        author_name: str = "",
+        max_bytes: int | None = None,
+    ) -> ExportResult:
+        """The server's claims (or one story's) as files, written through `open_file` as they are read.
+        The ClaimReviews' author is the desk set with /mod config, else `author_name`."""
+        settings = await self.guild_settings(guild_id)
+        return await exports.export(
+            self.store,
+            guild_id,
+            fmt,
+            open_file,
+            story_slug=story_slug,
+            desk=DeskProfile(settings.desk_name, settings.desk_url),
+            author_name=author_name,
+            max_bytes=max_bytes,
+        )
+
+    # ----------------------------------------------------------------------------- stories (issue 11)
+
+    async def stories(self, guild_id: int) -> list[StoryOverview]:
+        """The server's stories, newest first, with their claims per verdict and their last change."""
+        await self.ensure_guild(guild_id)
+        return await story_rules.stories(self.store, guild_id)
+
+    async def suggest_stories(self, guild_id: int, text: str, limit: int = 25) -> list[StoryRecord]:
+        return await story_rules.suggest_stories(self.store, guild_id, text, limit)
+
+    async def find_story(self, guild_id: int, text: str) -> StoryRecord:
+        return await story_rules.find_story(self.store, guild_id, text)
+
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord:
+        return await story_rules.story_by_id(self.store, guild_id, story_id)
+
+    async def story_board(self, guild_id: int, record: StoryRecord, recent: int = 5) -> Board:
+        return await story_rules.story_board(self.store, guild_id, record, recent)
+
+    async def new_story(self, guild_id: int, fields: StoryFields) -> StoryRecord:
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            return await story_rules.create_story(tx, guild_id, fields)
+
+    async def edit_story(self, guild_id: int, slug: str, fields: StoryFields) -> StoryRecord:
+        async with self.store.transaction() as tx:
+            return await story_rules.edit_story(tx, guild_id, slug, fields)
+
+    async def preview_import(self, guild_id: int, seed: SeedStory) -> SeedPlan:
+        """What importing the story file would do here: a dry run of seeding's rules, nothing written."""
+        await self.ensure_guild(guild_id)
+        return await seeding.plan_seed(self.store, guild_id, seed)
+
+    async def import_story(self, guild_id: int, seed: SeedStory, *, expected: SeedPlan, actor: Actor) -> SeedReport:
+        """Apply a previewed story file in one transaction, a history row per claim it adds or updates;
+        refused (PlanChanged, nothing written) if it would now do anything but what was previewed."""
+        note = f"Imported by a moderator from a story file ({seed.story.slug})."
+        try:
+            async with self.store.transaction() as tx:
+                return await seeding.seed_guild(tx, guild_id, seed, now(), actor=actor, note=note, expected=expected)
+        finally:
+            self._guild_aliases.pop(guild_id, None)  # the file may bring other names
+
     # ----------------------------------------------------------------------------- following (issue 12)
 
     async def follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool:
@@ -391,12 +498,6 @@ class Desk:
         async with self.store.transaction() as tx:
             if not await tx.remove_follow(guild_id, user_id, kind, target_id):
                 raise NothingToChange(f"You do not follow {what}; nothing was changed.")
-
-    async def story_named(self, guild_id: int, text: str) -> tuple[int, str, str]:
-        return await follows.story_named(self.store, guild_id, text)
-
-    async def stories_matching(self, guild_id: int, text: str, limit: int = 25) -> list[tuple[int, str, str]]:
-        return await self.store.stories_matching(guild_id, text, limit)
 
     async def following(self, guild_id: int, user_id: int, *, offset: int = 0, limit: int = 10) -> Page[Followed]:
         offset = max(0, offset)

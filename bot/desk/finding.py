@@ -78,10 +78,17 @@ async def _ranked(
 
 
 async def suggest_claims(
-    reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS, *, aliases: Aliases | None = None
+    reads: Reads,
+    guild_id: int,
+    typed: str,
+    limit: int = SUGGESTIONS,
+    *,
+    aliases: Aliases | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> list[ClaimSummary]:
     """Autocomplete: the claim with that number first, then every typed word as a prefix, best first;
-    with nothing typed, the recently changed."""
+    with nothing typed, the recently changed. `filters` narrow the words' matches (a story chosen in
+    the same command); a number names its claim whatever the filters, as numbers are the server's."""
     limit = max(1, min(limit, SUGGESTIONS))
     found: list[ClaimSummary] = []
     number = parse_claim_number(typed)
@@ -92,10 +99,12 @@ async def suggest_claims(
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.prefix_groups(typed, aliases)
     if not groups:
-        if not found:
+        if not found and filters.story_id is not None:
+            found.extend(await _story_recent(reads, guild_id, filters.story_id, limit))
+        elif not found:
             found.extend(await reads.recent_claims(guild_id, limit))
         return found[:limit]
-    ids = await reads.claims_with_prefixes(guild_id, groups, NO_FILTERS, RANK_LIMIT + 1)
+    ids = await reads.claims_with_prefixes(guild_id, groups, filters, RANK_LIMIT + 1)
     # Every keystroke: no idf (one statement less), where the words are found decides.
     candidates = await _ranked(reads, guild_id, ids, groups, newest=limit, aliases=aliases)
     seen = {s.number for s in found}
@@ -103,8 +112,13 @@ async def suggest_claims(
     return found[:limit]
 
 
+async def _story_recent(reads: Reads, guild_id: int, story_id: int, limit: int) -> list[ClaimSummary]:
+    """With nothing typed and a story chosen: the story's claims whose verdict changed last."""
+    return [summary for summary, _change in await reads.story_verdict_changes(guild_id, story_id, limit)]
+
+
 async def resolve_claim(
-    reads: Reads, guild_id: int, typed: str, *, aliases: Aliases | None = None
+    reads: Reads, guild_id: int, typed: str, *, aliases: Aliases | None = None, filters: Filters = NO_FILTERS
 ) -> ClaimSummary | None:
     """What a submitted claim value means: the number it names, else the best match, else nothing."""
     number = parse_claim_number(typed)
@@ -114,7 +128,7 @@ async def resolve_claim(
         # No number and no word ("\"", "🧨", "@"): autocomplete offers recent claims for that, but a
         # submitted value must name a claim, or a moderator's stray quote changes the latest claim.
         return None
-    best = await suggest_claims(reads, guild_id, typed, limit=1, aliases=aliases)
+    best = await suggest_claims(reads, guild_id, typed, limit=1, aliases=aliases, filters=filters)
     return best[0] if best else None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.desk.errors import ClaimNotFound
 from bot.domain.follows import FollowKind
 from bot.domain.rules import RuleBroken
-from bot.store.base import Reads, Tx
+from bot.store.base import Tx
 
 FOLLOWS_MAX = 200  # per member and guild: /following stays readable, a fan-out stays bounded per member
 
@@ -40,19 +40,3 @@ async def follow_claim_for(tx: Tx, guild_id: int, user_id: int, number: int, at:
     if total >= FOLLOWS_MAX:
         return False
     return await tx.add_follow(guild_id, user_id, FollowKind.CLAIM, claim.id, at)
-
-
-async def story_named(reads: Reads, guild_id: int, text: str) -> tuple[int, str, str]:
-    """The guild's story by its slug or title (exactly, case aside), or the only one containing `text`."""
-    wanted = text.strip()
-    if not wanted:
-        raise RuleBroken("Name a story: its title or its short name.")
-    found = await reads.stories_matching(guild_id, wanted, 26)
-    exact = [s for s in found if wanted.casefold() in (s[1].casefold(), s[2].casefold())]
-    if exact:
-        return exact[0]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise RuleBroken(f"No story here is called {wanted[:100]!r}; pick one from the suggestions.")
-    raise RuleBroken(f"Several stories match {wanted[:100]!r}; pick one from the suggestions.")

@@ -216,6 +216,9 @@ class GuildSettings:
     guild_id: int
     moderator_role_id: int | None = None
     announce_channel_id: int | None = None
+    # Exports (issue 12): who publishes the desk's ClaimReviews; empty when not set.
+    desk_name: str = ""
+    desk_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,5 +49,12 @@ class CardCache:
         while len(self._cards) > self.size:
             self._cards.popitem(last=False)
 
+    def forget_guild(self, guild_id: int) -> None:
+        """A moderator edited a story (issue 11): its title and link are on its claims' cards, and a
+        story has no revision of its own in the stamp. Edits are made by the process that owns the guild,
+        which is the one holding its cards."""
+        for key in [key for key in self._cards if key[0] == guild_id]:
+            del self._cards[key]
+
     def __len__(self) -> int:
         return len(self._cards)

@@ -35,9 +35,32 @@ SPEAKER_PAGE = rf"{PREFIX}:speaker:page:(?P<speaker_id>{_ID}):(?P<offset>{_NUMBE
 HISTORY_PAGE = rf"{PREFIX}:history:page:(?P<number>{_NUMBER}):(?P<offset>{_NUMBER})"
 SEARCH_PAGE = rf"{PREFIX}:search:page:(?P<offset>{_NUMBER}):(?P<verdict>{_VERDICT}):(?P<speaker_id>{_ID})"
 
+# Stories (issue 11): the pagers of a list kept to one story carry its row id (resolved inside the
+# guild pressed in, like a speaker id); an import preview's buttons carry a random token that names the
+# preview this process keeps in memory (no member text, no guild).
+STORY_SEARCH_PAGE = (
+    rf"{PREFIX}:search:story:(?P<story_id>{_ID}):(?P<offset>{_NUMBER}):(?P<verdict>{_VERDICT}):(?P<speaker_id>{_ID})"
+)
+STORY_SPEAKER_PAGE = rf"{PREFIX}:speaker:story:(?P<story_id>{_ID}):(?P<speaker_id>{_ID}):(?P<offset>{_NUMBER})"
+IMPORT_CONFIRM = rf"{PREFIX}:import:confirm:(?P<token>[0-9a-f]{{16}})"
+IMPORT_CANCEL = rf"{PREFIX}:import:cancel:(?P<token>[0-9a-f]{{16}})"
+
 # Following (issue 12): the member is whoever presses, never a number in the id.
 FOLLOWING_PAGE = rf"{PREFIX}:following:page:(?P<offset>{_NUMBER})"
-TEMPLATES = (CLAIM_HISTORY, CLAIM_SPEAKER, CLAIM_RELATED, SPEAKER_PAGE, HISTORY_PAGE, SEARCH_PAGE, FOLLOWING_PAGE)
+
+TEMPLATES = (
+    CLAIM_HISTORY,
+    CLAIM_SPEAKER,
+    CLAIM_RELATED,
+    SPEAKER_PAGE,
+    HISTORY_PAGE,
+    SEARCH_PAGE,
+    STORY_SEARCH_PAGE,
+    STORY_SPEAKER_PAGE,
+    IMPORT_CONFIRM,
+    IMPORT_CANCEL,
+    FOLLOWING_PAGE,
+)
 
 
 def _build(template: str, custom_id: str) -> str:
@@ -78,6 +101,30 @@ def search_filters(match: re.Match[str]) -> tuple[int, Verdict | None, int | Non
     verdict = None if match["verdict"] == ANY_VERDICT else Verdict(match["verdict"])
     speaker_id = int(match["speaker_id"]) or None
     return int(match["offset"]), verdict, speaker_id
+
+
+# Stories (issue 11)
+
+
+def story_search_page(story_id: int, offset: int, verdict: Verdict | None = None, speaker_id: int | None = None) -> str:
+    verdict_part = verdict.value if verdict is not None else ANY_VERDICT
+    speaker_part = speaker_id if speaker_id is not None else NO_SPEAKER
+    return _build(STORY_SEARCH_PAGE, f"{PREFIX}:search:story:{story_id}:{offset}:{verdict_part}:{speaker_part}")
+
+
+def story_speaker_page(story_id: int, speaker_id: int, offset: int) -> str:
+    return _build(STORY_SPEAKER_PAGE, f"{PREFIX}:speaker:story:{story_id}:{speaker_id}:{offset}")
+
+
+def import_confirm(token: str) -> str:
+    return _build(IMPORT_CONFIRM, f"{PREFIX}:import:confirm:{token}")
+
+
+def import_cancel(token: str) -> str:
+    return _build(IMPORT_CANCEL, f"{PREFIX}:import:cancel:{token}")
+
+
+# Following (issue 12)
 
 
 def following_page(offset: int) -> str:

@@ -53,6 +53,12 @@ def settings_summary(
         else "off (verdict changes are not announced)"
     )
     lines = ["**claimbot settings**", f"Moderator role: {role}", f"Announcements: {channel}"]
+    # Exports (issue 12): who the ClaimReviews are published under, once set (/mod export says when not).
+    if settings.desk_name:
+        lines.append(f"Desk name (exports): {fit(settings.desk_name, 100, inline=True)}")
+    link = safe_url(settings.desk_url)
+    if link:
+        lines.append(f"Desk URL (exports): <{link}>")
     lines += [f"⚠️ {fit(warning, 300, inline=True)}" for warning in warnings[:WARNINGS_SHOWN]]
     # Following and corrections (issue 12): where the bot's earlier posts could not be corrected.
     for problem in edit_problems[:WARNINGS_SHOWN]:

@@ -37,6 +37,7 @@ from bot.domain.claims import (
     Speaker,
     Story,
 )
+from bot.domain.exports import ExportClaim
 from bot.domain.follows import (
     EditProblem,
     Followed,
@@ -49,6 +50,7 @@ from bot.domain.follows import (
     Shards,
 )
 from bot.domain.states import Verdict
+from bot.domain.stories import StoryOverview, StoryRecord
 
 # Largest row id or Discord id either backend can bind (a signed 64-bit integer). A forged custom_id or
 # option value past it names nothing, and must not reach the driver as an overflow.
@@ -150,6 +152,7 @@ class SeededClaim:
     number: int
     fingerprint: str | None
     moderated: bool
+    revision: int | None = None  # as read: seeding a claim is a compare-and-set against it
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,7 @@ class Filters:
 
     verdict: Verdict | None = None
     speaker_id: int | None = None
+    story_id: int | None = None  # a story's row id, read from the same guild first (issue 11)
 
 
 class Reads(Protocol):
@@ -255,6 +259,56 @@ class Reads(Protocol):
         """The guild's claims from that story's seed file, by seed key."""
         ...
 
+    # Exports (issue 12)
+    async def export_stories(self, guild_id: int) -> list[Story]:
+        """The guild's stories, by slug."""
+        ...
+
+    async def export_unfiled_count(self, guild_id: int) -> int:
+        """How many of the guild's claims belong to no story."""
+        ...
+
+    async def export_claims(
+        self, guild_id: int, *, story_slug: str | None, after_number: int, limit: int
+    ) -> list[ExportClaim]:
+        """The next `limit` claims after `after_number`, by number (of one story, when a slug is given),
+        each with its evidence, its speaker's other names, its outgoing relations and its whole history.
+        A page at a time, so that a large guild is written out as it is read."""
+        ...
+
+    # Stories (issue 11). Story ids are read from the same guild first (`story`, `story_records`);
+    # every read takes the guild too, so another guild's story id reaches nothing.
+    async def stories(self, guild_id: int, limit: int) -> list[StoryOverview]:
+        """The guild's stories, newest published first (then newest added), with their claims per verdict
+        and when one of their claims last changed; at most `limit`."""
+        ...
+
+    async def story(self, guild_id: int, slug: str) -> StoryRecord | None: ...
+    async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        """None for another guild's or an unknown id (a pager's id may be forged)."""
+        ...
+
+    async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
+        """The guild's stories, newest published first (then newest added), at most `limit`; which of
+        them a typed text names is decided by the desk, the same way on every backend."""
+        ...
+
+    async def story_verdict_counts(self, guild_id: int, story_id: int) -> dict[Verdict, int]:
+        """Only verdicts with at least one of the story's claims."""
+        ...
+
+    async def story_verdict_changes(
+        self, guild_id: int, story_id: int, limit: int
+    ) -> list[tuple[ClaimSummary, Change]]:
+        """As `latest_verdict_changes`, for the story's claims only."""
+        ...
+
+    async def story_speaker_claims(
+        self, guild_id: int, speaker_id: int, story_id: int, *, offset: int, limit: int
+    ) -> tuple[list[ClaimSummary], int]:
+        """A speaker's claims in one story, by number, and how many there are in all."""
+        ...
+
     # Following and corrections (issue 12)
     async def follows(self, guild_id: int, user_id: int, *, offset: int, limit: int) -> tuple[list[Followed], int]:
         """What the member follows in this guild, newest first, and how many in all."""
@@ -265,10 +319,6 @@ class Reads(Protocol):
         ...
 
     async def is_following(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool: ...
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[tuple[int, str, str]]:
-        """(id, slug, title) of the guild's stories whose slug or title contains `text` ('' for any)."""
-        ...
-
     async def posted_messages(self, guild_id: int, claim_id: int) -> list[PostedMessage]:
         """The public messages remembered for a claim, oldest first."""
         ...
@@ -298,14 +348,23 @@ class Tx(Reads, Protocol):
         ...
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,  # exports (issue 12); None leaves it as it is
+        desk_url: str | None = None,
     ) -> None: ...
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
         """The first of `count` consecutive new claim numbers, or None for an unknown guild."""
         ...
 
-    async def upsert_story(self, guild_id: int, story: Story) -> int: ...
+    async def upsert_story(self, guild_id: int, story: Story) -> int:
+        """The story's id, created or brought in line with `story`; a story a moderator edited is left as
+        it is (seed files and imports never overwrite a moderator's work)."""
+        ...
 
     async def speaker_ids(self, guild_id: int, speakers: Sequence[SpeakerNames]) -> list[int]:
         """Each speaker's id, in order: the one its name already belongs to (or that an earlier entry
@@ -337,6 +396,16 @@ class Tx(Reads, Protocol):
 
     async def record(self, rows: Sequence[HistoryRow]) -> list[Change]:
         """Append to the history; the new rows as Changes, in order."""
+        ...
+
+    # Stories (issue 11)
+    async def create_story(self, guild_id: int, story: Story) -> int | None:
+        """The new story's id; None, and nothing written, when the guild has a story with that slug."""
+        ...
+
+    async def edit_story(self, guild_id: int, story_id: int, story: Story) -> bool:
+        """Set title, publisher, URL and date (the slug stays) and mark the story moderated, so seed files
+        and imports leave it as the moderator wrote it. False for another guild's or an unknown id."""
         ...
 
     # Following and corrections (issue 12)

@@ -79,13 +79,16 @@ GUILDS = Table(
         ("moderator_role_id", INT),
         ("announce_channel_id", INT),
         ("created_at", TIME),
+        # Exports (issue 12): the desk's name and link for ClaimReviews.
+        ("desk_name", TEXT),
+        ("desk_url", TEXT),
     ),
     key=("id",),
 )
 STORIES = Table(
     "stories",
     (("id", INT), ("guild_id", INT), ("slug", TEXT), ("title", TEXT), ("publisher", TEXT), ("url", TEXT),
-     ("published", DATE)),
+     ("published", DATE), ("moderated", BOOL)),
     key=("id",),
     identity=True,
 )  # fmt: skip

@@ -12,6 +12,9 @@ from localdiscord import permissions as perms
 from tests.bot.conftest import BOTH_BACKENDS, Newsroom
 from tests.bot.support import description, fields, filled, modal_inputs, public
 
+# /mod add says which story the claim went to (issue 11: by default the server's most recent story).
+ADDED_17 = "✅ Added claim #17 to the story **North Korea to Send 10,000 Troops to Ukraine, Zelensky Warns**."
+
 # Every test here runs on SQLite and, where a server answers, on PostgreSQL.
 pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
@@ -213,7 +216,7 @@ async def test_add_opens_a_form_and_the_new_claim_can_be_shown(newsroom: Newsroo
     )
     await submitted
     assert submitted.ephemeral
-    assert submitted.text == "✅ Added claim #17."
+    assert submitted.text == ADDED_17
     claim = await desk.claim(newsroom.guild.id, 17)
     assert claim.speaker.name == "Volodymyr Zelensky"
     assert claim.verbatim
@@ -339,7 +342,7 @@ async def test_member_written_markup_and_mentions_show_as_typed_and_ping_nobody(
         filled(opened, {"Statement": statement, "Speaker (a person or a body)": "@here <#1> __Desk__"}),
     )
     await submitted
-    assert submitted.text == "✅ Added claim #17."
+    assert submitted.text == ADDED_17
     card = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "17"})
     await card
     text = description(card.original)
@@ -369,7 +372,7 @@ async def test_a_form_submitted_twice_at_once_adds_one_claim(newsroom: Newsroom,
     )
     first, second = await asyncio.gather(d.submit_modal(opened, values), d.submit_modal(opened, values))
     await asyncio.gather(first, second)
-    saved = [r for r in (first, second) if r.text == "✅ Added claim #17."]
+    saved = [r for r in (first, second) if r.text == ADDED_17]
     refused = [r for r in (first, second) if "already submitted" in r.text]
     assert len(saved) == 1, (first.text, second.text)
     assert len(refused) == 1, (first.text, second.text)

@@ -45,6 +45,9 @@ def mod_calls(newsroom: Newsroom) -> list[tuple[str, dict[str, Any], str]]:
         ("aliases", {}, NOT_A_MODERATOR),
         ("config", {"moderator_role": newsroom.checker_role}, NOT_A_MANAGER),
         ("config", {"announce_channel": newsroom.announce}, NOT_A_MANAGER),
+        # Exports (issue 12)
+        ("export", {"format": "csv"}, NOT_A_MODERATOR),
+        ("config", {"desk_url": "https://facts.example"}, NOT_A_MANAGER),
     ]
 
 
@@ -73,6 +76,7 @@ def assert_refused(result: InteractionResult, text: str) -> None:
     assert result.modal is None, f"opened a form instead of refusing: {result!r}"
     assert result.ephemeral, result
     assert [m.text for m in result.messages] == [text]
+    assert result.files == []
 
 
 async def refuse_every_mod_subcommand(newsroom: Newsroom, desk: Desk, member: Member) -> None:

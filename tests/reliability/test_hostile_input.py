@@ -19,6 +19,7 @@ The number of inputs tried is printed in pytest's summary (`reliability figures`
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -202,6 +203,55 @@ def evidence_options(text: str, data: Draws, field: str) -> dict[str, str]:
     return options
 
 
+# Stories (issue 11): hostile bytes as a story file, hostile text inside a well-formed one (previewed, then
+# confirmed when the file is valid), and the story form.
+
+
+def story_file(text: str, data: Draws) -> bytes:
+    others = iter(data.others)
+    story = {
+        "slug": f"hostile-{data.index % 5}",
+        "title": text,
+        "publisher": next(others, text),
+        "published": "2025-01-01",
+    }
+    claim = {
+        "key": "hostile-claim",
+        "speaker": next(others, "Hostile Speaker") or "Hostile Speaker",
+        "verbatim": True,
+        "statement": text,
+        "attribution": "on_record",
+        "verdict": "unverified",
+        "rationale": next(others, "r") or "r",
+    }
+    return json.dumps({"story": story, "claims": [claim]}).encode("utf-8", "surrogatepass")
+
+
+async def import_bytes(room: Room, text: str, data: Draws) -> list[InteractionResult]:
+    member = next(room.moderators)
+    upload = room.bot.driver.attachment(f"hostile-{data.index}.toml", text.encode("utf-8", "surrogatepass"))
+    return [await room.bot.driver.slash(room.bot.guild, member, "mod", {"file": upload}, subcommand="import")]
+
+
+async def import_story_text(room: Room, text: str, data: Draws) -> list[InteractionResult]:
+    member = next(room.moderators)
+    upload = room.bot.driver.attachment("hostile.json", story_file(text, data))
+    result = await room.bot.driver.slash(room.bot.guild, member, "mod", {"file": upload}, subcommand="import")
+    await result.finished(idle=0.05)
+    preview = result.messages[-1] if result.messages else None
+    confirm = [c for c in preview.custom_ids if c.startswith("claimbot:import:confirm:")] if preview else []
+    if not confirm:
+        return [result]
+    return [result, await room.bot.driver.press(preview, confirm[0], member)]  # type: ignore[arg-type]
+
+
+async def story_form(room: Room, text: str, data: Draws) -> list[InteractionResult]:
+    member = next(room.moderators)
+    opened = await room.bot.driver.slash(room.bot.guild, member, "mod", {}, subcommand=("story", "new"))
+    await opened.wait_answered()
+    return [opened, await submit_hostile(room, opened, text, data)]
+
+
 TARGETS: dict[str, Act] = {
     "/claim claim": reader_slash("claim", "claim"),
     "/who-said speaker": reader_slash("who-said", "speaker"),
@@ -236,6 +286,14 @@ TARGETS: dict[str, Act] = {
     "autocomplete /mod status claim": autocomplete("mod", "claim", {"verdict": "false"}, "status"),
     "autocomplete /mod link other": autocomplete("mod", "other", {"claim": "1", "relation": "supports"}, "link"),
     "autocomplete /mod evidence claim": autocomplete("mod", "claim", subcommand="evidence"),
+    "/search story": reader_slash("search", "story", {"query": "troops"}),
+    "/who-said story": reader_slash("who-said", "story", {"speaker": "Zelensky"}),
+    "/status story": reader_slash("status", "story"),
+    "autocomplete /search story": autocomplete("search", "story", {"query": "troops"}),
+    "autocomplete /claim claim in a story": autocomplete("claim", "claim", {"story": "north-korea-troops-2024-10-17"}),
+    "/mod import file": import_bytes,
+    "/mod import story text": import_story_text,
+    "/mod story new form": story_form,
 }
 
 # What a saved change must have stored, by target: the typed text, stripped, where the member reads it back

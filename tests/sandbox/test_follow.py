@@ -19,11 +19,11 @@ async def test_reader_follows_moderator_confirms_reader_sees_dm_and_corrected_ca
     await asyncio.sleep(2.5)  # the sandbox's batching window
     await screen.type("as reader")
     out = await screen.type("/following")
-    assert "in your DMs" in out
+    assert "direct message to you" in out
     assert "Something you follow in" in out
     assert "Disputed → 🟢 Confirmed — Seen in imagery — by moderator" in out
     # The card posted before the change, shown again once corrected (to whoever is at the keyboard then).
     both = changed + out
-    assert "(edited)" in both
+    assert "✎ edited since you saw it" in both
     assert "Updated " in both
     assert "was 🟠 Disputed, now 🟢 Confirmed" in both

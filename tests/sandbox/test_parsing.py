@@ -8,7 +8,7 @@ import pytest
 from rich.text import Text
 
 from localdiscord.world import Channel, Guild, Role
-from sandbox.commands import InputError, chat_commands, parse_slash, quote, tokenize
+from sandbox.commands import InputError, LocalFile, chat_commands, parse_slash, quote, tokenize
 from sandbox.markdown import discord_text
 
 CLAIM: dict[str, Any] = {
@@ -103,3 +103,24 @@ def test_discord_markdown_keeps_line_breaks_and_resolves_mentions() -> None:
     assert isinstance(text, Text)
     assert text.plain == "bold and it #chan10\n▌ quoted link (https://example.org)"
     assert discord_text("snake_case_name stays").plain == "snake_case_name stays"
+
+
+IMPORT: dict[str, Any] = {
+    "name": "import",
+    "type": 1,
+    "options": [{"name": "file", "type": 11, "required": True}],
+}
+
+
+def test_a_file_option_reads_the_file_named_on_this_machine(guild: Guild, tmp_path: Any) -> None:
+    story = tmp_path / "story.toml"
+    story.write_bytes(b'title = "A story"\n')
+    call = parse_slash(f"/import file:{story}", chat_commands([IMPORT]), guild)
+    assert call.options["file"] == LocalFile("story.toml", b'title = "A story"\n')
+
+
+def test_a_file_that_cannot_be_read_is_one_line(guild: Guild, tmp_path: Any) -> None:
+    with pytest.raises(InputError, match=r"cannot read '.*missing\.toml'"):
+        parse_slash(f"/import file:{tmp_path / 'missing.toml'}", chat_commands([IMPORT]), guild)
+    with pytest.raises(InputError, match="is a folder"):
+        parse_slash(f"/import file:{tmp_path}", chat_commands([IMPORT]), guild)

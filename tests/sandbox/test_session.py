@@ -61,12 +61,12 @@ async def test_completer_offers_the_bots_own_claim_suggestions(screen: Screen) -
     assert claims, "no suggestions"
     assert any(label.startswith("#1 · Zelensky") and text == "claim:1" for text, label in claims)
     assert ("/claim", "/claim") in await complete("/cl")
-    assert [text for text, _ in await complete("/mod st")] == ["status"]
+    assert [text for text, _ in await complete("/mod sta")] == ["status"]  # "/mod st" also offers story (issue 11)
     assert any(text == "verdict:confirmed" for text, _ in await complete("/mod status verdict:con"))
     assert any(text == "announce_channel:#fact-checks" for text, _ in await complete("/mod config announce_channel:#f"))
     assert any(text.startswith("#1") or text == "1" for text, _ in await complete("/claim troo"))
     assert [text for text, _ in await complete("as mod")] == ["moderator"]
-    assert await complete("/claim claim:1 stray ") == []
+    assert await complete("/claim claim:1 story:x stray ") == []  # every option given (story: is issue 11's)
 
 
 async def test_modal_is_filled_one_field_at_a_time_then_submitted(screen: Screen) -> None:
@@ -105,6 +105,41 @@ async def test_check_posts_the_text_and_runs_the_message_command(screen: Screen)
     out = await screen.type("check North Korea is sending 10,000 troops to Russia")
     assert "reader in #general" in out
     assert "#1" in out
+
+
+async def test_say_posts_as_the_member_and_apps_runs_on_the_latest_members_message(screen: Screen) -> None:
+    out = await screen.type("say Pyongyang is sending 10,000 troops to Russia")
+    assert "reader in #general" in out
+    out = await screen.type("apps")
+    assert "[1] Check claims" in out
+    out = await screen.type("apps check")
+    assert "#1" in out  # the tracked claim Check claims found for the message said above
+    assert "✗" not in out
+
+
+async def test_apps_without_a_members_message_or_with_an_unknown_item_says_why(screen: Screen) -> None:
+    out = await screen.type("apps 1")
+    assert "No member has posted in #general yet" in out
+    await screen.type("say hello")
+    out = await screen.type("apps 9")
+    assert "Which one? The Apps menu has [1] Check claims" in out
+
+
+async def test_in_moves_to_another_channel_and_look_shows_what_is_there(screen: Screen) -> None:
+    out = await screen.type("in #fact-checks")
+    assert "You are now in #fact-checks" in out
+    assert "Nothing in #fact-checks yet" in await screen.type("look")
+    await screen.type("say a line in fact-checks")
+    await screen.type("in general")
+    await screen.type("/claim troops")
+    out = await screen.type("look")
+    assert "Claim #1" in out
+    assert "fact-checks" not in out
+    assert "There is no channel" in await screen.type("in #nowhere")
+
+
+async def test_dms_says_when_there_are_none(screen: Screen) -> None:
+    assert "The bot has sent you no direct messages" in await screen.type("dms")
 
 
 async def test_mistakes_are_one_readable_line(screen: Screen) -> None:

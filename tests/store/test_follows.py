@@ -45,11 +45,11 @@ async def claim_id(desk: Desk, number: int, guild_id: int = GUILD_A) -> int:
 async def test_following_is_listed_newest_first_paged_and_kept_to_its_guild(desk: Desk) -> None:
     first = await claim_id(desk, 1)
     speaker = (await desk.claim(GUILD_A, 2)).speaker
-    story = await desk.story_named(GUILD_A, "north-korea")
+    story = await desk.find_story(GUILD_A, "north-korea")
     assert await desk.follow(GUILD_A, READER, FollowKind.CLAIM, first)
     assert not await desk.follow(GUILD_A, READER, FollowKind.CLAIM, first)  # twice is one follow
     await desk.follow(GUILD_A, READER, FollowKind.SPEAKER, speaker.id)
-    await desk.follow(GUILD_A, READER, FollowKind.STORY, story[0])
+    await desk.follow(GUILD_A, READER, FollowKind.STORY, story.id)
     page = await desk.following(GUILD_A, READER, limit=2)
     assert page.total == 3
     assert [f.kind for f in page.items] == [FollowKind.STORY, FollowKind.SPEAKER]
@@ -91,8 +91,8 @@ async def test_a_verdict_change_enqueues_one_dm_per_follower_and_none_for_its_mo
 
 
 async def test_a_story_follower_hears_of_an_attribution_change(desk: Desk) -> None:
-    story = await desk.story_named(GUILD_A, "north-korea")
-    await desk.follow(GUILD_A, READER, FollowKind.STORY, story[0])
+    story = await desk.find_story(GUILD_A, "north-korea")
+    await desk.follow(GUILD_A, READER, FollowKind.STORY, story.id)
     await desk.set_attribution(GUILD_A, 4, Attribution.RETRACTED, note="Withdrawn", source_url=None, actor=ALICE)
     taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=100, shards=None)
     assert [(i.recipient, i.payload["field"], i.payload["new"]) for i in taken] == [

@@ -318,3 +318,30 @@ async def test_a_read_only_database_opens_for_reading_if_migrated_and_refuses_to
             await _next_number(store)
     with pytest.raises(StoreUnavailable, match="ReadOnlySQLTransactionError"):
         await PostgresStore(empty_postgres_url).open()
+
+
+async def test_a_connection_comes_back_to_the_pool_as_a_new_one_would_be(postgres_url: str) -> None:
+    """The pool's reset is only asyncpg's rollback (bot.store.postgres.pool.keep_session): what a unit
+    of work set for itself must end with it, committed or not, before the next one gets the connection."""
+
+    class Refused(Exception):
+        pass
+
+    async with PostgresStore(postgres_url, min_size=1, max_size=1, statement_timeout_ms=TIMEOUT_MS) as store:
+        for ends_badly in (False, True):
+            with contextlib.suppress(Refused):
+                async with store.transaction() as tx:
+                    await tx.create_guild(GUILD_A, AT)
+                    conn = tx._conn  # type: ignore[attr-defined]
+                    await conn.execute("SET LOCAL statement_timeout = 0")
+                    await conn.execute("SELECT pg_advisory_xact_lock(42)")
+                    if ends_badly:
+                        raise Refused
+            # The one connection again: no transaction open, the store's timeout back, no lock held.
+            async with store._pool.acquire() as again:  # type: ignore[union-attr]
+                assert not again.is_in_transaction()
+                assert await again.fetchval("SHOW statement_timeout") == f"{TIMEOUT_MS}ms"
+                held = await again.fetchval(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                )
+                assert held == 0

@@ -100,3 +100,27 @@ async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
         assert await conn.fetchval("SELECT count(*) FROM claims WHERE terms = ''::tsvector") == 0
     finally:
         await conn.close()
+
+
+async def test_a_migration_that_lands_after_a_later_one_is_still_applied(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    """Parts of the schema land in any order: a database made while V2 had not landed gets it later."""
+    directory = tmp_path / "migrations"
+    directory.mkdir()
+    (directory / "V1__a.sql").write_text("CREATE TABLE a (x integer);")
+    (directory / "V3__c.sql").write_text("CREATE TABLE c (x integer);")
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        assert await schema.migrate(conn, directory) == 3
+        (directory / "V2__b.sql").write_text("CREATE TABLE b (x integer);")
+        assert await schema.migrate(conn, directory) == 3
+        assert [r["version"] for r in await conn.fetch("SELECT version FROM schema_version ORDER BY version")] == [
+            1,
+            2,
+            3,
+        ]
+        assert await conn.fetchval("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b', 'c')") == 3
+        assert await schema.migrate(conn, directory) == 3  # and nothing applied twice
+    finally:
+        await conn.close()

@@ -159,19 +159,6 @@ class PgFollowReads:
         )
         return found is not None
 
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[tuple[int, str, str]]:
-        if not bindable(guild_id) or "\x00" in text:
-            return []
-        found = await self._db.fetch(
-            "SELECT id, slug, title FROM stories WHERE guild_id = $1 "
-            "AND (strpos(lower(slug), lower($2)) > 0 OR strpos(lower(title), lower($2)) > 0) "
-            "ORDER BY published DESC, id DESC LIMIT $3",
-            guild_id,
-            text,
-            _bounded(limit),
-        )
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in found]
-
     async def posted_messages(self, guild_id: int, claim_id: int) -> list[PostedMessage]:
         if not bindable(guild_id, claim_id):
             return []

@@ -34,7 +34,9 @@ async def create_pool(
     connect_timeout: float,
     statement_timeout_ms: int,
     idle_in_transaction_timeout_ms: int,
+    asyncpg_reset: bool = False,
 ) -> asyncpg.Pool:
+    """`asyncpg_reset` puts back asyncpg's own reset, for the benchmark that compares it with ours."""
     # statement_timeout is the server's; command_timeout is the client's backstop for a server that
     # no longer answers at all.
     command_timeout = statement_timeout_ms / 1000 + 5 if statement_timeout_ms > 0 else None
@@ -52,7 +54,18 @@ async def create_pool(
             # a tsquery matches (three, or most of the guild), and picks badly for one or the other.
             "plan_cache_mode": "force_custom_plan",
         },
+        reset=None if asyncpg_reset else keep_session,
     )
+
+
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """What the pool runs on a connection it takes back, after asyncpg has rolled back any transaction
+    left open: nothing. asyncpg's default (`RESET ALL`, `CLOSE ALL`, `UNLISTEN *`, unlocking advisory
+    locks) is a round trip on every release, i.e. on every read, that would undo nothing here: the
+    store keeps no session state, only transaction-scoped state (`SET LOCAL`, `pg_advisory_xact_lock`,
+    cursors inside transactions), which the rollback or commit already ended. It halves the cost of a
+    one-statement read (BENCHMARKS.md). Whoever adds session state (a `SET`, a session lock, `LISTEN`)
+    must undo it here."""
 
 
 async def forget_if_lost(pool: asyncpg.Pool, conn: asyncpg.Connection, exc: BaseException) -> None:

@@ -26,8 +26,10 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
+from bot.store.postgres.exports import PgExportReads
 from bot.store.postgres.follows import PgFollowReads
 from bot.store.postgres.pool import Queries
+from bot.store.postgres.stories import PgStoryReads
 
 ID_MIN = -ID_MAX - 1
 
@@ -56,7 +58,7 @@ def _bounded(value: int) -> int:
     return max(0, min(value, ID_MAX))
 
 
-class PgReads(PgFollowReads):
+class PgReads(PgFollowReads, PgExportReads, PgStoryReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
 
@@ -69,11 +71,17 @@ class PgReads(PgFollowReads):
         if not bindable(guild_id):
             return None
         row = await self._db.fetchrow(
-            "SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = $1", guild_id
+            "SELECT moderator_role_id, announce_channel_id, desk_name, desk_url FROM guilds WHERE id = $1", guild_id
         )
         if row is None:
             return None
-        return GuildSettings(guild_id, row["moderator_role_id"], row["announce_channel_id"])
+        return GuildSettings(
+            guild_id,
+            row["moderator_role_id"],
+            row["announce_channel_id"],
+            desk_name=row["desk_name"],
+            desk_url=row["desk_url"],
+        )
 
     # ----------------------------------------------------------------------------- claims
 
@@ -218,13 +226,13 @@ class PgReads(PgFollowReads):
     async def claims_with_prefixes(
         self, guild_id: int, groups: Sequence[Sequence[str]], filters: Filters, limit: int
     ) -> list[int]:
-        if not bindable(guild_id, filters.speaker_id):
+        if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.prefix_query(guild_id, groups)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
-        if not bindable(guild_id, filters.speaker_id):
+        if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.any_term_query(guild_id, terms)
         return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
@@ -329,7 +337,7 @@ class PgReads(PgFollowReads):
             return {}
         found = await self._db.fetch(
             """
-            SELECT c.id, c.number, c.seed_key, c.seed_fingerprint, c.moderated
+            SELECT c.id, c.number, c.seed_key, c.seed_fingerprint, c.moderated, c.revision
               FROM claims c JOIN stories st ON st.id = c.story_id
              WHERE st.guild_id = $1 AND st.slug = $2 AND c.guild_id = $1 AND c.seed_key IS NOT NULL
             """,
@@ -337,6 +345,8 @@ class PgReads(PgFollowReads):
             story_slug,
         )
         return {
-            row["seed_key"]: SeededClaim(row["id"], row["number"], row["seed_fingerprint"], row["moderated"])
+            row["seed_key"]: SeededClaim(
+                row["id"], row["number"], row["seed_fingerprint"], row["moderated"], row["revision"]
+            )
             for row in found
         }

@@ -49,7 +49,12 @@ async def lock_schema(conn: asyncpg.Connection) -> None:
 
 
 async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) -> int:
-    """Apply every migration newer than the recorded version; the version the schema is at now."""
+    """Apply every migration not yet recorded, in order of version; the highest version applied now.
+
+    Not only those above the highest recorded: parts of the schema are built side by side and may land
+    in any order (each independent of the others' tables), so a database made between two landings
+    has a gap that the later one fills.
+    """
     pending = migrations(directory)
     while True:
         async with conn.transaction():
@@ -57,11 +62,11 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
             # Only when missing: an up-to-date database opens without a write, read-only ones too.
             if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
                 await conn.execute(_SCHEMA_VERSION_TABLE)
-            current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version")
-            newer = [(version, path) for version, path in pending if version > current]
-            if not newer:
-                return int(current)
-            version, path = newer[0]
+            applied = {row["version"] for row in await conn.fetch("SELECT version FROM schema_version")}
+            missing = [(version, path) for version, path in pending if version not in applied]
+            if not missing:
+                return max(applied, default=0)
+            version, path = missing[0]
             # A script of several statements: simple query protocol, no parameters, one transaction.
             await conn.execute(path.read_text(encoding="utf-8"))
             await conn.execute("INSERT INTO schema_version (version, name) VALUES ($1, $2)", version, path.name)

@@ -124,6 +124,9 @@ async def claims_matching(db: Queries, guild_id: int, query: str | None, filters
     if filters.speaker_id is not None:
         params.append(filters.speaker_id)
         where += f" AND c.speaker_id = ${len(params)}"
+    if filters.story_id is not None:
+        params.append(filters.story_id)
+        where += f" AND c.story_id = ${len(params)}"
     params.append(limit)
     found = await db.fetch(
         f"SELECT c.id FROM claims c WHERE c.guild_id = $1 AND c.terms @@ $2::tsquery{where} "

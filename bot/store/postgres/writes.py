@@ -32,6 +32,7 @@ from bot.store.base import (
 from bot.store.postgres import search
 from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.reads import PgReads, bindable
+from bot.store.postgres.stories import PgStoryTx
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
 # speaker names, so two first mentions of "Zelensky" make one speaker, not one with names and one without.
@@ -61,7 +62,7 @@ class _Ended:
     fetch = fetchrow = fetchval = execute = executemany = _refuse
 
 
-class PgTx(PgFollowTx, PgReads):
+class PgTx(PgFollowTx, PgReads, PgStoryTx):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
         self._conn: Any = conn
@@ -83,14 +84,23 @@ class PgTx(PgFollowTx, PgReads):
         return bool(created)
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,
+        desk_url: str | None = None,
     ) -> None:
         _require_bindable(guild_id, moderator_role_id, announce_channel_id)
         await self._conn.execute(
-            "UPDATE guilds SET moderator_role_id = $2, announce_channel_id = $3 WHERE id = $1",
+            "UPDATE guilds SET moderator_role_id = $2, announce_channel_id = $3, "
+            "desk_name = coalesce($4, desk_name), desk_url = coalesce($5, desk_url) WHERE id = $1",
             guild_id,
             moderator_role_id,
             announce_channel_id,
+            desk_name,
+            desk_url,
         )
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
@@ -111,8 +121,10 @@ class PgTx(PgFollowTx, PgReads):
             """
             INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (guild_id, slug) DO UPDATE
-               SET title = excluded.title, publisher = excluded.publisher, url = excluded.url,
-                   published = excluded.published
+               SET title = CASE WHEN stories.moderated THEN stories.title ELSE excluded.title END,
+                   publisher = CASE WHEN stories.moderated THEN stories.publisher ELSE excluded.publisher END,
+                   url = CASE WHEN stories.moderated THEN stories.url ELSE excluded.url END,
+                   published = CASE WHEN stories.moderated THEN stories.published ELSE excluded.published END
             RETURNING id
             """,
             guild_id,

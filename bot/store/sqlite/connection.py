@@ -44,30 +44,32 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
     return conn
 
 
-def migrations() -> list[tuple[int, Path]]:
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
     found = []
-    for path in MIGRATIONS_DIR.glob("*.sql"):
+    for path in directory.glob("*.sql"):
         match = _MIGRATION_NAME.match(path.name)
         if match:
             found.append((int(match.group(1)), path))
     return sorted(found)
 
 
-async def schema_version(conn: aiosqlite.Connection) -> int:
+async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
-    async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    async with conn.execute("SELECT version FROM schema_version") as cursor:
+        return {int(row[0]) for row in await cursor.fetchall()}
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply every migration newer than the recorded version, each in its own transaction."""
+async def migrate(conn: aiosqlite.Connection, directory: Path = MIGRATIONS_DIR) -> int:
+    """Apply every migration not yet recorded, in order of version, each in its own transaction; the
+    highest version applied now. Not only those above the highest recorded: parts of the schema are
+    built side by side and may land in any order (each independent of the others' tables), so a
+    database made between two landings has a gap that the later one fills."""
     await conn.execute("PRAGMA journal_mode = WAL")
-    current = await schema_version(conn)
-    for version, path in migrations():
-        if version <= current:
+    applied = await applied_versions(conn)
+    for version, path in migrations(directory):
+        if version in applied:
             continue
         script = (
             "BEGIN IMMEDIATE;\n"
@@ -81,8 +83,8 @@ async def migrate(conn: aiosqlite.Connection) -> int:
                 await conn.rollback()
             raise
         log.info("Applied migration %s", path.name)
-        current = version
-    return current
+        applied.add(version)
+    return max(applied, default=0)
 
 
 class ProcessLock:

@@ -141,17 +141,6 @@ class FollowReads:
         )
         return bool(found)
 
-    async def stories_matching(self, guild_id: int, text: str, limit: int) -> list[tuple[int, str, str]]:
-        if not _ok(guild_id):
-            return []
-        found = await self._rows(
-            "SELECT id, slug, title FROM stories WHERE guild_id = ? "
-            "AND (instr(lower(slug), lower(?)) > 0 OR instr(lower(title), lower(?)) > 0) "
-            "ORDER BY published DESC, id DESC LIMIT ?",
-            (guild_id, text, text, max(0, limit)),
-        )
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in found]
-
     async def posted_messages(self, guild_id: int, claim_id: int) -> list[PostedMessage]:
         if not _ok(guild_id, claim_id):
             return []

@@ -30,7 +30,9 @@ from bot.domain.states import Verdict
 from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
+from bot.store.sqlite.exports import SqliteExportReads
 from bot.store.sqlite.follows import FollowReads
+from bot.store.sqlite.stories import SqliteStoryReads
 
 SUMMARY_FROM = "claims c JOIN speakers s ON s.id = c.speaker_id"
 
@@ -51,7 +53,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads(FollowReads):
+class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:
@@ -80,8 +82,10 @@ class SqliteReads(FollowReads):
     async def guild_settings(self, guild_id: int) -> GuildSettings | None:
         if not _bindable(guild_id):
             return None
-        row = await self._one("SELECT moderator_role_id, announce_channel_id FROM guilds WHERE id = ?", (guild_id,))
-        return None if row is None else GuildSettings(guild_id, row[0], row[1])
+        row = await self._one(
+            "SELECT moderator_role_id, announce_channel_id, desk_name, desk_url FROM guilds WHERE id = ?", (guild_id,)
+        )
+        return None if row is None else GuildSettings(guild_id, row[0], row[1], desk_name=row[2], desk_url=row[3])
 
     # ----------------------------------------------------------------------------- claims
 
@@ -232,6 +236,10 @@ class SqliteReads(FollowReads):
             if not _bindable(filters.speaker_id):
                 return []
             where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
+        if filters.story_id is not None:
+            if not _bindable(filters.story_id):
+                return []
+            where, params = f"{where} AND c.story_id = ?", (*params, filters.story_id)
         if where and not join:
             join = "JOIN claims c ON c.id = f.rowid"
         found = await self._all(
@@ -368,8 +376,8 @@ class SqliteReads(FollowReads):
 
     async def seeded_claims(self, guild_id: int, story_slug: str) -> dict[str, SeededClaim]:
         found = await self._all(
-            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated FROM claims c "
+            "SELECT c.seed_key, c.id, c.number, c.seed_fingerprint, c.moderated, c.revision FROM claims c "
             "JOIN stories st ON st.id = c.story_id WHERE st.guild_id = ? AND st.slug = ? AND c.seed_key IS NOT NULL",
             (guild_id, story_slug),
         )
-        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4])) for r in found}
+        return {r[0]: SeededClaim(r[1], r[2], r[3], bool(r[4]), r[5]) for r in found}

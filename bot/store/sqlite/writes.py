@@ -29,11 +29,12 @@ from bot.store.sqlite import index
 from bot.store.sqlite.follows import FollowTx
 from bot.store.sqlite.reads import SqliteReads
 from bot.store.sqlite.rows import stamp
+from bot.store.sqlite.stories import SqliteStoryTx
 
 MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
 
 
-class SqliteTx(FollowTx, SqliteReads):
+class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx):
     def __init__(self, db: aiosqlite.Connection) -> None:
         super().__init__()
         self._db = db
@@ -49,11 +50,18 @@ class SqliteTx(FollowTx, SqliteReads):
         return cursor.rowcount == 1
 
     async def update_guild_settings(
-        self, guild_id: int, *, moderator_role_id: int | None, announce_channel_id: int | None
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None,
+        announce_channel_id: int | None,
+        desk_name: str | None = None,
+        desk_url: str | None = None,
     ) -> None:
         await self.db.execute(
-            "UPDATE guilds SET moderator_role_id = ?, announce_channel_id = ? WHERE id = ?",
-            (moderator_role_id, announce_channel_id, guild_id),
+            "UPDATE guilds SET moderator_role_id = ?, announce_channel_id = ?, "
+            "desk_name = coalesce(?, desk_name), desk_url = coalesce(?, desk_url) WHERE id = ?",
+            (moderator_role_id, announce_channel_id, desk_name, desk_url, guild_id),
         )
 
     async def reserve_numbers(self, guild_id: int, count: int) -> int | None:
@@ -66,8 +74,12 @@ class SqliteTx(FollowTx, SqliteReads):
     async def upsert_story(self, guild_id: int, story: Story) -> int:
         row = await self._one(
             "INSERT INTO stories (guild_id, slug, title, publisher, url, published) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "url = excluded.url, published = excluded.published RETURNING id",
+            "ON CONFLICT (guild_id, slug) DO UPDATE SET "
+            "title = CASE WHEN stories.moderated THEN stories.title ELSE excluded.title END, "
+            "publisher = CASE WHEN stories.moderated THEN stories.publisher ELSE excluded.publisher END, "
+            "url = CASE WHEN stories.moderated THEN stories.url ELSE excluded.url END, "
+            "published = CASE WHEN stories.moderated THEN stories.published ELSE excluded.published END "
+            "RETURNING id",
             (guild_id, story.slug, story.title, story.publisher, story.url, story.published.isoformat()),
         )
         assert row is not None
