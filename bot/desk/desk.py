@@ -277,7 +277,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
             async with self.store.transaction() as tx:
                 await outbox.write_posts(tx, posts)
@@ -310,7 +310,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
             async with self.store.transaction() as tx:
                 await outbox.write_posts(tx, posts)
@@ -342,7 +342,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, list[Change]]:
-        posts = self._take_posts()  # written first, so the change corrects a card posted just before it
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
             async with self.store.transaction() as tx:
                 await outbox.write_posts(tx, posts)
@@ -527,8 +527,13 @@ class Desk:
         self._posts.append(post)
         del self._posts[: -outbox.POSTS_PENDING_MAX]
 
-    def _take_posts(self) -> list[outbox.PendingPost]:
-        posts, self._posts = self._posts, []
+    def _take_posts(self, guild_id: int | None = None, number: int | None = None) -> list[outbox.PendingPost]:
+        """All the posts waiting, or those of one claim (what a change of it writes in its transaction)."""
+        if guild_id is None:
+            posts, self._posts = self._posts, []
+            return posts
+        posts = [p for p in self._posts if p.guild_id == guild_id and p.number == number]
+        self._posts = [p for p in self._posts if not (p.guild_id == guild_id and p.number == number)]
         return posts
 
     def _put_back(self, posts: list[outbox.PendingPost]) -> None:

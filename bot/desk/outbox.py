@@ -101,9 +101,15 @@ async def remember_post(
 ) -> int | None:
     """Remember a public message that shows a claim. A change saved between its rendering and now makes
     it stale already: its edit is enqueued here, so no change slips between posting and remembering."""
-    claim = await tx.claim(guild_id, number)
-    if claim is None:
+    found = await tx.claim(guild_id, number)
+    if found is None:
         return None
+    # Locked, then read again: a change of the claim in another transaction either committed before
+    # (its new revision is read here, and the edit enqueued below) or waits for this one (and then
+    # finds the post). Without it, each could miss the other under READ COMMITTED.
+    await tx.lock_claim(found.id)
+    claim = await tx.claim(guild_id, number)
+    assert claim is not None
     row = NewPostedMessage(
         guild_id,
         claim.id,

@@ -454,6 +454,11 @@ class Tx(Reads, Protocol):
         """True for the one caller that tells the member (told_at was unset)."""
         ...
 
+    async def lock_claim(self, claim_id: int) -> None:
+        """Hold the claim's row until the transaction ends: a post remembered while the claim changes
+        sees the change, or the change sees the post (PostgreSQL; SQLite's one writer does it already)."""
+        ...
+
     async def prune_outbox(self, before: datetime) -> int:
         """Forget rows delivered (done) before `before`; how many."""
         ...

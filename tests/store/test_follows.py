@@ -10,7 +10,7 @@ import pytest
 
 from bot.desk import ClaimEdit, Desk, NothingToChange, VerdictConflict
 from bot.desk.follows import follow_claim_for
-from bot.desk.outbox import POSTS_KEPT
+from bot.desk.outbox import POSTS_KEPT, remember_post
 from bot.domain.claims import Actor
 from bot.domain.follows import FollowKind, OutboxKind, PostedKind, Shards
 from bot.domain.rules import RuleBroken
@@ -357,3 +357,37 @@ async def test_delivered_rows_are_pruned_after_a_week_and_pending_ones_never(des
     assert await desk.outbox.prune(start + timedelta(days=6)) == 0
     assert await desk.outbox.prune(start + timedelta(days=8)) == 1
     assert await desk.store.outbox_pending() == 1
+
+
+async def test_a_post_written_while_its_claim_changes_is_still_corrected(desk: Desk) -> None:
+    """Race: the sender writes a remembered post while a moderator's change of that claim is under way.
+    Whichever commits first, the post gets its correction; without the claim's row lock (PostgreSQL)
+    each transaction misses the other's write and the card stays stale."""
+    claim = await desk.claim(GUILD_A, 9)
+    posted = asyncio.Event()
+
+    async def flush() -> None:
+        async with desk.store.transaction() as tx:
+            await remember_post(
+                tx,
+                GUILD_A,
+                9,
+                channel_id=77,
+                message_id=9200,
+                kind=PostedKind.CARD,
+                shown_verdict=claim.verdict.value,
+                shown_revision=claim.revision,
+                content="",
+                at=datetime.now(UTC),
+            )
+            posted.set()
+            await asyncio.sleep(0.3)  # the change runs meanwhile
+
+    async def change() -> None:
+        await posted.wait()
+        await desk.set_verdict(GUILD_A, 9, Verdict.FALSE, note="x", source_url=None, actor=ALICE)
+
+    await asyncio.gather(flush(), change())
+    (kept,) = await desk.store.posted_messages(GUILD_A, claim.id)
+    taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=10, shards=None)
+    assert [(i.kind, i.recipient) for i in taken] == [(OutboxKind.EDIT, kept.id)]

@@ -377,6 +377,9 @@ class PgFollowTx(PgFollowReads):
         )
         return bool(found)
 
+    async def lock_claim(self, claim_id: int) -> None:
+        await self._conn.execute("SELECT 1 FROM claims WHERE id = $1 FOR UPDATE", claim_id)
+
     async def prune_outbox(self, before: datetime) -> int:
         found = await self._conn.fetch("DELETE FROM outbox WHERE done_at < $1 RETURNING 1", before)
         return len(found)

@@ -326,6 +326,9 @@ class FollowTx(FollowReads):
         )
         return cursor.rowcount == 1
 
+    async def lock_claim(self, claim_id: int) -> None:
+        return None  # the IMMEDIATE transaction is the only writer
+
     async def prune_outbox(self, before: datetime) -> int:
         cursor = await self.db.execute("DELETE FROM outbox WHERE done_at < ?", (stamp(before),))
         return cursor.rowcount
