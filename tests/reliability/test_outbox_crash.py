@@ -33,7 +33,7 @@ def outbox_env(proc: BotProcess) -> None:
         FOLLOW_BATCH_SECONDS="0",  # every DM due at once: a kill finds deliveries in flight
         OUTBOX_LEASE_SECONDS="1",
         OUTBOX_POLL_SECONDS="0.1",
-        OUTBOX_DELIVERIES_PER_SECOND="60",
+        OUTBOX_DELIVERIES_PER_SECOND="300",
     )
 
 
@@ -87,7 +87,7 @@ async def kill_rounds(room: Newsroom, proc: BotProcess, rounds: int, seed: int) 
         with contextlib.suppress(asyncio.CancelledError):
             await stream
     await proc.start()  # the last start: delivery resumes, and finishes
-    for _ in range(600):
+    for _ in range(1800):  # up to 3 min: a slow-tier run leaves some 30,000 DMs owed
         if await pending(proc) == 0:
             break
         await asyncio.sleep(0.1)
