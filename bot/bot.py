@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 import discord
 from discord.ext import commands
 
 from bot.commands.budget import AutocompleteBudget
 from bot.commands.tree import ClaimTree, answer_error, log_outcome
+from bot.delivery import ClosedDms, Sender
 from bot.desk import Desk
+from bot.domain.follows import Shards
 from bot.endpoint import use_api_base, use_gateway_from_api
 from bot.settings import Settings
 from bot.shards import IdentifyPacer, shard_of
@@ -35,6 +38,7 @@ EXTENSIONS = (
     "cogs.stories",
     "cogs.help",
     "cogs.intake",
+    "cogs.follow",
 )
 
 
@@ -74,6 +78,10 @@ class ClaimBot(commands.AutoShardedBot):
         self.autocomplete_budget = AutocompleteBudget()
         self.identify_pacer = IdentifyPacer()
         self.recommended_shards = 1
+        # Following and corrections (issue 12): the outbox's sender starts in setup_hook, stops in close.
+        desk.outbox.window = timedelta(seconds=settings.follow_batch_seconds)
+        self.closed_dms = ClosedDms(desk.outbox)
+        self.sender: Sender | None = None
 
     async def login(self, token: str) -> None:
         use_api_base(self.settings.discord_api_base)
@@ -88,9 +96,26 @@ class ClaimBot(commands.AutoShardedBot):
         count = self.shard_count or self.recommended_shards
         return self.shard_ids is None or shard_of(guild_id, count) in self.shard_ids
 
+    def outbox_shards(self) -> Shards | None:
+        """This process's share of the outbox: the rows of its shards' guilds (None: every shard)."""
+        if self.shard_ids is None:
+            return None
+        return Shards(self.shard_count or self.recommended_shards, tuple(self.shard_ids))
+
     async def setup_hook(self) -> None:
         for name in EXTENSIONS:
             await self.load_extension(name)
+        settings = self.settings
+        self.sender = Sender(
+            self,
+            self.desk.outbox,
+            self.closed_dms,
+            shards=self.outbox_shards(),
+            lease=settings.outbox_lease_seconds,
+            poll=settings.outbox_poll_seconds,
+            per_second=settings.outbox_deliveries_per_second,
+        )
+        self.sender.start()
         guild_id = self.settings.dev_guild_id
         # Only the process that owns the development guild's shard syncs it: one sync, not one per process.
         if guild_id and self.sync_dev_guild and self.owns_guild(guild_id):
@@ -125,8 +150,15 @@ class ClaimBot(commands.AutoShardedBot):
             self.shard_count,
         )
 
+    async def close(self) -> None:
+        """The sender first: its delivery in flight finishes while the HTTP session is still open."""
+        if self.sender is not None:
+            await self.sender.stop()
+        await super().close()
+
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
         log_outcome(interaction, "ok")
+        await self.closed_dms.tell(interaction)  # issue 12: "your DMs are closed", once
 
     async def on_error(self, event: str, /, *args: object, **kwargs: object) -> None:
         log.exception("Unhandled error in event %s", event)

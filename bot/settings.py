@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # with its own SHARD_IDS of the same SHARD_COUNT, share one PostgreSQL database.
     shard_count: int | None = Field(default=None, ge=1, le=16_384)
     shard_ids: str | None = None
+    # Following and corrections (issue 12): the outbox's sender.
+    follow_batch_seconds: float = Field(default=60.0, ge=0, le=3600)
+    outbox_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    outbox_deliveries_per_second: float = Field(default=20.0, gt=0, le=1000)
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.commands.options import desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.commands.stories import StoryClaimOption, StoryOption
+from bot.domain.follows import PostedKind
 from bot.render import custom_ids
 from bot.render.card_cache import CardCache, RenderedCard
 from bot.render.cards import claim_buttons, claim_card
@@ -146,7 +147,19 @@ class Claims(commands.Cog):
             # newer stamp never matches an older one.
             if stamp is not None:
                 self.cards.put(interaction.guild_id, claim.number, rendered)
-        await interaction.response.send_message(embed=rendered.embed, view=rendered.view)
+        response = await interaction.response.send_message(embed=rendered.embed, view=rendered.view)
+        # Issue 12: remembered (in memory until the next write), so a later change corrects it in place.
+        posted = response.resource
+        if isinstance(posted, discord.InteractionMessage) and claim.revision is not None:
+            self.desk.remember_post(
+                interaction.guild_id,
+                claim.number,
+                channel_id=posted.channel.id,
+                message_id=posted.id,
+                kind=PostedKind.CARD,
+                shown_verdict=claim.verdict.value,
+                shown_revision=claim.revision,
+            )
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -22,6 +22,7 @@ from bot.commands.stories import StoryOption
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import ClaimEdit
 from bot.domain.claims import Actor, Change, Claim, GuildSettings, NewClaim, RelationKind
+from bot.domain.follows import PostedKind
 from bot.domain.rules import (
     RuleBroken,
     check_note,
@@ -280,7 +281,9 @@ class Moderation(
             raise Refused(NOT_A_MODERATOR)
         return settings
 
-    async def announce(self, interaction: discord.Interaction, settings: GuildSettings, text: str) -> str | None:
+    async def announce(
+        self, interaction: discord.Interaction, settings: GuildSettings, text: str, posted: list[discord.Message]
+    ) -> str | None:
         """Post to the announce channel if one is set; say why not when the bot may not post there."""
         channel_id = settings.announce_channel_id
         if channel_id is None or channel_id == interaction.channel_id or interaction.guild is None:
@@ -289,7 +292,7 @@ class Moderation(
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             return "The announce channel no longer exists; set another with /mod config."
         try:
-            await channel.send(text)
+            posted.append(await channel.send(text))
         except discord.Forbidden:
             return f"I may not post in {channel.mention}; give me Send Messages there or change /mod config."
         except discord.HTTPException as exc:
@@ -302,12 +305,28 @@ class Moderation(
     ) -> None:
         """The moderator hears it privately; the channel and the announce channel see the change."""
         text = verdict_announcement(claim, change)
-        problem = await self.announce(interaction, settings, text)
+        posted: list[discord.Message] = []
+        problem = await self.announce(interaction, settings, text, posted)
         private = saved_note(f"#{claim.number} is now {claim.verdict.look.label.lower()}.")
         if problem:
             private += f"\n{problem}"
         await interaction.followup.send(private, ephemeral=True)
-        await interaction.followup.send(text)
+        posted.append(await interaction.followup.send(text, wait=True))
+        self.remember_announcements(claim, posted, text)
+
+    def remember_announcements(self, claim: Claim, posted: list[discord.Message], text: str) -> None:
+        """Issue 12: the announcements are corrected in place when the claim changes again."""
+        for message in posted:
+            self.desk.remember_post(
+                claim.guild_id,
+                claim.number,
+                channel_id=message.channel.id,
+                message_id=message.id,
+                kind=PostedKind.ANNOUNCEMENT,
+                shown_verdict=claim.verdict.value,
+                shown_revision=claim.revision,
+                content=text,
+            )
 
     @app_commands.command(name="status", description="Change a claim's verdict, with a note and a source")
     @app_commands.describe(
@@ -562,7 +581,10 @@ class Moderation(
                 # No mention here: settings_summary escapes warnings, and the line above names the channel.
                 warnings.append("I may not post in the announce channel: give me View Channel and Send Messages there.")
         intake = await self.apply_intake_options(interaction, intake_changes)
-        summary = settings_summary(settings, warnings=warnings, more=intake_settings_lines(intake))
+        problems = await self.desk.outbox.problems(interaction.guild_id)  # issue 12: corrections refused
+        summary = settings_summary(
+            settings, warnings=warnings, more=intake_settings_lines(intake), edit_problems=problems
+        )
         await interaction.response.send_message(summary, ephemeral=True)
 
 

@@ -117,6 +117,8 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
                     discord_api_base=server.api_base,
                     database_url=f"sqlite:///{workdir / 'claims.db'}",
                     log_level=settings.log_level,
+                    # Following (issue 12): a DM after 2 s, not a minute, so the person at the keyboard sees it.
+                    follow_batch_seconds=2.0,
                 )
                 async with open_sandbox_desk(bot_settings) as desk:
                     bot = ClaimBot(settings=bot_settings, desk=desk, sync_dev_guild=False, guild_ready_timeout=0.05)

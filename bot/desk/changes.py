@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.desk.errors import ClaimNotFound, DuplicateRelation, NothingToChange, VerdictConflict
+from bot.desk.outbox import DM_WINDOW, enqueue_change
 from bot.domain import text
 from bot.domain.claims import (
     SEED_ACTOR,
@@ -111,6 +112,7 @@ async def set_verdict(
     actor: Actor,
     at: datetime,
     expected_revision: int | None,
+    window: timedelta = DM_WINDOW,
 ) -> tuple[Claim, Change]:
     claim = await claim_for_change(tx, guild_id, number, expected_revision)
     if claim.verdict == verdict:
@@ -128,7 +130,9 @@ async def set_verdict(
     if source_url:
         evidence_note = f"Source for {verdict.look.label.lower()}: {note}"[:EVIDENCE_NOTE_MAX]
         await tx.add_evidence([EvidenceRow(claim.id, source_url, evidence_note, at)])
-    return await reread(tx, claim), change
+    updated = await reread(tx, claim)
+    await enqueue_change(tx, updated, [change], at=at, window=window)  # followers and posts, same transaction
+    return updated, change
 
 
 async def set_attribution(
@@ -142,6 +146,7 @@ async def set_attribution(
     actor: Actor,
     at: datetime,
     expected_revision: int | None,
+    window: timedelta = DM_WINDOW,
 ) -> tuple[Claim, Change]:
     claim = await claim_for_change(tx, guild_id, number, expected_revision)
     if claim.attribution == attribution:
@@ -161,7 +166,9 @@ async def set_attribution(
             )
         ]
     )
-    return await reread(tx, claim), change
+    updated = await reread(tx, claim)
+    await enqueue_change(tx, updated, [change], at=at, window=window)
+    return updated, change
 
 
 def edited_fields(claim: Claim, edit: ClaimEdit) -> list[tuple[str, str, str]]:
@@ -226,12 +233,16 @@ async def edit_claim(
     actor: Actor,
     at: datetime,
     expected_revision: int | None,
+    window: timedelta = DM_WINDOW,
 ) -> tuple[Claim, list[Change]]:
     claim = await claim_for_change(tx, guild_id, number, expected_revision)
     changes = await apply_edit(tx, claim, edit, note=note, actor=actor, at=at, moderated=True)
     if not changes:
         raise NothingToChange(f"#{number} already says that; nothing was changed.")
-    return await reread(tx, claim), changes
+    updated = await reread(tx, claim)
+    # The old speaker's followers hear of a claim moved away from them too.
+    await enqueue_change(tx, updated, changes, at=at, window=window, speaker_ids=[claim.speaker.id])
+    return updated, changes
 
 
 async def add_claims(

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Final
 
-from bot.desk import changes, exports, finding, intake, notices, review, seeding
+from bot.desk import changes, exports, finding, follows, intake, notices, outbox, review, seeding
 from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
-from bot.desk.errors import ClaimNotFound
+from bot.desk.errors import ClaimNotFound, NothingToChange
 from bot.desk.exports import ExportFormat, ExportResult, Opener
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.desk.stories import StoryFields
@@ -40,6 +40,7 @@ from bot.domain.claims import (
     Speaker,
 )
 from bot.domain.exports import DeskProfile
+from bot.domain.follows import Followed, FollowKind, PostedKind
 from bot.domain.intake import (
     Decision,
     DueClaim,
@@ -93,6 +94,8 @@ class Desk:
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
         self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
+        self.outbox = outbox.Outbox(store)  # following and corrections (issue 12): the sender's side
+        self._posts: list[outbox.PendingPost] = []  # public posts to remember, oldest first (remember_post)
 
     async def open(self) -> None:
         """Open the store (migrations applied). Guilds seen before need no write transaction on their
@@ -293,18 +296,27 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        async with self.store.transaction() as tx:
-            return await changes.set_verdict(
-                tx,
-                guild_id,
-                number,
-                verdict,
-                note=note,
-                source_url=source_url,
-                actor=actor,
-                at=now(),
-                expected_revision=expected_revision,
-            )
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.set_verdict(
+                    tx,
+                    guild_id,
+                    number,
+                    verdict,
+                    note=note,
+                    source_url=source_url,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
+        self.outbox.wake()  # committed: what it enqueued may go
+        return result
 
     async def set_attribution(
         self,
@@ -317,18 +329,27 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, Change]:
-        async with self.store.transaction() as tx:
-            return await changes.set_attribution(
-                tx,
-                guild_id,
-                number,
-                attribution,
-                note=note,
-                source_url=source_url,
-                actor=actor,
-                at=now(),
-                expected_revision=expected_revision,
-            )
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.set_attribution(
+                    tx,
+                    guild_id,
+                    number,
+                    attribution,
+                    note=note,
+                    source_url=source_url,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
+        self.outbox.wake()
+        return result
 
     async def edit_claim(
         self,
@@ -340,10 +361,26 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> tuple[Claim, list[Change]]:
-        async with self.store.transaction() as tx:
-            return await changes.edit_claim(
-                tx, guild_id, number, edit, note=note, actor=actor, at=now(), expected_revision=expected_revision
-            )
+        posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+                result = await changes.edit_claim(
+                    tx,
+                    guild_id,
+                    number,
+                    edit,
+                    note=note,
+                    actor=actor,
+                    at=now(),
+                    expected_revision=expected_revision,
+                    window=self.outbox.window,
+                )
+        except BaseException:
+            self._put_back(posts)
+            raise
+        self.outbox.wake()
+        return result
 
     async def add_claim(
         self, guild_id: int, new: NewClaim, *, note: str, actor: Actor, source_url: str | None = None
@@ -661,3 +698,74 @@ class Desk:
 
     async def notice_dm_failed(self, notice_id: int, failure: str) -> None:
         await notices.dm_failed(self.store, notice_id, failure)
+
+    # ----------------------------------------------------------------------------- following (issue 12)
+
+    async def follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool:
+        """True if new. The target's id was read from this guild by the caller (follow_claim & co.)."""
+        await self.ensure_guild(guild_id)
+        async with self.store.transaction() as tx:
+            new = await follows.follow(tx, guild_id, user_id, kind, target_id, now())
+            # Following is an explicit act: a member marked with closed DMs is tried again.
+            await tx.clear_dm_closed(guild_id, user_id)
+            return new
+
+    async def unfollow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int, what: str) -> None:
+        async with self.store.transaction() as tx:
+            if not await tx.remove_follow(guild_id, user_id, kind, target_id):
+                raise NothingToChange(f"You do not follow {what}; nothing was changed.")
+
+    async def following(self, guild_id: int, user_id: int, *, offset: int = 0, limit: int = 10) -> Page[Followed]:
+        offset = max(0, offset)
+        found, total = await self.store.follows(guild_id, user_id, offset=offset, limit=limit)
+        if offset and offset >= total:
+            raise RuleBroken(STALE_PAGE)
+        return Page(tuple(found), total, offset, limit)
+
+    def remember_post(
+        self,
+        guild_id: int,
+        number: int,
+        *,
+        channel_id: int,
+        message_id: int,
+        kind: PostedKind,
+        shown_verdict: str,
+        shown_revision: int,
+        content: str = "",
+    ) -> None:
+        """A public message showing the claim, to be corrected when the claim changes. Kept in memory and
+        written with the next change's transaction (which needs it), or by the sender once it is
+        POSTS_FLUSH_S old, or at shutdown: a /claim costs no write of its own, and never waits on one."""
+        post = outbox.PendingPost(
+            guild_id, number, channel_id, message_id, kind, shown_verdict, shown_revision, content, now()
+        )
+        self._posts.append(post)
+        del self._posts[: -outbox.POSTS_PENDING_MAX]
+
+    def _take_posts(self, guild_id: int | None = None, number: int | None = None) -> list[outbox.PendingPost]:
+        """All the posts waiting, or those of one claim (what a change of it writes in its transaction)."""
+        if guild_id is None:
+            posts, self._posts = self._posts, []
+            return posts
+        posts = [p for p in self._posts if p.guild_id == guild_id and p.number == number]
+        self._posts = [p for p in self._posts if not (p.guild_id == guild_id and p.number == number)]
+        return posts
+
+    def _put_back(self, posts: list[outbox.PendingPost]) -> None:
+        self._posts[:0] = posts
+        del self._posts[: -outbox.POSTS_PENDING_MAX]
+
+    async def flush_posts(self, *, older_than: float = outbox.POSTS_FLUSH_S) -> int:
+        """Write the remembered posts once the oldest is `older_than` seconds old; how many."""
+        if not self._posts or (now() - self._posts[0].at).total_seconds() < older_than:
+            return 0
+        posts = self._take_posts()
+        try:
+            async with self.store.transaction() as tx:
+                await outbox.write_posts(tx, posts)
+        except BaseException:
+            self._put_back(posts)
+            raise
+        self.outbox.wake()
+        return len(posts)

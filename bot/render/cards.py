@@ -33,12 +33,16 @@ _SLACK = 10  # Discord counts code points as len() does (discord-api-docs#1315);
 _Part = tuple[str, Callable[[int], str], int]
 
 
-def claim_card(card: ClaimCard, standing: Standing | None = None) -> discord.Embed:
-    """`standing` (issue 11): how many members asked about it, and as of when its verdict stands."""
+def claim_card(card: ClaimCard, standing: Standing | None = None, *, updated: str | None = None) -> discord.Embed:
+    """`standing` (issue 11): how many members asked about it, and as of when its verdict stands.
+    `updated`: the correction line of a card the bot edits after a change (bot/render/follows.py),
+    shown above everything, so a reader of an old post sees first that it changed."""
     claim = card.claim
     verdict = claim.verdict.look
     embed = discord.Embed(title=f"Claim #{claim.number}", colour=verdict.colour, timestamp=as_utc(claim.updated_at))
     embed.set_footer(text=f"Claim #{claim.number} · revision {claim.revision} · last updated")
+    if updated:
+        embed.set_author(name=updated[: limits.EMBED_AUTHOR])
     said = _said_by(claim)
     fixed = _fixed_fields(claim)
     if standing is not None:

@@ -55,6 +55,9 @@ QUEUE_REJECT = rf"{PREFIX}:queue:reject:(?P<number>{_NUMBER})"
 QUEUE_PAGE = rf"{PREFIX}:queue:page:(?P<offset>{_NUMBER})"
 QUEUE_SAME_AS = rf"{PREFIX}:queue:sameas:(?P<number>{_NUMBER})"
 
+# Following (issue 12): the member is whoever presses, never a number in the id.
+FOLLOWING_PAGE = rf"{PREFIX}:following:page:(?P<offset>{_NUMBER})"
+
 TEMPLATES = (
     CLAIM_HISTORY,
     CLAIM_SPEAKER,
@@ -73,6 +76,7 @@ TEMPLATES = (
     QUEUE_REJECT,
     QUEUE_PAGE,
     QUEUE_SAME_AS,
+    FOLLOWING_PAGE,
 )
 
 
@@ -166,3 +170,10 @@ def queue_page(offset: int) -> str:
 
 def queue_same_as(number: int) -> str:
     return _build(QUEUE_SAME_AS, f"{PREFIX}:queue:sameas:{number}")
+
+
+# Following (issue 12)
+
+
+def following_page(offset: int) -> str:
+    return _build(FOLLOWING_PAGE, f"{PREFIX}:following:page:{offset}")

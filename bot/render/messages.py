@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain.claims import Alias, Change, Claim, GuildSettings
+from bot.domain.follows import EditProblem
 from bot.domain.names import normalise_name
 from bot.domain.states import Verdict
 from bot.render import limits
@@ -40,7 +41,13 @@ def verdict_announcement(claim: Claim, change: Change) -> str:
     return f"{head}{f' — {note}' if note else ''}{tail}{context}"
 
 
-def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = (), more: Sequence[str] = ()) -> str:
+def settings_summary(
+    settings: GuildSettings,
+    *,
+    warnings: Sequence[str] = (),
+    more: Sequence[str] = (),
+    edit_problems: Sequence[EditProblem] = (),
+) -> str:
     """What this server has set, as mentions the client shows by name (nothing pings: no mentions
     are allowed). `warnings` are the cog's own findings, such as a channel the bot cannot post in;
     `more`, other parts' settings lines (the queue channel and review intervals, bot/render/queue.py)."""
@@ -59,6 +66,12 @@ def settings_summary(settings: GuildSettings, *, warnings: Sequence[str] = (), m
         lines.append(f"Desk URL (exports): <{link}>")
     lines += more
     lines += [f"⚠️ {fit(warning, 300, inline=True)}" for warning in warnings[:WARNINGS_SHOWN]]
+    # Following and corrections (issue 12): where the bot's earlier posts could not be corrected.
+    for problem in edit_problems[:WARNINGS_SHOWN]:
+        lines.append(
+            f"⚠️ I could not update my earlier posts in <#{problem.channel_id}> (Discord error {problem.code}, "
+            f"since {problem.at.day} {problem.at.strftime('%b')}): give me View Channel and Read Message History there."
+        )
     return "\n".join(lines)
 
 

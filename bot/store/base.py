@@ -38,6 +38,17 @@ from bot.domain.claims import (
     Story,
 )
 from bot.domain.exports import ExportClaim
+from bot.domain.follows import (
+    EditProblem,
+    Followed,
+    FollowKind,
+    NewOutboxItem,
+    NewPostedMessage,
+    OutboxItem,
+    OutboxKind,
+    PostedMessage,
+    Shards,
+)
 from bot.domain.intake import Decision, DueClaim, IntakeSettings, NewSubmission, Notice, Submission, SubmissionStatus
 from bot.domain.states import Verdict
 from bot.domain.stories import StoryOverview, StoryRecord
@@ -336,6 +347,36 @@ class Reads(Protocol):
         reviewed: one statement, read for every card."""
         ...
 
+    # Following and corrections (issue 12)
+    async def follows(self, guild_id: int, user_id: int, *, offset: int, limit: int) -> tuple[list[Followed], int]:
+        """What the member follows in this guild, newest first, and how many in all."""
+        ...
+
+    async def followers(self, guild_id: int, claim_id: int, speaker_ids: Sequence[int]) -> list[int]:
+        """User ids following the claim, its story, or any of `speaker_ids`, each once, in id order."""
+        ...
+
+    async def is_following(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool: ...
+    async def posted_messages(self, guild_id: int, claim_id: int) -> list[PostedMessage]:
+        """The public messages remembered for a claim, oldest first."""
+        ...
+
+    async def posted_message(self, guild_id: int, posted_id: int) -> PostedMessage | None: ...
+    async def outbox_next_due(self, shards: Shards | None) -> datetime | None:
+        """When the earliest undelivered row of these shards' guilds may be taken (leases aside)."""
+        ...
+
+    async def outbox_pending(self, guild_id: int | None = None) -> int:
+        """Rows not yet done (all guilds with None)."""
+        ...
+
+    async def dm_closed(self, guild_id: int, user_id: int) -> bool: ...
+    async def dm_closed_untold(self, shards: Shards | None) -> list[tuple[int, int]]:
+        """(guild id, user id) of members marked and not yet told, in these shards' guilds."""
+        ...
+
+    async def edit_problems(self, guild_id: int) -> list[EditProblem]: ...
+
 
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
@@ -488,6 +529,64 @@ class Tx(Reads, Protocol):
 
     async def notice_sent_by_dm(self, notice_id: int, at: datetime) -> bool: ...
     async def notice_dm_failed(self, notice_id: int, failure: str) -> None: ...
+
+    # Following and corrections (issue 12)
+    async def add_follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int, at: datetime) -> bool:
+        """True if new; following twice is one follow."""
+        ...
+
+    async def remove_follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool: ...
+    async def enqueue(self, items: Sequence[NewOutboxItem]) -> int:
+        """Append to the outbox; how many rows."""
+        ...
+
+    async def remember_message(self, row: NewPostedMessage, keep: int) -> int:
+        """The new row's id; only the claim's latest `keep` messages stay remembered."""
+        ...
+
+    async def forget_message(self, guild_id: int, posted_id: int) -> None: ...
+    async def claim_outbox(
+        self, owner: str, now: datetime, until: datetime, limit: int, shards: Shards | None
+    ) -> list[OutboxItem]:
+        """Lease up to `limit` due rows of these shards' guilds to `owner` until `until`: compare-and-set
+        on the lease, so of two senders asking at once each row goes to one. Oldest due first."""
+        ...
+
+    async def claim_outbox_group(
+        self, owner: str, now: datetime, until: datetime, guild_id: int, kind: OutboxKind, recipient: int
+    ) -> list[OutboxItem]:
+        """Lease every undelivered, unleased row for this recipient, due or not (a DM's batch)."""
+        ...
+
+    async def finish_outbox(self, ids: Sequence[int], owner: str, at: datetime, outcome: str) -> int:
+        """Mark done the rows `owner` still holds; how many."""
+        ...
+
+    async def retry_outbox(self, ids: Sequence[int], owner: str, due_at: datetime) -> int:
+        """Give the rows back, to be taken again from `due_at`."""
+        ...
+
+    async def release_outbox_leases(self, shards: Shards | None) -> int:
+        """At a process's start: leases held on its own shards' rows are from its previous run."""
+        ...
+
+    async def mark_dm_closed(self, guild_id: int, user_id: int, at: datetime) -> None: ...
+    async def clear_dm_closed(self, guild_id: int, user_id: int) -> bool: ...
+    async def mark_dm_told(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        """True for the one caller that tells the member (told_at was unset)."""
+        ...
+
+    async def lock_claim(self, claim_id: int) -> None:
+        """Hold the claim's row until the transaction ends: a post remembered while the claim changes
+        sees the change, or the change sees the post (PostgreSQL; SQLite's one writer does it already)."""
+        ...
+
+    async def prune_outbox(self, before: datetime) -> int:
+        """Forget rows delivered (done) before `before`; how many."""
+        ...
+
+    async def set_edit_problem(self, guild_id: int, channel_id: int, code: int, at: datetime) -> None: ...
+    async def clear_edit_problem(self, guild_id: int, channel_id: int) -> None: ...
 
 
 class Store(Reads, Protocol):

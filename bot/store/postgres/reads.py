@@ -27,6 +27,7 @@ from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
 from bot.store.postgres.exports import PgExportReads
+from bot.store.postgres.follows import PgFollowReads
 from bot.store.postgres.intake import PgIntakeReads
 from bot.store.postgres.pool import Queries
 from bot.store.postgres.stories import PgStoryReads
@@ -58,7 +59,7 @@ def _bounded(value: int) -> int:
     return max(0, min(value, ID_MAX))
 
 
-class PgReads(PgExportReads, PgStoryReads, PgIntakeReads):
+class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
 

@@ -30,6 +30,7 @@ from bot.store.base import (
     alias_time,
 )
 from bot.store.postgres import search
+from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.intake import PgIntakeTx
 from bot.store.postgres.reads import PgReads, bindable
 from bot.store.postgres.stories import PgStoryTx
@@ -62,7 +63,7 @@ class _Ended:
     fetch = fetchrow = fetchval = execute = executemany = _refuse
 
 
-class PgTx(PgReads, PgStoryTx, PgIntakeTx):
+class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
         self._conn: Any = conn

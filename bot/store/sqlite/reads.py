@@ -31,6 +31,7 @@ from bot.store.base import ID_MAX, Filters, SeededClaim
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
 from bot.store.sqlite.exports import SqliteExportReads
+from bot.store.sqlite.follows import FollowReads
 from bot.store.sqlite.intake import SqliteIntakeReads
 from bot.store.sqlite.stories import SqliteStoryReads
 
@@ -53,7 +54,7 @@ def _bindable(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
-class SqliteReads(SqliteExportReads, SqliteStoryReads, SqliteIntakeReads):
+class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntakeReads):
     """Reads over `self.db`. Subclasses say which connection that is and what a snapshot means there."""
 
     def __init__(self) -> None:

@@ -26,6 +26,7 @@ from bot.store.base import (
     alias_time,
 )
 from bot.store.sqlite import index
+from bot.store.sqlite.follows import FollowTx
 from bot.store.sqlite.intake import SqliteIntakeTx
 from bot.store.sqlite.reads import SqliteReads
 from bot.store.sqlite.rows import stamp
@@ -34,7 +35,7 @@ from bot.store.sqlite.stories import SqliteStoryTx
 MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
 
 
-class SqliteTx(SqliteReads, SqliteStoryTx, SqliteIntakeTx):
+class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
     def __init__(self, db: aiosqlite.Connection) -> None:
         super().__init__()
         self._db = db
