@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.desk import changes, notices, stories
+from bot.desk import changes, follows, notices, stories
 from bot.desk.errors import ClaimNotFound, Refusal
 from bot.domain.claims import Actor, Claim, ClaimSummary, NewClaim, RelationKind
 from bot.domain.intake import NewSubmission, RejectReason, Submission, SubmissionStatus
@@ -117,7 +117,17 @@ async def count_on_claim(tx: Tx, guild_id: int, member: Actor, number: int, at: 
     counted = await tx.add_claim_request(guild_id, claim.id, member.id, at)
     if counted:
         await _charge(tx, guild_id, member, at)
+        await follows.follow_claim_for(tx, guild_id, member.id, claim.number, at)
     return RequestOutcome(counted, claim=claim)
+
+
+async def _requests_to_claim(tx: Tx, guild_id: int, submission: Submission, claim: Claim, at: datetime) -> int:
+    """The submission's requests counted on the claim it became or joined, and their members follow it
+    (as a member whose request is counted on a claim directly does); how many were new there."""
+    members = await tx.copy_requests(guild_id, submission.id, claim.id)
+    for member_id in members:
+        await follows.follow_claim_for(tx, guild_id, member_id, claim.number, at)
+    return len(members)
 
 
 async def request_check(
@@ -196,6 +206,8 @@ async def confirm_match(
         guild_id, submission.id, SubmissionStatus.MATCHED, claim_id=claim.id, reason="", note="", actor=member, at=at
     )
     counted = await tx.add_claim_request(guild_id, claim.id, member.id, at, submission_id=submission.id)
+    if counted:
+        await follows.follow_claim_for(tx, guild_id, member.id, claim.number, at)
     return RequestOutcome(counted, claim=claim)
 
 
@@ -280,7 +292,7 @@ async def accept(
     await tx.record_decision(
         guild_id, submission.id, SubmissionStatus.ACCEPTED, claim_id=claim.id, reason="", note=note, actor=actor, at=at
     )
-    moved = await tx.copy_requests(guild_id, submission.id, claim.id)
+    moved = await _requests_to_claim(tx, guild_id, submission, claim, at)
     text = f"Your submission {submission.ref} (“{_quote(submission)}”) was accepted: it is now claim #{claim.number}."
     notice_id = await _tell_submitter(tx, submission, text, at)
     return Decided(await _submission(tx, guild_id, number), claim, notice_id, text, moved)
@@ -311,7 +323,7 @@ async def merge(
     await tx.record_decision(
         guild_id, submission.id, SubmissionStatus.MERGED, claim_id=claim.id, reason="", note=note, actor=actor, at=at
     )
-    moved = await tx.copy_requests(guild_id, submission.id, claim.id)
+    moved = await _requests_to_claim(tx, guild_id, submission, claim, at)
     text = (
         f"Your submission {submission.ref} (“{_quote(submission)}”) is about claim #{claim.number}, "
         "which the desk already tracks: your request is counted there."

@@ -35,7 +35,10 @@ def asked(count: int) -> str:
 
 def counted_on_claim(number: int, counted: bool) -> str:
     if counted:
-        return f"✅ Your request is counted on claim #{number}, which the desk already tracks. Here it is:"
+        return (
+            f"✅ Your request is counted on claim #{number}, which the desk already tracks; you now follow it "
+            f"and get a DM when its verdict changes (`/unfollow` to stop). Here it is:"
+        )
     return f"You had already asked about claim #{number}; it is counted once. Here it is:"
 
 
@@ -45,7 +48,7 @@ def counted_on_submission(submission: Submission, counted: bool) -> str:
         if counted
         else f"You had already asked about this; it is in the moderators' queue as {submission.ref}"
     )
-    return f"{head} ({asked(submission.requests)}). You will hear what they decide."
+    return f"{head} ({asked(submission.requests)}). You will hear what they decide, and follow the claim it becomes."
 
 
 def already_rejected(submission: Submission) -> str:

@@ -487,8 +487,9 @@ class Tx(Reads, Protocol):
         """False when the member had already asked about it."""
         ...
 
-    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> int:
-        """The submission's requests counted on the claim too (once per member); how many were new."""
+    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> list[int]:
+        """The submission's requests counted on the claim too (once per member); the members newly
+        counted, in the order they asked."""
         ...
 
     async def decide_submission(

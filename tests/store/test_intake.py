@@ -17,6 +17,7 @@ from bot.desk.changes import history_row
 from bot.desk.intake import REQUESTS_PER_HOUR, RequestLimit, SubmissionDecided, SubmissionNotFound
 from bot.desk.stories import StoryFields
 from bot.domain.claims import Actor, NewClaim
+from bot.domain.follows import FollowKind
 from bot.domain.intake import NewSubmission, RejectReason, SubmissionStatus
 from bot.domain.rules import RuleBroken
 from bot.domain.states import Verdict
@@ -189,6 +190,31 @@ async def test_accepting_makes_a_claim_that_keeps_the_submissions_requests(desk:
     (notice,) = await desk.take_notices(GUILD_A, ALICE.id)
     assert f"is now claim #{decided.claim.number}" in notice.text
     assert await desk.take_notices(GUILD_A, ALICE.id) == []  # taken once
+
+
+async def followed_claims(desk: Desk, member_id: int) -> list[int | None]:
+    page = await desk.following(GUILD_A, member_id, limit=25)
+    return [f.number for f in page.items if f.kind is FollowKind.CLAIM]
+
+
+async def test_members_who_asked_follow_the_claim_their_request_is_counted_on(desk: Desk) -> None:
+    tracked = await desk.request_check(GUILD_A, ALICE, message(MATCHING, 40))
+    assert tracked.claim is not None
+    assert await followed_claims(desk, ALICE.id) == [tracked.claim.number]
+    await desk.unfollow(GUILD_A, ALICE.id, FollowKind.CLAIM, tracked.claim.id, f"#{tracked.claim.number}")
+    again = await desk.request_check(GUILD_A, ALICE, message(MATCHING, 41))
+    assert not again.counted
+    assert await followed_claims(desk, ALICE.id) == []  # asking again does not undo an unfollow
+    # A submission's members follow the claim it becomes, once it is accepted.
+    sub = (await desk.request_check(GUILD_A, BOB, message(UNRELATED, 42))).submission
+    assert sub is not None
+    await desk.request_check(GUILD_A, member(3), message(UNRELATED, 42))
+    assert await followed_claims(desk, BOB.id) == []
+    decided = await desk.accept_submission(GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
+    assert decided.claim is not None
+    assert await followed_claims(desk, BOB.id) == [decided.claim.number]
+    assert await followed_claims(desk, member(3).id) == [decided.claim.number]
+    assert await followed_claims(desk, MOD.id) == []
 
 
 async def test_an_accepted_claim_is_filed_under_the_servers_most_recent_story(desk: Desk) -> None:

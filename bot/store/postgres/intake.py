@@ -312,17 +312,17 @@ class PgIntakeTx:
         )
         return bool(added)
 
-    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> int:
+    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> list[int]:
         found = await self._conn.fetch(
             "INSERT INTO claim_requests (guild_id, claim_id, member_id, submission_id, at) "
             "SELECT guild_id, $1, member_id, submission_id, at FROM submission_requests "
             "WHERE guild_id = $2 AND submission_id = $3 ORDER BY id "
-            "ON CONFLICT (claim_id, member_id) DO NOTHING RETURNING id",
+            "ON CONFLICT (claim_id, member_id) DO NOTHING RETURNING id, member_id",
             claim_id,
             guild_id,
             submission_id,
         )
-        return len(found)
+        return [row["member_id"] for row in sorted(found, key=lambda row: row["id"])]
 
     async def decide_submission(
         self,

@@ -311,15 +311,15 @@ class SqliteIntakeTx:
         )
         return cursor.rowcount == 1
 
-    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> int:
-        cursor = await self.db.execute(
+    async def copy_requests(self, guild_id: int, submission_id: int, claim_id: int) -> list[int]:
+        found = await self._all(
             "INSERT INTO claim_requests (guild_id, claim_id, member_id, submission_id, at) "
             "SELECT guild_id, ?, member_id, submission_id, at FROM submission_requests "
             "WHERE guild_id = ? AND submission_id = ? ORDER BY id "
-            "ON CONFLICT (claim_id, member_id) DO NOTHING",
+            "ON CONFLICT (claim_id, member_id) DO NOTHING RETURNING id, member_id",
             (claim_id, guild_id, submission_id),
         )
-        return max(cursor.rowcount, 0)
+        return [int(row["member_id"]) for row in sorted(found, key=lambda row: int(row["id"]))]
 
     async def decide_submission(
         self,
