@@ -272,6 +272,7 @@ class Sender:
             await self.outbox.finish(ids, self.owner, now(), "forgotten")
             return
         card = await self.bot.desk.claim_card(guild_id, posted.claim_number)
+        standing = await self.bot.desk.standing(guild_id, posted.claim_number)  # as /claim draws it
         claim = card.claim
         line = updated_line(posted, claim, claim.updated_at)
         message = self.bot.get_partial_messageable(posted.channel_id, guild_id=guild_id).get_partial_message(
@@ -280,7 +281,9 @@ class Sender:
         try:
             if posted.kind is PostedKind.CARD:
                 await message.edit(
-                    embed=claim_card(card, updated=line), view=claim_buttons(claim.number), allowed_mentions=NO_MENTIONS
+                    embed=claim_card(card, standing, updated=line),
+                    view=claim_buttons(claim.number),
+                    allowed_mentions=NO_MENTIONS,
                 )
             else:
                 content = updated_announcement(posted.content, line) if line else posted.content

@@ -80,6 +80,9 @@ async def test_a_follower_gets_a_dm_and_the_card_posted_earlier_shows_the_new_ve
     assert dm.payload.get("mentions", []) == []
     edited = current(newsroom, card)
     assert fields(edited)["Verdict"].startswith("🟢 **Confirmed**")
+    # Drawn as /claim draws it, demand and freshness included.
+    assert fields(edited).keys() == fields(card).keys()
+    assert "verdict as of <t:" in fields(edited)["Asked and reviewed"]
     author = edited.embeds[0]["author"]["name"]
     assert author.startswith("Updated ")
     assert author.endswith(": was 🟠 Disputed, now 🟢 Confirmed")
