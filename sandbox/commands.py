@@ -221,17 +221,23 @@ def parse_slash(line: str, commands: dict[str, Json], guild: Guild) -> SlashCall
     target = find_target(tokens, commands)
     raw: dict[str, str] = {}
     loose: list[str] = []
+    after: tuple[str, str] | None = None  # the text option the first loose word came right after
+    last: tuple[str, str] | None = None
     for token in tokens[target.used :]:
         pair = named(token, target)
         if pair is None:
+            if not loose and last is not None:
+                after = last
             loose.append(token.value)
+            last = None
             continue
         definition, value = pair
+        last = (definition["name"], value) if definition.get("type") == STRING else None
         if definition["name"] in raw:
             raise InputError(f"{definition['name']} is given twice.")
         raw[definition["name"]] = value
     if loose:
-        place_loose(" ".join(loose), raw, target)
+        place_loose(" ".join(loose), raw, target, after)
     missing = [o["name"] for o in target.options if o.get("required") and o["name"] not in raw]
     if missing:
         raise InputError(f"{target.display} needs {', '.join(missing)}. {usage(target)}")
@@ -243,12 +249,19 @@ def parse_slash(line: str, commands: dict[str, Json], guild: Guild) -> SlashCall
     return call
 
 
-def place_loose(words: str, raw: dict[str, str], target: Target) -> None:
-    """The shorthand: plain words are the first required option not given by name."""
+def place_loose(words: str, raw: dict[str, str], target: Target, after: tuple[str, str] | None = None) -> None:
+    """The shorthand: plain words are the first required option not given by name.
+
+    Words that follow a text option are most often the rest of its value typed without quotes
+    (`/search query:artillery factories`), so the error shows how to quote it."""
     free = next((o for o in target.options if o.get("required") and o["name"] not in raw), None)
     if free is None:
         names = ", ".join(f"{o['name']}:" for o in target.options) or "no options"
-        raise InputError(f"Not sure what {words!r} is for: {target.display} takes {names}")
+        hint = ""
+        if after is not None:
+            name, value = after
+            hint = f' A value of more than one word goes in quotes: {name}:"{value} {words}".'
+        raise InputError(f"Not sure what {words!r} is for: {target.display} takes {names}.{hint}")
     raw[free["name"]] = words
 
 

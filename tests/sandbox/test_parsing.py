@@ -88,6 +88,7 @@ def test_choices_channels_and_roles_become_what_the_driver_sends(guild: Guild) -
         ("/mod status claim:1 verdict:maybe note:x", "not one of the choices"),
         ("/mod config announce_channel:#nowhere", "there is no channel"),
         ("/mod config stray", "Not sure what 'stray' is for"),
+        ("/claim claim:10,000 troops", 'A value of more than one word goes in quotes: claim:"10,000 troops"'),
         ('/claim "troops', "A quote is not closed"),
     ],
 )
