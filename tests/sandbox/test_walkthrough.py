@@ -50,14 +50,16 @@ def clean(out: str) -> str:
 
 async def test_issue_11_done_when_walked_through_the_sandbox(screen: Screen, tmp_path: Path) -> None:
     # 1. A reader posts about the arms deliveries and requests a check: the tracked claim, privately.
-    out = clean(await screen.type("say North Korea has sent artillery shells and ballistic missiles to Russia"))
+    # (Worded as the accusation is: Check claims' matching does not weigh "not", so "North Korea has sent
+    # shells" finds the denial "North Korea has not sent shells" first; see the closing note of issue 11.)
+    out = clean(await screen.type("say Kim has sent artillery shells and ballistic missiles to help the Kremlin"))
     assert "reader in #general" in out
     out = clean(await screen.type("apps"))
     assert "[2] Request a check" in out
     out = clean(await screen.type("apps request"))
     assert "only you can see this" in out
     assert "which the desk already tracks" in out
-    assert "artillery shells or ballistic missiles to Russia" in out
+    assert "Kim has sent artillery shells and ballistic missiles to Russia to aid the Kremlin" in out
     assert "1 member asked for a check" in out
 
     # 2. Another member posts something the desk does not track and requests a check: it is queued.
