@@ -7,7 +7,10 @@ table in key order (bot/store/sqlite/dump.py, bot/store/postgres/dump.py) and lo
 
 Rows travel as tuples in the column order of `TABLES`, with values as the domain knows them (int, str,
 bool, an aware datetime, a date, None); each reader turns its own storage form into that. Ids are
-kept, so relations, evidence and history stay joined to their claims.
+kept, so relations, evidence and history stay joined to their claims, follows to their targets and the
+outbox's edits to the remembered posts they correct; every id counter continues past the copied ids.
+Undelivered outbox rows travel with their leases released (see `_released`), so the bot started on
+the target delivers them.
 
 The check: every table is read from both sides in primary-key order and hashed in one canonical form
 (`Digest`): a row is a JSON array of its values, with booleans as 0 and 1, times as UTC ISO strings to
@@ -59,6 +62,9 @@ class Table:
     # loaded, but compared like every other column, so a count that disagrees with the claims stops the copy.
     kept_by_target: tuple[str, ...] = ()
     copied: bool = True  # False: kept by the target's triggers altogether, only compared
+    # What a source row becomes on the target (the outbox's leases released, see OUTBOX), applied before
+    # the row is hashed and loaded: the check compares the target with the rows as the copy meant them.
+    as_copied: Callable[[Row], Row] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -221,6 +227,57 @@ INTAKE_TABLES = (
     INTAKE_GUILDS, REVIEW_INTERVALS, SUBMISSIONS, SUBMISSION_REQUESTS, CLAIM_REQUESTS, INTAKE_QUOTA,
     SUBMISSION_DECISIONS, NOTICES,
 )  # fmt: skip
+# Following and corrections (issue 12): follows, the outbox, remembered posts, the sender's marks.
+FOLLOWS = Table(
+    "follows",
+    (("guild_id", INT), ("user_id", INT), ("kind", TEXT), ("target_id", INT), ("created_at", TIME)),
+    key=("guild_id", "user_id", "kind", "target_id"),
+)
+_OUTBOX_COLUMNS = (
+    ("id", INT), ("guild_id", INT), ("kind", TEXT), ("recipient", INT), ("payload", TEXT), ("created_at", TIME),
+    ("due_at", TIME), ("lease_owner", TEXT), ("leased_until", TIME), ("attempts", INT), ("done_at", TIME),
+    ("outcome", TEXT),
+)  # fmt: skip
+_LEASE_OWNER, _LEASED_UNTIL, _DONE_AT = (
+    [name for name, _kind in _OUTBOX_COLUMNS].index(name) for name in ("lease_owner", "leased_until", "done_at")
+)
+
+
+def _released(row: Row) -> Row:
+    """An undelivered row's lease cleared. copy-db runs with the source's bot stopped (SQLite's
+    one-process lock refuses a running one), so a lease on it was left by a process that died or was
+    stopped mid-delivery; it names that process's owner id, which no process on the target holds. Kept,
+    it would only hold the row back until `leased_until` passed; cleared, the target's first sender
+    takes it at once, as a restarted process takes its own (`release_outbox_leases`). Delivery is at
+    least once either way: a DM the old process sent but did not mark done may be sent again. A done
+    row keeps its lease_owner (who delivered it)."""
+    if row[_DONE_AT] is not None or (row[_LEASE_OWNER] is None and row[_LEASED_UNTIL] is None):
+        return row
+    released = list(row)
+    released[_LEASE_OWNER] = released[_LEASED_UNTIL] = None
+    return tuple(released)
+
+
+OUTBOX = Table("outbox", _OUTBOX_COLUMNS, key=("id",), identity=True, as_copied=_released)
+POSTED_MESSAGES = Table(
+    "posted_messages",
+    (("id", INT), ("guild_id", INT), ("claim_id", INT), ("channel_id", INT), ("message_id", INT), ("kind", TEXT),
+     ("shown_verdict", TEXT), ("shown_attribution", TEXT), ("shown_revision", INT), ("content", TEXT),
+     ("posted_at", TIME)),
+    key=("id",),
+    identity=True,
+)  # fmt: skip
+DM_CLOSED = Table(
+    "dm_closed",
+    (("guild_id", INT), ("user_id", INT), ("marked_at", TIME), ("told_at", TIME)),
+    key=("guild_id", "user_id"),
+)
+EDIT_PROBLEMS = Table(
+    "edit_problems",
+    (("guild_id", INT), ("channel_id", INT), ("code", INT), ("at", TIME)),
+    key=("guild_id", "channel_id"),
+)
+FOLLOW_TABLES = (FOLLOWS, OUTBOX, POSTED_MESSAGES, DM_CLOSED, EDIT_PROBLEMS)
 # The board's counts: kept by triggers on both backends, so compared but never copied. A verdict whose
 # count fell to zero may keep its row on one side and have none on the other: zero rows are left out.
 VERDICT_COUNTS = Table(
@@ -232,7 +289,10 @@ VERDICT_COUNTS = Table(
 
 # In the order they are loaded (each one's foreign keys point at tables before it). Not copied: the
 # stores' own bookkeeping (schema_version, meta) and SQLite's FTS index; the target builds its own index.
-TABLES = (GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY, ALIASES, *INTAKE_TABLES)
+TABLES = (
+    GUILDS, STORIES, SPEAKERS, SPEAKER_NAMES, CLAIMS, EVIDENCE, RELATIONS, HISTORY, ALIASES, *INTAKE_TABLES,
+    *FOLLOW_TABLES,
+)  # fmt: skip
 CHECKED = (*TABLES, VERDICT_COUNTS)
 
 Row = tuple[Any, ...]
@@ -358,6 +418,8 @@ async def copy_tables(source: Source, target: Target, *, batch: int = BATCH) -> 
         digest = digests[table.name] = Digest(table)
         started = time.perf_counter()
         async for rows in source.rows(table, batch):
+            if table.as_copied is not None:
+                rows = [table.as_copied(row) for row in rows]
             digest.add(rows)
             if table.copied:
                 await target.load(table, rows)
