@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.commands.budget import AutocompleteBudget
 from bot.commands.tree import ClaimTree, answer_error, log_outcome
-from bot.delivery import ClosedDms, Sender
+from bot.delivery import Sender
 from bot.desk import Desk
 from bot.domain.follows import Shards
 from bot.endpoint import use_api_base, use_gateway_from_api
@@ -80,7 +80,6 @@ class ClaimBot(commands.AutoShardedBot):
         self.recommended_shards = 1
         # Following and corrections (issue 12): the outbox's sender starts in setup_hook, stops in close.
         desk.outbox.window = timedelta(seconds=settings.follow_batch_seconds)
-        self.closed_dms = ClosedDms(desk.outbox)
         self.sender: Sender | None = None
 
     async def login(self, token: str) -> None:
@@ -109,7 +108,6 @@ class ClaimBot(commands.AutoShardedBot):
         self.sender = Sender(
             self,
             self.desk.outbox,
-            self.closed_dms,
             shards=self.outbox_shards(),
             lease=settings.outbox_lease_seconds,
             poll=settings.outbox_poll_seconds,
@@ -158,7 +156,6 @@ class ClaimBot(commands.AutoShardedBot):
 
     async def on_app_command_completion(self, interaction: discord.Interaction, command: object) -> None:
         log_outcome(interaction, "ok")
-        await self.closed_dms.tell(interaction)  # issue 12: "your DMs are closed", once
 
     async def on_error(self, event: str, /, *args: object, **kwargs: object) -> None:
         log.exception("Unhandled error in event %s", event)

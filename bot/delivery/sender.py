@@ -39,7 +39,6 @@ from bot.store.errors import StoreError
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
-    from bot.delivery.notices import ClosedDms
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,6 @@ class Sender:
         self,
         bot: ClaimBot,
         outbox: Outbox,
-        notices: ClosedDms,
         *,
         shards: Shards | None,
         lease: float,
@@ -82,7 +80,6 @@ class Sender:
     ) -> None:
         self.bot = bot
         self.outbox = outbox
-        self.notices = notices
         self.shards = shards
         self.lease = timedelta(seconds=lease)
         self.poll = poll
@@ -131,8 +128,6 @@ class Sender:
                 released = await self.outbox.release(self.shards)  # this process's previous run's leases
                 if released:
                     log.info("Took back %d outbox rows leased before a restart", released)
-            for guild_id, user_id in await self.outbox.untold(self.shards):
-                self.notices.add(guild_id, user_id)
         except StoreError as exc:  # the store logged why; the rounds try again
             log.info("Outbox start-up check failed: %s", exc)
         while not self._stopping:
@@ -252,7 +247,6 @@ class Sender:
         except discord.Forbidden as exc:
             if exc.code == CANNOT_DM:
                 await self.outbox.dm_refused(guild_id, user_id, ids, self.owner, now())
-                self.notices.add(guild_id, user_id)
                 return False
             await self._failed(items, exc, f"DM to {user_id}")
             return False

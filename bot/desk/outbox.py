@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.desk import notices
 from bot.domain.claims import Change, Claim
 from bot.domain.follows import (
     EditProblem,
@@ -37,6 +38,11 @@ POSTS_KEPT = 25  # remembered public messages per claim; older ones are no longe
 POSTS_FLUSH_S = 10.0  # how long a remembered post may wait in memory for a change's transaction
 POSTS_PENDING_MAX = 10_000
 DONE_KEPT = timedelta(days=7)  # delivered rows stay this long (for a look at what was sent), then go
+# Owed to a member whose DMs refused the bot (a notice: plain text, escaped where it is shown).
+DMS_CLOSED = (
+    "I tried to DM you about something you follow here, but your DMs are closed to me. "
+    "Allow direct messages from this server's members to hear of changes; /following lists what you follow."
+)
 NOTIFIED_FIELDS = frozenset({"verdict", "attribution", "statement"})
 SHOWN_FIELDS = frozenset({"verdict", "attribution", "statement", "verbatim", "speaker", "role", "venue", "said_when"})
 
@@ -201,21 +207,15 @@ class Outbox:
             return await tx.release_outbox_leases(shards)
 
     async def dm_refused(self, guild_id: int, user_id: int, ids: Sequence[int], owner: str, at: datetime) -> None:
-        """Discord 50007: mark the member, and finish their DMs; later DMs are skipped while the mark stays."""
+        """Discord 50007: mark the member, and finish their DMs; later DMs are skipped while the mark stays.
+        A member newly marked is owed a notice (bot.desk.notices), told with their next command, once."""
         async with self.store.transaction() as tx:
-            await tx.mark_dm_closed(guild_id, user_id, at)
+            if await tx.mark_dm_closed(guild_id, user_id, at):
+                await notices.owe(tx, guild_id, user_id, DMS_CLOSED, at)
             await tx.finish_outbox(ids, owner, at, "dm_closed")
 
     async def dm_closed(self, guild_id: int, user_id: int) -> bool:
         return await self.store.dm_closed(guild_id, user_id)
-
-    async def untold(self, shards: Shards | None) -> list[tuple[int, int]]:
-        return await self.store.dm_closed_untold(shards)
-
-    async def tell_once(self, guild_id: int, user_id: int, at: datetime) -> bool:
-        """True for the one command that tells the member their DMs are closed."""
-        async with self.store.transaction() as tx:
-            return await tx.mark_dm_told(guild_id, user_id, at)
 
     async def posted(self, guild_id: int, posted_id: int) -> PostedMessage | None:
         return await self.store.posted_message(guild_id, posted_id)

@@ -25,11 +25,6 @@ NOTE_MAX = 300
 STATEMENT_MAX = 160
 DM_CHANGES_SHOWN = 10
 
-DMS_CLOSED = (
-    "I tried to DM you about something you follow here, but your DMs are closed to me. "
-    "Allow direct messages from this server's members to hear of changes; /following lists what you follow."
-)
-
 
 def what(kind: FollowKind, name: str, number: int | None) -> str:
     """`#3 “statement…”`, `speaker **Name**`, `story **Title**`: one thing followed, escaped."""

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.bot import ClaimBot
+from bot.desk.outbox import DMS_CLOSED
 from bot.domain.follows import PostedKind
-from bot.render.follows import DMS_CLOSED
 from localdiscord import permissions as perms
 from localdiscord.client import restore_discord_py
 from localdiscord.world import Message
@@ -123,7 +123,7 @@ async def test_closed_dms_are_marked_not_tried_again_and_the_member_is_told_once
     await asyncio.sleep(WINDOW * 3)
     assert len(d.refused_dms(newsroom.reader)) == 1  # marked: not retried for every change
     told = await slash(newsroom, newsroom.reader, "following")
-    assert [m.text for m in told.messages[1:]] == [DMS_CLOSED]
+    assert [m.text for m in told.messages[1:]] == [f"📬 {DMS_CLOSED}"]  # a notice (bot/desk/notices.py)
     assert all(m.ephemeral for m in told.messages)
     again = await slash(newsroom, newsroom.reader, "following")
     assert len(again.messages) == 1  # told once

@@ -10,7 +10,7 @@ import pytest
 
 from bot.desk import ClaimEdit, Desk, NothingToChange, VerdictConflict
 from bot.desk.follows import follow_claim_for
-from bot.desk.outbox import POSTS_KEPT, remember_post
+from bot.desk.outbox import DMS_CLOSED, POSTS_KEPT, remember_post
 from bot.domain.claims import Actor
 from bot.domain.follows import FollowKind, OutboxKind, PostedKind, Shards
 from bot.domain.rules import RuleBroken
@@ -227,10 +227,15 @@ async def test_closed_dms_are_marked_and_told_once(desk: Desk) -> None:
     await desk.outbox.dm_refused(GUILD_A, READER, [item.id], "t", later())
     assert await desk.outbox.dm_closed(GUILD_A, READER)
     assert not await desk.outbox.dm_closed(GUILD_B, READER)
-    assert await desk.outbox.untold(None) == [(GUILD_A, READER)]
-    results = await asyncio.gather(*(desk.outbox.tell_once(GUILD_A, READER, later()) for _ in range(4)))
-    assert sorted(results) == [False, False, False, True]
-    assert await desk.outbox.untold(None) == []
+    # A second refusal while marked owes nothing more: the member is told once, with their next command.
+    await desk.set_verdict(GUILD_A, 1, Verdict.CONFIRMED, note="b", source_url=None, actor=ALICE)
+    (again,) = await desk.outbox.take("t", now=later() + LEASE, lease=LEASE, limit=10, shards=None)
+    await desk.outbox.dm_refused(GUILD_A, READER, [again.id], "t", later())
+    assert await desk.take_notices(GUILD_B, READER) == []
+    taken = await asyncio.gather(*(desk.take_notices(GUILD_A, READER) for _ in range(4)))
+    assert sorted(len(notices) for notices in taken) == [0, 0, 0, 1]
+    (told,) = [notice for notices in taken for notice in notices]
+    assert told.text == DMS_CLOSED
     # Following again is an explicit act: the mark goes, the next DM is tried.
     await desk.follow(GUILD_A, READER, FollowKind.CLAIM, await claim_id(desk, 2))
     assert not await desk.outbox.dm_closed(GUILD_A, READER)

@@ -203,11 +203,6 @@ class PgFollowReads:
         )
         return found is not None
 
-    async def dm_closed_untold(self, shards: Shards | None) -> list[tuple[int, int]]:
-        where, params = shard_filter(shards, 1)
-        found = await self._db.fetch(f"SELECT guild_id, user_id FROM dm_closed WHERE told_at IS NULL{where}", *params)
-        return [(int(r[0]), int(r[1])) for r in found]
-
     async def edit_problems(self, guild_id: int) -> list[EditProblem]:
         if not bindable(guild_id):
             return []
@@ -354,26 +349,18 @@ class PgFollowTx(PgFollowReads):
         )
         return len(found)
 
-    async def mark_dm_closed(self, guild_id: int, user_id: int, at: datetime) -> None:
-        await self._conn.execute(
+    async def mark_dm_closed(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        status = await self._conn.execute(
             "INSERT INTO dm_closed (guild_id, user_id, marked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             guild_id,
             user_id,
             at,
         )
+        return bool(status == "INSERT 0 1")
 
     async def clear_dm_closed(self, guild_id: int, user_id: int) -> bool:
         found = await self._conn.fetch(
             "DELETE FROM dm_closed WHERE guild_id = $1 AND user_id = $2 RETURNING 1", guild_id, user_id
-        )
-        return bool(found)
-
-    async def mark_dm_told(self, guild_id: int, user_id: int, at: datetime) -> bool:
-        found = await self._conn.fetch(
-            "UPDATE dm_closed SET told_at = $1 WHERE guild_id = $2 AND user_id = $3 AND told_at IS NULL RETURNING 1",
-            at,
-            guild_id,
-            user_id,
         )
         return bool(found)
 

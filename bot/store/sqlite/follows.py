@@ -180,11 +180,6 @@ class FollowReads:
         found = await self._rows("SELECT 1 FROM dm_closed WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         return bool(found)
 
-    async def dm_closed_untold(self, shards: Shards | None) -> list[tuple[int, int]]:
-        where, params = shard_filter(shards)
-        found = await self._rows(f"SELECT guild_id, user_id FROM dm_closed WHERE told_at IS NULL{where}", params)
-        return [(int(r[0]), int(r[1])) for r in found]
-
     async def edit_problems(self, guild_id: int) -> list[EditProblem]:
         if not _ok(guild_id):
             return []
@@ -309,21 +304,15 @@ class FollowTx(FollowReads):
         )
         return cursor.rowcount
 
-    async def mark_dm_closed(self, guild_id: int, user_id: int, at: datetime) -> None:
-        await self.db.execute(
+    async def mark_dm_closed(self, guild_id: int, user_id: int, at: datetime) -> bool:
+        cursor = await self.db.execute(
             "INSERT INTO dm_closed (guild_id, user_id, marked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, user_id, stamp(at)),
         )
+        return cursor.rowcount == 1
 
     async def clear_dm_closed(self, guild_id: int, user_id: int) -> bool:
         cursor = await self.db.execute("DELETE FROM dm_closed WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
-        return cursor.rowcount == 1
-
-    async def mark_dm_told(self, guild_id: int, user_id: int, at: datetime) -> bool:
-        cursor = await self.db.execute(
-            "UPDATE dm_closed SET told_at = ? WHERE guild_id = ? AND user_id = ? AND told_at IS NULL",
-            (stamp(at), guild_id, user_id),
-        )
         return cursor.rowcount == 1
 
     async def lock_claim(self, claim_id: int) -> None:
