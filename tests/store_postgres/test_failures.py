@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from bot.store.base import ClaimFields
+from bot.store.base import ClaimFields, Filters
 from bot.store.errors import SaveFailed, StoreUnavailable
 from bot.store.postgres import PostgresStore
 from bot.store.postgres.failures import unavailable
@@ -345,3 +345,23 @@ async def test_a_connection_comes_back_to_the_pool_as_a_new_one_would_be(postgre
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
                 )
                 assert held == 0
+
+
+async def test_a_search_past_the_statement_timeout_is_save_failed_and_leaves_no_custom_plans_behind(
+    postgres_url: str, raw: asyncpg.Connection
+) -> None:
+    """Search statements run in a short transaction of their own with custom plans
+    (bot.store.postgres.pool.fetch_planned_each_time); failed or not, the connection goes back as it came."""
+    async with PostgresStore(postgres_url, min_size=1, max_size=1, statement_timeout_ms=TIMEOUT_MS) as store:
+        async with store.transaction() as tx:
+            await tx.create_guild(GUILD_A, AT)
+        await add_claim(store, GUILD_A, "The pier was shelled")
+        assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
+        async with raw.transaction():
+            await raw.execute("LOCK TABLE claims IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(SaveFailed):
+                await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5)
+        assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
+        async with store._pool.acquire() as again:  # type: ignore[union-attr]  # the one connection
+            assert not again.is_in_transaction()
+            assert await again.fetchval("SHOW plan_cache_mode") == "auto"

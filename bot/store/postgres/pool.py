@@ -26,6 +26,25 @@ class Queries(Protocol):
     async def fetchval(self, query: str, *args: Any) -> Any: ...
 
 
+# A search statement is planned for its values every time: a cached generic plan cannot know how many
+# claims a tsquery matches (three, or most of the guild), and picks badly for one or the other. Every
+# other statement keeps the server's default (a generic plan once it is no worse): forcing custom plans
+# for all of them re-planned the card's statement on every /claim and tripled the server's work for it
+# (BENCHMARKS.md, "Where the time goes on PostgreSQL").
+CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+
+
+async def fetch_planned_each_time(db: Queries, query: str, *args: Any) -> list[asyncpg.Record]:
+    """`db.fetch`, with the statement planned for these values (CUSTOM_PLANS): on a transaction's
+    connection for the rest of that transaction, on the pool inside a short one of its own."""
+    if isinstance(db, PoolQueries):
+        return await db.fetch_planned_each_time(query, *args)
+    assert isinstance(db, asyncpg.Connection)
+    assert db.is_in_transaction()
+    await db.execute(CUSTOM_PLANS)
+    return await db.fetch(query, *args)
+
+
 async def create_pool(
     dsn: str,
     *,
@@ -50,9 +69,6 @@ async def create_pool(
             "application_name": "claimbot",
             "statement_timeout": str(statement_timeout_ms),
             "idle_in_transaction_session_timeout": str(idle_in_transaction_timeout_ms),
-            # Plan every statement for its values: a cached generic plan cannot know how many claims
-            # a tsquery matches (three, or most of the guild), and picks badly for one or the other.
-            "plan_cache_mode": "force_custom_plan",
         },
         reset=None if asyncpg_reset else keep_session,
     )
@@ -119,3 +135,19 @@ class PoolQueries:
 
     async def fetchval(self, query: str, *args: Any) -> Any:
         return await self._run(lambda conn: conn.fetchval(query, *args))
+
+    async def fetch_planned_each_time(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async def planned(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+            # Three round trips, not four: BEGIN and the SET go as one simple query.
+            await conn.execute(f"BEGIN; {CUSTOM_PLANS}")
+            try:
+                found = await conn.fetch(query, *args)
+            except BaseException:
+                if not conn.is_closed():
+                    with contextlib.suppress(Exception):
+                        await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+            return found
+
+        return await self._run(planned)

@@ -36,7 +36,7 @@ from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index
 from bot.domain.text import aliases as text_aliases
 from bot.store.base import Filters
 from bot.store.postgres import rows
-from bot.store.postgres.pool import Queries
+from bot.store.postgres.pool import Queries, fetch_planned_each_time
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,8 @@ async def claims_matching(db: Queries, guild_id: int, query: str | None, filters
         params.append(filters.story_id)
         where += f" AND c.story_id = ${len(params)}"
     params.append(limit)
-    found = await db.fetch(
+    found = await fetch_planned_each_time(
+        db,
         f"SELECT c.id FROM claims c WHERE c.guild_id = $1 AND c.terms @@ $2::tsquery{where} "
         f"ORDER BY c.id DESC LIMIT ${len(params)}",
         *params,
@@ -141,7 +142,8 @@ async def claims_with_each(db: Queries, guild_id: int, queries: Sequence[str | N
     found: list[list[int]] = [[] for _q in queries]
     if limit <= 0 or not any(queries):
         return found
-    rows = await db.fetch(
+    rows = await fetch_planned_each_time(
+        db,
         """
         SELECT q.ord, hit.id FROM unnest($2::text[]) WITH ORDINALITY AS q(query, ord)
         CROSS JOIN LATERAL (SELECT c.id FROM claims c WHERE c.guild_id = $1 AND q.query IS NOT NULL
@@ -159,7 +161,8 @@ async def claims_with_each(db: Queries, guild_id: int, queries: Sequence[str | N
 
 async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | None], cap: int) -> tuple[int, list[int]]:
     """The guild's claims, and for each tsquery how many of them it matches (at most `cap`)."""
-    row = await db.fetchrow(
+    (row,) = await fetch_planned_each_time(
+        db,
         """
         SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = $1) AS claims,
                ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM claims c
@@ -170,8 +173,7 @@ async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | No
         guild_id,
         list(queries),
         max(0, cap),
-    )
-    assert row is not None  # one row, always
+    )  # one row, always
     return int(row["claims"]), [int(n) for n in row["counts"]]
 
 
