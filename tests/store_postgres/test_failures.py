@@ -362,6 +362,9 @@ async def test_a_search_past_the_statement_timeout_is_save_failed_and_leaves_no_
             with pytest.raises(SaveFailed):
                 await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5)
         assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
+        async with store.transaction() as tx:  # inside a unit of work: custom plans for the rest of it
+            assert await tx.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
+            assert await tx.document_counts(GUILD_A, [["pier"]], 10) == (1, [1])
         async with store._pool.acquire() as again:  # type: ignore[union-attr]  # the one connection
             assert not again.is_in_transaction()
             assert await again.fetchval("SHOW plan_cache_mode") == "auto"
