@@ -56,6 +56,18 @@ from bot.domain.stories import StoryOverview, StoryRecord
 # Largest row id or Discord id either backend can bind (a signed 64-bit integer). A forged custom_id or
 # option value past it names nothing, and must not reach the driver as an overflow.
 ID_MAX = 2**63 - 1
+ID_MIN = -ID_MAX - 1
+
+
+def bindable(*values: int | None) -> bool:
+    """Every value fits a signed 64-bit parameter on either backend (None is a NULL, and fits): a forged
+    number or id past it names nothing, and must not overflow the driver."""
+    return all(value is None or ID_MIN <= value <= ID_MAX for value in values)
+
+
+def bounded(value: int) -> int:
+    """A LIMIT or OFFSET: never negative, never past a signed 64-bit integer."""
+    return max(0, min(value, ID_MAX))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.claims import RelationKind, Story
 from bot.domain.exports import ExportClaim, ExportRelation
-from bot.store.base import ID_MAX
+from bot.store.base import bindable
 from bot.store.postgres import rows
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ _PAGE = f"""
 _IN_STORY = "AND c.story_id = (SELECT id FROM stories WHERE guild_id = $1 AND slug = $4)"
 
 
-def _bindable(*values: int) -> bool:
-    return all(-ID_MAX - 1 <= value <= ID_MAX for value in values)
-
-
 def _storable(text: str | None) -> bool:
     """PostgreSQL's text holds it (no NUL, no lone surrogate): else the slug names no story."""
     if text is None:
@@ -53,7 +49,7 @@ class PgExportReads:
     _db: Queries
 
     async def export_stories(self, guild_id: int) -> list[Story]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         found = await self._db.fetch(
             "SELECT slug, title, publisher, url, published FROM stories WHERE guild_id = $1 ORDER BY slug", guild_id
@@ -61,7 +57,7 @@ class PgExportReads:
         return [Story(r["slug"], r["title"], r["publisher"], r["url"], r["published"]) for r in found]
 
     async def export_unfiled_count(self, guild_id: int) -> int:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return 0
         return int(
             await self._db.fetchval("SELECT count(*) FROM claims WHERE guild_id = $1 AND story_id IS NULL", guild_id)
@@ -70,7 +66,7 @@ class PgExportReads:
     async def export_claims(
         self, guild_id: int, *, story_slug: str | None, after_number: int, limit: int
     ) -> list[ExportClaim]:
-        if not _bindable(guild_id, after_number) or not _storable(story_slug):
+        if not bindable(guild_id, after_number) or not _storable(story_slug):
             return []
         limit = max(0, min(limit, 10_000))
         if story_slug is None:

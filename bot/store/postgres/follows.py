@@ -28,17 +28,8 @@ from bot.domain.follows import (
     PostedMessage,
     Shards,
 )
-from bot.store.base import ID_MAX
+from bot.store.base import bindable, bounded
 from bot.store.postgres.pool import Queries
-
-
-def bindable(*values: int) -> bool:
-    return all(-ID_MAX - 1 <= value <= ID_MAX for value in values)
-
-
-def _bounded(value: int) -> int:
-    return max(0, min(value, ID_MAX))
-
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
 POSTED_COLUMNS = """
@@ -106,8 +97,8 @@ class PgFollowReads:
             """,
             guild_id,
             user_id,
-            _bounded(limit),
-            _bounded(offset),
+            bounded(limit),
+            bounded(offset),
         )
         if found:
             total = int(found[0]["total"])

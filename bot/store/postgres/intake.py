@@ -24,22 +24,12 @@ from bot.domain.intake import (
     SubmissionStatus,
 )
 from bot.domain.states import Verdict
-from bot.store.base import ID_MAX
+from bot.store.base import bindable
+from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.postgres.pool import Queries
 from bot.store.postgres.rows import SUMMARY_COLUMNS, summary
 
-SUBMISSION_COLUMNS = """
-    s.id, s.guild_id, s.number, s.status, s.revision, s.statement, s.speaker, s.where_when, s.link,
-    s.message_url, s.message_at, s.author_name, s.submitter_id, s.submitter_name, s.created_at,
-    (SELECT count(*) FROM submission_requests r WHERE r.submission_id = s.id) AS requests,
-    (SELECT number FROM claims c WHERE c.id = s.suggested_id) AS suggested,
-    (SELECT number FROM claims c WHERE c.id = s.claim_id) AS claim_number
-"""
 NOTICE_COLUMNS = "id, guild_id, member_id, text, created_at"
-
-
-def _bindable(*values: int | None) -> bool:
-    return all(value is None or -ID_MAX - 1 <= value <= ID_MAX for value in values)
 
 
 def _submission(row: asyncpg.Record) -> Submission:
@@ -72,14 +62,14 @@ class PgIntakeReads:
     _db: Queries
 
     async def intake_settings(self, guild_id: int) -> IntakeSettings:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return IntakeSettings(guild_id)
         channel = await self._db.fetchval("SELECT queue_channel_id FROM intake_guilds WHERE guild_id = $1", guild_id)
         found = await self._db.fetch("SELECT verdict, days FROM review_intervals WHERE guild_id = $1", guild_id)
         return IntakeSettings(guild_id, channel, {Verdict(r["verdict"]): r["days"] for r in found})
 
     async def submission(self, guild_id: int, number: int) -> Submission | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._db.fetchrow(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.guild_id = $1 AND s.number = $2", guild_id, number
@@ -87,7 +77,7 @@ class PgIntakeReads:
         return None if row is None else _submission(row)
 
     async def submission_by_message(self, guild_id: int, message_id: int) -> Submission | None:
-        if not _bindable(guild_id, message_id):
+        if not bindable(guild_id, message_id):
             return None
         row = await self._db.fetchrow(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.guild_id = $1 AND s.message_id = $2",
@@ -97,7 +87,7 @@ class PgIntakeReads:
         return None if row is None else _submission(row)
 
     async def open_submissions(self, guild_id: int, *, offset: int, limit: int) -> tuple[list[Submission], int]:
-        if not _bindable(guild_id, offset, limit):
+        if not bindable(guild_id, offset, limit):
             return [], 0
         total = await self._db.fetchval(
             "SELECT count(*) FROM submissions WHERE guild_id = $1 AND status = 'open'", guild_id
@@ -112,7 +102,7 @@ class PgIntakeReads:
         return [_submission(r) for r in found], int(total or 0)
 
     async def submission_decisions(self, guild_id: int, number: int) -> list[Decision]:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return []
         found = await self._db.fetch(
             "SELECT s.number, d.decision, c.number AS claim_number, d.reason, d.note, d.actor_id, d.actor_name, d.at "
@@ -140,7 +130,7 @@ class PgIntakeReads:
     async def most_requested(
         self, guild_id: int, verdicts: Sequence[Verdict], limit: int
     ) -> list[tuple[ClaimSummary, int]]:
-        if not verdicts or not _bindable(guild_id, limit):
+        if not verdicts or not bindable(guild_id, limit):
             return []
         found = await self._db.fetch(
             f"SELECT {SUMMARY_COLUMNS}, q.asked FROM (SELECT claim_id, count(*) AS asked FROM claim_requests "
@@ -161,7 +151,7 @@ class PgIntakeReads:
         return found
 
     async def claims_due(self, guild_id: int, cutoffs: Mapping[Verdict, datetime], limit: int) -> list[DueClaim]:
-        if not cutoffs or not _bindable(guild_id, limit):
+        if not cutoffs or not bindable(guild_id, limit):
             return []
         found = await self._db.fetch(
             f"""
@@ -183,7 +173,7 @@ class PgIntakeReads:
         return [DueClaim(summary(r), r["as_of"]) for r in found]
 
     async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]:
-        if not _bindable(guild_id, member_id):
+        if not bindable(guild_id, member_id):
             return []
         found = await self._db.fetch(
             f"SELECT {NOTICE_COLUMNS} FROM notices WHERE guild_id = $1 AND member_id = $2 AND delivered_at IS NULL "
@@ -194,7 +184,7 @@ class PgIntakeReads:
         return [_notice(r) for r in found]
 
     async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._db.fetchrow(
             "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
@@ -384,7 +374,7 @@ class PgIntakeTx:
         )
 
     async def take_notices(self, guild_id: int, member_id: int, at: datetime) -> list[Notice]:
-        if not _bindable(guild_id, member_id):
+        if not bindable(guild_id, member_id):
             return []
         found = await self._conn.fetch(
             "UPDATE notices SET delivered_at = $3, delivered_via = 'command' "

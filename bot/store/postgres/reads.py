@@ -23,7 +23,7 @@ from bot.domain.claims import (
     Speaker,
 )
 from bot.domain.states import Verdict
-from bot.store.base import ID_MAX, Filters, SeededClaim
+from bot.store.base import Filters, SeededClaim, bindable, bounded
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.postgres import rows, search
 from bot.store.postgres.exports import PgExportReads
@@ -31,13 +31,6 @@ from bot.store.postgres.follows import PgFollowReads
 from bot.store.postgres.intake import PgIntakeReads
 from bot.store.postgres.pool import Queries
 from bot.store.postgres.stories import PgStoryReads
-
-ID_MIN = -ID_MAX - 1
-
-
-def bindable(*values: int | None) -> bool:
-    """Every value fits a BIGINT parameter (None is a NULL, and fits)."""
-    return all(value is None or ID_MIN <= value <= ID_MAX for value in values)
 
 
 def storable(*texts: str | None) -> bool:
@@ -52,11 +45,6 @@ def storable(*texts: str | None) -> bool:
         except UnicodeEncodeError:
             return False
     return True
-
-
-def _bounded(value: int) -> int:
-    """A LIMIT or OFFSET: never negative, never past what a BIGINT holds."""
-    return max(0, min(value, ID_MAX))
 
 
 class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
@@ -178,8 +166,8 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
                           WHERE h.claim_id = $1 ORDER BY h.id DESC OFFSET $2 LIMIT $3) AS page
             """,
             claim_id,
-            _bounded(offset),
-            _bounded(limit),
+            bounded(offset),
+            bounded(limit),
         )
         assert row is not None
         return [rows.change_record(values) for values in row["page"]], row["total"]
@@ -207,7 +195,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
              ORDER BY h.id DESC LIMIT $2
             """,
             guild_id,
-            _bounded(limit),
+            bounded(limit),
         )
         return [(rows.summary(row), rows.change(row)) for row in found]
 
@@ -218,7 +206,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
             f"SELECT {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 "
             "ORDER BY c.updated_at DESC, c.id DESC LIMIT $2",
             guild_id,
-            _bounded(limit),
+            bounded(limit),
         )
         return [rows.summary(row) for row in found]
 
@@ -230,25 +218,25 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
         if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.prefix_query(guild_id, groups)
-        return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
+        return await search.claims_matching(self._db, guild_id, query, filters, bounded(limit))
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
         if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
         query = search.any_term_query(guild_id, terms)
-        return await search.claims_matching(self._db, guild_id, query, filters, _bounded(limit))
+        return await search.claims_matching(self._db, guild_id, query, filters, bounded(limit))
 
     async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
         if not bindable(guild_id):
             return [[] for _g in groups]
         queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
-        return await search.claims_with_each(self._db, guild_id, queries, _bounded(limit))
+        return await search.claims_with_each(self._db, guild_id, queries, bounded(limit))
 
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
         if not bindable(guild_id):
             return 0, [0] * len(groups)
         queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
-        return await search.document_counts(self._db, guild_id, queries, _bounded(cap))
+        return await search.document_counts(self._db, guild_id, queries, bounded(cap))
 
     async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
         wanted = [claim_id for claim_id in claim_ids if bindable(claim_id)]
@@ -300,7 +288,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
                 "SELECT id, name, claim_count, short_name FROM speakers WHERE guild_id = $1 "
                 "ORDER BY claim_count DESC, name, id LIMIT $2",
                 guild_id,
-                _bounded(limit),
+                bounded(limit),
             )
         else:
             pattern = norm_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -314,7 +302,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
                 guild_id,
                 pattern + "%",
                 "% " + pattern + "%",
-                _bounded(limit),
+                bounded(limit),
             )
         return [rows.speaker(row) for row in found]
 
@@ -326,8 +314,8 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
             "ORDER BY c.number OFFSET $3 LIMIT $4",
             guild_id,
             speaker_id,
-            _bounded(offset),
-            _bounded(limit),
+            bounded(offset),
+            bounded(limit),
         )
         return [rows.summary(row) for row in found]
 

@@ -10,21 +10,13 @@ import asyncpg
 from bot.domain.claims import Change, ClaimSummary, Story
 from bot.domain.states import Verdict
 from bot.domain.stories import StoryOverview, StoryRecord
-from bot.store.base import ID_MAX
+from bot.store.base import bindable, bounded
 from bot.store.postgres import rows
 
 if TYPE_CHECKING:
     from bot.store.postgres.pool import Queries
 
 STORY_COLUMNS = "st.id, st.slug, st.title, st.publisher, st.url, st.published, st.moderated"
-
-
-def _bindable(*values: int) -> bool:
-    return all(-ID_MAX - 1 <= value <= ID_MAX for value in values)
-
-
-def _bounded(value: int) -> int:
-    return max(0, min(value, ID_MAX))
 
 
 def _storable(text: str) -> bool:
@@ -46,7 +38,7 @@ class PgStoryReads:
     _db: Queries
 
     async def stories(self, guild_id: int, limit: int) -> list[StoryOverview]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         found = await self._db.fetch(
             f"""
@@ -56,7 +48,7 @@ class PgStoryReads:
              GROUP BY st.id, st.slug, st.title, st.publisher, st.url, st.published, st.moderated, c.verdict
             """,
             guild_id,
-            _bounded(limit),
+            bounded(limit),
         )
         by_id: dict[int, tuple[StoryRecord, dict[Verdict, int], list[datetime]]] = {}
         for row in found:
@@ -68,7 +60,7 @@ class PgStoryReads:
         return [StoryOverview(record, counts, max(last, default=None)) for record, counts, last in ordered]
 
     async def story(self, guild_id: int, slug: str) -> StoryRecord | None:
-        if not _bindable(guild_id) or not _storable(slug):
+        if not bindable(guild_id) or not _storable(slug):
             return None
         row = await self._db.fetchrow(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = $1 AND st.slug = $2", guild_id, slug
@@ -76,7 +68,7 @@ class PgStoryReads:
         return None if row is None else story_record(row)
 
     async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return None
         row = await self._db.fetchrow(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = $1 AND st.id = $2", guild_id, story_id
@@ -84,18 +76,18 @@ class PgStoryReads:
         return None if row is None else story_record(row)
 
     async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         found = await self._db.fetch(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = $1 ORDER BY st.published DESC, st.id DESC "
             "LIMIT $2",
             guild_id,
-            _bounded(limit),
+            bounded(limit),
         )
         return [story_record(row) for row in found]
 
     async def story_verdict_counts(self, guild_id: int, story_id: int) -> dict[Verdict, int]:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return {}
         found = await self._db.fetch(
             "SELECT verdict, count(*) AS n FROM claims WHERE story_id = $2 AND guild_id = $1 GROUP BY verdict",
@@ -107,7 +99,7 @@ class PgStoryReads:
     async def story_verdict_changes(
         self, guild_id: int, story_id: int, limit: int
     ) -> list[tuple[ClaimSummary, Change]]:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return []
         found = await self._db.fetch(
             f"""
@@ -120,14 +112,14 @@ class PgStoryReads:
             """,
             guild_id,
             story_id,
-            _bounded(limit),
+            bounded(limit),
         )
         return [(rows.summary(row), rows.change(row)) for row in found]
 
     async def story_speaker_claims(
         self, guild_id: int, speaker_id: int, story_id: int, *, offset: int, limit: int
     ) -> tuple[list[ClaimSummary], int]:
-        if not _bindable(guild_id, speaker_id, story_id):
+        if not bindable(guild_id, speaker_id, story_id):
             return [], 0
         # The total with the page, in one statement (an empty page past the end says 0: the desk calls it stale).
         found = await self._db.fetch(
@@ -139,8 +131,8 @@ class PgStoryReads:
             guild_id,
             speaker_id,
             story_id,
-            _bounded(offset),
-            _bounded(limit),
+            bounded(offset),
+            bounded(limit),
         )
         return [rows.summary(row) for row in found], int(found[0]["total"]) if found else 0
 
@@ -164,7 +156,7 @@ class PgStoryTx(PgStoryReads):
         return None if story_id is None else int(story_id)
 
     async def edit_story(self, guild_id: int, story_id: int, story: Story) -> bool:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return False
         status = await self._conn.execute(
             "UPDATE stories SET title = $3, publisher = $4, url = $5, published = $6, moderated = true "

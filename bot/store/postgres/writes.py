@@ -28,11 +28,12 @@ from bot.store.base import (
     RelationRow,
     SpeakerNames,
     alias_time,
+    bindable,
 )
 from bot.store.postgres import search
 from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.intake import PgIntakeTx
-from bot.store.postgres.reads import PgReads, bindable
+from bot.store.postgres.reads import PgReads
 from bot.store.postgres.stories import PgStoryTx
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's

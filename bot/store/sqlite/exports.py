@@ -9,15 +9,11 @@ from typing import TYPE_CHECKING
 
 from bot.domain.claims import Change, RelationKind, Story
 from bot.domain.exports import ExportClaim, ExportRelation
-from bot.store.base import ID_MAX
+from bot.store.base import bindable
 from bot.store.sqlite import rows
 
 if TYPE_CHECKING:
     import aiosqlite
-
-
-def _bindable(*ids: int) -> bool:
-    return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
 class SqliteExportReads:
@@ -29,7 +25,7 @@ class SqliteExportReads:
         def snapshot(self) -> AbstractAsyncContextManager[None]: ...
 
     async def export_stories(self, guild_id: int) -> list[Story]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         found = await self._all(
             "SELECT slug, title, publisher, url, published FROM stories WHERE guild_id = ? ORDER BY slug",
@@ -38,7 +34,7 @@ class SqliteExportReads:
         return [Story(r[0], r[1], r[2], r[3], date.fromisoformat(r[4])) for r in found]
 
     async def export_unfiled_count(self, guild_id: int) -> int:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return 0
         found = await self._all("SELECT count(*) FROM claims WHERE guild_id = ? AND story_id IS NULL", (guild_id,))
         return int(found[0][0])
@@ -46,7 +42,7 @@ class SqliteExportReads:
     async def export_claims(
         self, guild_id: int, *, story_slug: str | None, after_number: int, limit: int
     ) -> list[ExportClaim]:
-        if not _bindable(guild_id, after_number, limit):
+        if not bindable(guild_id, after_number, limit):
             return []
         story_filter = ""
         params: list[object] = [guild_id, after_number]

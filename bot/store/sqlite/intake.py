@@ -22,20 +22,9 @@ from bot.domain.intake import (
     SubmissionStatus,
 )
 from bot.domain.states import Verdict
-from bot.store.base import ID_MAX
+from bot.store.base import bindable
+from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.sqlite.rows import SUMMARY_COLUMNS, stamp, summary
-
-SUBMISSION_COLUMNS = """
-    s.id, s.guild_id, s.number, s.status, s.revision, s.statement, s.speaker, s.where_when, s.link,
-    s.message_url, s.message_at, s.author_name, s.submitter_id, s.submitter_name, s.created_at,
-    (SELECT count(*) FROM submission_requests r WHERE r.submission_id = s.id) AS requests,
-    (SELECT number FROM claims c WHERE c.id = s.suggested_id) AS suggested,
-    (SELECT number FROM claims c WHERE c.id = s.claim_id) AS claim_number
-"""
-
-
-def _bindable(*ids: int) -> bool:
-    return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
 def _time(value: str | None) -> datetime | None:
@@ -80,7 +69,7 @@ class SqliteIntakeReads:
         raise NotImplementedError
 
     async def intake_settings(self, guild_id: int) -> IntakeSettings:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return IntakeSettings(guild_id)
         row = await self._one("SELECT queue_channel_id FROM intake_guilds WHERE guild_id = ?", (guild_id,))
         found = await self._all("SELECT verdict, days FROM review_intervals WHERE guild_id = ?", (guild_id,))
@@ -88,7 +77,7 @@ class SqliteIntakeReads:
         return IntakeSettings(guild_id, row["queue_channel_id"] if row else None, overrides)
 
     async def submission(self, guild_id: int, number: int) -> Submission | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._one(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.guild_id = ? AND s.number = ?", (guild_id, number)
@@ -96,7 +85,7 @@ class SqliteIntakeReads:
         return None if row is None else _submission(row)
 
     async def submission_by_message(self, guild_id: int, message_id: int) -> Submission | None:
-        if not _bindable(guild_id, message_id):
+        if not bindable(guild_id, message_id):
             return None
         row = await self._one(
             f"SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.guild_id = ? AND s.message_id = ?",
@@ -105,7 +94,7 @@ class SqliteIntakeReads:
         return None if row is None else _submission(row)
 
     async def open_submissions(self, guild_id: int, *, offset: int, limit: int) -> tuple[list[Submission], int]:
-        if not _bindable(guild_id, offset, limit):
+        if not bindable(guild_id, offset, limit):
             return [], 0
         total = await self._one("SELECT count(*) FROM submissions WHERE guild_id = ? AND status = 'open'", (guild_id,))
         found = await self._all(
@@ -116,7 +105,7 @@ class SqliteIntakeReads:
         return [_submission(r) for r in found], int(total[0]) if total else 0
 
     async def submission_decisions(self, guild_id: int, number: int) -> list[Decision]:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return []
         found = await self._all(
             "SELECT s.number, d.decision, c.number AS claim_number, d.reason, d.note, d.actor_id, d.actor_name, d.at "
@@ -144,7 +133,7 @@ class SqliteIntakeReads:
     async def most_requested(
         self, guild_id: int, verdicts: Sequence[Verdict], limit: int
     ) -> list[tuple[ClaimSummary, int]]:
-        if not verdicts or not _bindable(guild_id, limit):
+        if not verdicts or not bindable(guild_id, limit):
             return []
         marks = ",".join("?" * len(verdicts))
         found = await self._all(
@@ -164,7 +153,7 @@ class SqliteIntakeReads:
         return None if row is None else datetime.fromisoformat(row["at"])
 
     async def claims_due(self, guild_id: int, cutoffs: Mapping[Verdict, datetime], limit: int) -> list[DueClaim]:
-        if not cutoffs or not _bindable(guild_id, limit):
+        if not cutoffs or not bindable(guild_id, limit):
             return []
         cases = " ".join("WHEN ? THEN ?" for _ in cutoffs)
         marks = ",".join("?" * len(cutoffs))
@@ -186,7 +175,7 @@ class SqliteIntakeReads:
         return [DueClaim(summary(r), datetime.fromisoformat(r["as_of"])) for r in found]
 
     async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]:
-        if not _bindable(guild_id, member_id):
+        if not bindable(guild_id, member_id):
             return []
         found = await self._all(
             "SELECT id, guild_id, member_id, text, created_at FROM notices "
@@ -196,7 +185,7 @@ class SqliteIntakeReads:
         return [_notice(r) for r in found]
 
     async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._one(
             "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
@@ -365,7 +354,7 @@ class SqliteIntakeTx:
         return int(row[0])
 
     async def take_notices(self, guild_id: int, member_id: int, at: datetime) -> list[Notice]:
-        if not _bindable(guild_id, member_id):
+        if not bindable(guild_id, member_id):
             return []
         found = await self._all(
             "UPDATE notices SET delivered_at = ?, delivered_via = 'command' "

@@ -27,7 +27,7 @@ from bot.domain.claims import (
     Speaker,
 )
 from bot.domain.states import Verdict
-from bot.store.base import ID_MAX, Filters, SeededClaim
+from bot.store.base import Filters, SeededClaim, bindable
 from bot.store.card_sql import RELATED_REVISIONS
 from bot.store.sqlite import index, rows
 from bot.store.sqlite.exports import SqliteExportReads
@@ -47,11 +47,6 @@ class Scope(Enum):
 
 
 SCOPE_KEPT_S = 10.0  # how long a guild's scope is remembered: it changes only as claims are added
-
-
-def _bindable(*ids: int) -> bool:
-    """A forged number or id past SQLite's integers names nothing (and must not overflow the driver)."""
-    return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
 class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntakeReads):
@@ -81,7 +76,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return [row[0] for row in await self._all("SELECT id FROM guilds ORDER BY id")]
 
     async def guild_settings(self, guild_id: int) -> GuildSettings | None:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return None
         row = await self._one(
             "SELECT moderator_role_id, announce_channel_id, desk_name, desk_url FROM guilds WHERE id = ?", (guild_id,)
@@ -91,7 +86,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     # ----------------------------------------------------------------------------- claims
 
     async def claim(self, guild_id: int, number: int) -> Claim | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._one(
             f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON} FROM {rows.CLAIM_FROM} "
@@ -101,7 +96,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return None if row is None else rows.claim(row, rows.evidence(row["evidence_json"]))
 
     async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._one(
             f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {SUMMARY_FROM} "
@@ -113,7 +108,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
         """One statement: the claim, its evidence, its latest change and its relations, from one state of
         the database and in one trip to aiosqlite's thread."""
-        if not _bindable(guild_id, number):
+        if not bindable(guild_id, number):
             return None
         row = await self._one(
             f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON}, {rows.LATEST_JSON}, {rows.RELATIONS_JSON} "
@@ -158,7 +153,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return row is not None
 
     async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
-        if not _bindable(offset, limit):
+        if not bindable(offset, limit):
             return [], 0
         async with self.snapshot():
             total = await self._one("SELECT count(*) FROM history WHERE claim_id = ?", (claim_id,))
@@ -227,18 +222,18 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
 
     async def _matching(self, guild_id: int, terms: str, filters: Filters, limit: int) -> list[int]:
         # Filters join the claims table; without them the index answers alone, walking rowids backwards.
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         params: tuple[object, ...]
         expression, join, where, params = self._narrowed(guild_id, await self._scope(guild_id), terms)
         if filters.verdict is not None:
             where, params = f"{where} AND c.verdict = ?", (*params, filters.verdict.value)
         if filters.speaker_id is not None:
-            if not _bindable(filters.speaker_id):
+            if not bindable(filters.speaker_id):
                 return []
             where, params = f"{where} AND c.speaker_id = ?", (*params, filters.speaker_id)
         if filters.story_id is not None:
-            if not _bindable(filters.story_id):
+            if not bindable(filters.story_id):
                 return []
             where, params = f"{where} AND c.story_id = ?", (*params, filters.story_id)
         if where and not join:
@@ -265,7 +260,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
         wanted = [(n, g) for n, g in enumerate(groups) if g]
         found: list[list[int]] = [[] for _g in groups]
-        if not _bindable(guild_id) or not wanted or limit <= 0:
+        if not bindable(guild_id) or not wanted or limit <= 0:
             return found
         scope = await self._scope(guild_id)
         parts, params = [], []
@@ -281,7 +276,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return found
 
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return 0, [0] * len(groups)
         scope = await self._scope(guild_id)
         # One statement: each count walks its term's postings and stops at the cap.
@@ -315,7 +310,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return [IndexedClaim(r["id"], rows.summary(r), index.claim_text(tuple(r))) for r in found]
 
     async def aliases(self, guild_id: int) -> list[Alias]:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return []
         found = await self._all(
             "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = ? ORDER BY id",
@@ -330,7 +325,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return None if row is None else int(row[0])
 
     async def speaker(self, guild_id: int, speaker_id: int) -> Speaker | None:
-        if not _bindable(speaker_id):
+        if not bindable(speaker_id):
             return None
         async with self.snapshot():
             row = await self._one(
@@ -364,7 +359,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return [Speaker(r[0], r[1], claim_count=r[2], short_name=r[3]) for r in found]
 
     async def speaker_claims(self, guild_id: int, speaker_id: int, *, offset: int, limit: int) -> list[ClaimSummary]:
-        if not _bindable(speaker_id, offset, limit):
+        if not bindable(speaker_id, offset, limit):
             return []
         found = await self._all(
             f"SELECT {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE c.guild_id = ? AND c.speaker_id = ? "

@@ -11,14 +11,10 @@ import aiosqlite
 from bot.domain.claims import Change, ClaimSummary, Story
 from bot.domain.states import Verdict
 from bot.domain.stories import StoryOverview, StoryRecord
-from bot.store.base import ID_MAX
+from bot.store.base import bindable
 from bot.store.sqlite import rows
 
 STORY_COLUMNS = "st.id, st.slug, st.title, st.publisher, st.url, st.published, st.moderated"
-
-
-def _bindable(*ids: int) -> bool:
-    return all(-ID_MAX <= i <= ID_MAX for i in ids)
 
 
 def story_record(row: aiosqlite.Row) -> StoryRecord:
@@ -33,7 +29,7 @@ class SqliteStoryReads:
         async def _one(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None: ...
 
     async def stories(self, guild_id: int, limit: int) -> list[StoryOverview]:
-        if not _bindable(guild_id, limit):
+        if not bindable(guild_id, limit):
             return []
         found = await self._all(
             f"""
@@ -54,7 +50,7 @@ class SqliteStoryReads:
         return [StoryOverview(record, counts, max(last, default=None)) for record, counts, last in ordered]
 
     async def story(self, guild_id: int, slug: str) -> StoryRecord | None:
-        if not _bindable(guild_id):
+        if not bindable(guild_id):
             return None
         row = await self._one(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = ? AND st.slug = ?", (guild_id, slug)
@@ -62,7 +58,7 @@ class SqliteStoryReads:
         return None if row is None else story_record(row)
 
     async def story_by_id(self, guild_id: int, story_id: int) -> StoryRecord | None:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return None
         row = await self._one(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = ? AND st.id = ?", (guild_id, story_id)
@@ -70,7 +66,7 @@ class SqliteStoryReads:
         return None if row is None else story_record(row)
 
     async def story_records(self, guild_id: int, limit: int) -> list[StoryRecord]:
-        if not _bindable(guild_id, limit):
+        if not bindable(guild_id, limit):
             return []
         found = await self._all(
             f"SELECT {STORY_COLUMNS} FROM stories st WHERE st.guild_id = ? ORDER BY st.published DESC, st.id DESC "
@@ -80,7 +76,7 @@ class SqliteStoryReads:
         return [story_record(row) for row in found]
 
     async def story_verdict_counts(self, guild_id: int, story_id: int) -> dict[Verdict, int]:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return {}
         found = await self._all(
             "SELECT verdict, count(*) FROM claims WHERE story_id = ? AND guild_id = ? GROUP BY verdict",
@@ -91,7 +87,7 @@ class SqliteStoryReads:
     async def story_verdict_changes(
         self, guild_id: int, story_id: int, limit: int
     ) -> list[tuple[ClaimSummary, Change]]:
-        if not _bindable(guild_id, story_id, limit):
+        if not bindable(guild_id, story_id, limit):
             return []
         found = await self._all(
             f"SELECT {rows.HISTORY_COLUMNS}, {rows.SUMMARY_COLUMNS} FROM history h "
@@ -106,7 +102,7 @@ class SqliteStoryReads:
     async def story_speaker_claims(
         self, guild_id: int, speaker_id: int, story_id: int, *, offset: int, limit: int
     ) -> tuple[list[ClaimSummary], int]:
-        if not _bindable(guild_id, speaker_id, story_id, offset, limit):
+        if not bindable(guild_id, speaker_id, story_id, offset, limit):
             return [], 0
         # The total with the page, in one statement (an empty page past the end says 0: the desk calls it stale).
         found = await self._all(
@@ -133,7 +129,7 @@ class SqliteStoryTx(SqliteStoryReads):
         return None if row is None else int(row[0])
 
     async def edit_story(self, guild_id: int, story_id: int, story: Story) -> bool:
-        if not _bindable(guild_id, story_id):
+        if not bindable(guild_id, story_id):
             return False
         cursor = await self.db.execute(
             "UPDATE stories SET title = ?, publisher = ?, url = ?, published = ?, moderated = 1 "
