@@ -92,13 +92,13 @@ def without(steps: Sequence[str]) -> Iterator[None]:
     if "ranking" in steps:  # every word weighs the same, the speaker adds nothing
         patch(matching, "weights", lambda groups, _claims, _counts: [1.0] * len(groups))
         patch(matching, "SPEAKER_BONUS", 0.0)
-    matching._profile.cache_clear()  # kept by claim text: made without a field, it would stay so
+    matching.decode_profile.cache_clear()
     try:
         yield
     finally:
         for owner, name, value in reversed(patches):
             setattr(owner, name, value)
-        matching._profile.cache_clear()
+        matching.decode_profile.cache_clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -44,7 +44,7 @@ async def guild_aliases(reads: Reads, guild_id: int) -> Aliases:
 
 
 def _candidate(claim: IndexedClaim) -> matching.Candidate:
-    return matching.Candidate(claim.summary.number, claim.text)
+    return matching.Candidate(claim.summary.number, claim.profile)
 
 
 async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group]) -> list[float]:
@@ -59,11 +59,10 @@ async def _ranked(
     groups: Sequence[Group],
     *,
     newest: int,
-    aliases: Aliases,
     weights: Sequence[float] | None = None,
 ) -> list[IndexedClaim]:
     """The claims behind `ids` (newest first), ranked best first when there are at most RANK_LIMIT,
-    else the `newest` newest. Text is read only for claims that are used."""
+    else the `newest` newest. Profiles are read only for claims that are used."""
     ranked = len(ids) <= RANK_LIMIT
     if not ranked:
         ids = ids[:newest]
@@ -73,7 +72,7 @@ async def _ranked(
     if not ranked:
         return found
     by_number = {claim.summary.number: claim for claim in found}
-    order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True, aliases=aliases)
+    order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True)
     return [by_number[m.number] for m in order]
 
 
@@ -106,7 +105,7 @@ async def suggest_claims(
         return found[:limit]
     ids = await reads.claims_with_prefixes(guild_id, groups, filters, RANK_LIMIT + 1)
     # Every keystroke: no idf (one statement less), where the words are found decides.
-    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit, aliases=aliases)
+    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit)
     seen = {s.number for s in found}
     found.extend(c.summary for c in candidates if c.summary.number not in seen)
     return found[:limit]
@@ -160,8 +159,8 @@ async def search(
         return Page((), 0, offset, limit)
     weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
     candidates = [
-        *await _ranked(reads, guild_id, every, groups, newest=offset + limit, aliases=aliases, weights=weights),
-        *await _ranked(reads, guild_id, some, groups, newest=offset + limit, aliases=aliases, weights=weights),
+        *await _ranked(reads, guild_id, every, groups, newest=offset + limit, weights=weights),
+        *await _ranked(reads, guild_id, some, groups, newest=offset + limit, weights=weights),
     ]
     page = candidates[offset : offset + limit]
     hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
@@ -225,7 +224,7 @@ async def match_text(
     if not ids:
         return []
     found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
-    ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights, aliases=aliases)
+    ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights)
     needed = min(2, len(groups))
     about = [m for m in ranked if m.coverage >= MATCH_COVERAGE and m.matched >= needed and m.in_core]
     if not about:

@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.domain.states import Attribution, Verdict
-from bot.domain.text import ClaimText
 
 T = TypeVar("T")
 
@@ -114,11 +113,12 @@ class ClaimSummary:
 
 @dataclass(frozen=True, slots=True)
 class IndexedClaim:
-    """A claim as search ranks it: its summary and the other text it is found by."""
+    """A claim as search ranks it: its summary, and the profile of every field it is found by (statement,
+    the speaker's every name, role, venue, ...) that the index stores (bot.domain.matching.encode_profile)."""
 
     id: int
     summary: ClaimSummary
-    text: ClaimText  # every field it is found by: statement, the speaker's every name, role, venue, ...
+    profile: str
 
 
 class RelationKind(StrEnum):

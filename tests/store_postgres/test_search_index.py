@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from bot.domain import text
+from bot.domain.matching import decode_profile, encode_profile
 from bot.domain.states import Verdict
 from bot.domain.text import ClaimText, index_terms, prefix_groups
 from bot.store.base import ClaimFields, Filters, SpeakerNames
@@ -151,7 +153,7 @@ async def test_a_match_stays_in_its_guild(store: PostgresStore, claims: list[int
     assert indexed == []
 
 
-async def test_indexed_gives_the_text_ranking_needs_for_the_guilds_claims_only(
+async def test_indexed_gives_the_profile_ranking_needs_for_the_guilds_claims_only(
     store: PostgresStore, claims: list[int]
 ) -> None:
     async with store.transaction() as tx:
@@ -160,8 +162,11 @@ async def test_indexed_gives_the_text_ranking_needs_for_the_guilds_claims_only(
     assert [c.id for c in found] == [claims[2], claims[0]]
     zelensky = found[1]
     assert zelensky.summary.statement == STATEMENTS[0][0]
-    assert zelensky.text.role == STATEMENTS[0][2]
-    assert zelensky.text.speaker_names == ("Volodymyr Zelensky", "Zelenskyy", "Зеленський")
+    # The profile of the claim as it is now: the name added after it was written is in it.
+    statement, _speaker, role = STATEMENTS[0]
+    now = ClaimText(statement, ("Volodymyr Zelensky", "Zelenskyy", "Зеленський"), role)
+    assert zelensky.profile == encode_profile(now, text.aliases(()))
+    assert decode_profile(zelensky.profile).exact["zelenskyy"][2]  # a name of the speaker
 
 
 async def test_a_new_name_of_a_speaker_finds_its_older_claims(store: PostgresStore, claims: list[int]) -> None:

@@ -17,6 +17,9 @@ Queries are tsquery text built here with every lexeme quoted and cast with `$n::
 lexeme can equal or begin with (empty, NUL, longer than PostgreSQL's lexeme limit, not encodable, or
 starting with a mark) matches nothing rather than reaching the server as an error.
 
+Beside the terms, in `claims.profile`, each claim's ranking profile (bot.domain.matching.encode_profile),
+written with them from the same text, which ranking reads instead of the claim's text.
+
 The terms are computed in Python whenever a field of a claim changes, it gets evidence with a note, or
 its speaker gets another name. Writers lock the speaker's row first (inserting claims) or hold the claim's row
 (updating it), and read the names in a statement of their own after that, so under READ COMMITTED a
@@ -32,6 +35,7 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 
 from bot.domain.claims import IndexedClaim
+from bot.domain.matching import encode_profile
 from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index_terms, name_terms
 from bot.domain.text import aliases as text_aliases
 from bot.store.base import Filters
@@ -45,8 +49,9 @@ PREFIX_MARK = "^"
 SHORT_PREFIX = 3  # prefixes up to this many characters have lexemes of their own
 MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit on one lexeme
 REBUILD_BATCH = 5_000
-# The layout of the lexemes above; with the analyser's INDEX_VERSION, what the meta table records.
-LEXEME_FORMAT = "1"
+# The layout of the lexemes above and of the profile beside them (2: with the profile); with the
+# analyser's INDEX_VERSION, what the meta table records.
+LEXEME_FORMAT = "2"
 
 # A claim's lexemes travel as one JSON array (any string survives it) and become a tsvector here.
 TERMS_FROM_JSON = "array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text({}::jsonb)))"
@@ -177,26 +182,8 @@ async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | No
     return int(row["claims"]), [int(n) for n in row["counts"]]
 
 
-# Every field of a claim the index and the ranking read, in ClaimText's order (names and evidence notes
-# joined by SEPARATOR, ordered as SQLite's store orders them).
-SEPARATOR = "\x1f"
-CLAIM_TEXT_COLUMNS = """
-    c.statement, c.role, c.venue, c.said_when, c.rationale,
-    coalesce((SELECT string_agg(n.name, E'\\x1f' ORDER BY n.name) FROM speaker_names n
-               WHERE n.speaker_id = c.speaker_id), '') AS speaker_names,
-    coalesce((SELECT string_agg(e.note, E'\\x1f' ORDER BY e.id) FROM evidence e
-               WHERE e.claim_id = c.id AND e.note <> ''), '') AS evidence_notes
-"""
-
-
-def claim_text(
-    row: asyncpg.Record, names: Sequence[str] | None = None, notes: Sequence[str] | None = None
-) -> ClaimText:
-    """The fields of a claim row; names and notes from the row's own columns unless given."""
-    if names is None:
-        names = row["speaker_names"].split(SEPARATOR) if row["speaker_names"] else ()
-    if notes is None:
-        notes = row["evidence_notes"].split(SEPARATOR) if row["evidence_notes"] else ()
+def claim_text(row: asyncpg.Record, names: Sequence[str], notes: Sequence[str]) -> ClaimText:
+    """The fields of a claim row (_INDEXED_COLUMNS), with its speaker's names and its evidence notes."""
     return ClaimText(
         statement=row["statement"],
         speaker_names=tuple(names),
@@ -211,7 +198,7 @@ def claim_text(
 async def indexed(db: Queries, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
     found = await db.fetch(
         f"""
-        SELECT c.id, {rows.SUMMARY_COLUMNS}, {CLAIM_TEXT_COLUMNS}
+        SELECT c.id, {rows.SUMMARY_COLUMNS}, c.profile
           FROM {rows.SUMMARY_FROM}
          WHERE c.guild_id = $1 AND c.id = ANY($2::bigint[])
          ORDER BY c.id DESC
@@ -219,7 +206,7 @@ async def indexed(db: Queries, guild_id: int, claim_ids: Sequence[int]) -> list[
         guild_id,
         list(claim_ids),
     )
-    return [IndexedClaim(row["id"], rows.summary(row), claim_text(row)) for row in found]
+    return [IndexedClaim(row["id"], rows.summary(row), row["profile"] or "") for row in found]
 
 
 # --------------------------------------------------------------------------------- keeping it in step
@@ -297,18 +284,13 @@ async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]
     aliases = await aliases_of(conn, {row["guild_id"] for row in claims})
     for start in range(0, len(claims), REBUILD_BATCH):
         batch = claims[start : start + REBUILD_BATCH]
+        texts = [claim_text(row, names.get(row["speaker_id"], ()), notes.get(row["id"], ())) for row in batch]
         await conn.execute(
-            f"UPDATE claims c SET terms = {TERMS_FROM_JSON.format('u.terms')} "
-            "FROM unnest($1::bigint[], $2::text[]) AS u(id, terms) WHERE c.id = u.id",
+            f"UPDATE claims c SET terms = {TERMS_FROM_JSON.format('u.terms')}, profile = u.profile "
+            "FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, terms, profile) WHERE c.id = u.id",
             [row["id"] for row in batch],
-            [
-                lexemes(
-                    row["guild_id"],
-                    claim_text(row, names.get(row["speaker_id"], ()), notes.get(row["id"], ())),
-                    aliases[row["guild_id"]],
-                )
-                for row in batch
-            ],
+            [lexemes(row["guild_id"], text, aliases[row["guild_id"]]) for row, text in zip(batch, texts, strict=True)],
+            [encode_profile(text, aliases[row["guild_id"]]) for row, text in zip(batch, texts, strict=True)],
         )
 
 

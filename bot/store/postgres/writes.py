@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from bot.domain.claims import Alias, Change, Story
+from bot.domain.matching import encode_profile
 from bot.domain.names import normalise_name
 from bot.domain.text import ClaimText
 from bot.store.base import (
@@ -233,20 +234,21 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
         )
         names = await search.names_of(conn, speaker_ids)
         aliases = (await search.aliases_of(conn, [guild_id]))[guild_id]
+        texts = [_claim_text(r, names.get(r.speaker_id, ())) for r in rows]
         inserted = await conn.fetch(
             f"""
             INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
                                 attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
-                                created_at, updated_at, terms)
+                                created_at, updated_at, terms, profile)
             SELECT $1, u.number, u.statement, u.verbatim, u.speaker_id, u.role, u.venue, u.said_when, u.story_id,
                    u.attribution, u.verdict, u.rationale, u.seed_key, u.seed_fingerprint, u.moderated,
-                   u.at, u.at, {search.TERMS_FROM_JSON.format("u.terms")}
+                   u.at, u.at, {search.TERMS_FROM_JSON.format("u.terms")}, u.profile
               FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::bigint[], $6::text[], $7::text[], $8::text[],
                           $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[],
-                          $16::timestamptz[], $17::text[])
+                          $16::timestamptz[], $17::text[], $18::text[])
                    WITH ORDINALITY AS u(number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
                                         attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
-                                        at, terms, ord)
+                                        at, terms, profile, ord)
              ORDER BY u.ord
             RETURNING id, number
             """,
@@ -266,7 +268,8 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             [r.seed_fingerprint for r in rows],
             [r.moderated for r in rows],
             [r.at for r in rows],
-            [search.lexemes(guild_id, _claim_text(r, names.get(r.speaker_id, ())), aliases) for r in rows],
+            [search.lexemes(guild_id, text, aliases) for text in texts],
+            [encode_profile(text, aliases) for text in texts],
         )
         by_number = {row["number"]: row["id"] for row in inserted}
         ids = [by_number[r.number] for r in rows]

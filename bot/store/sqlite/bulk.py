@@ -198,9 +198,9 @@ class BulkLoader:
             for r in found:
                 if r[1] not in aliases:
                     aliases.update(index.aliases_by_guild(conn, [r[1]]))
-                yield (r[0], f"g{r[1]}", index.row_text(index.claim_text(r), aliases[r[1]]))
+                yield index.index_row(r[0], r[1], index.claim_text(r), aliases[r[1]])
 
-        conn.executemany("INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)", index_rows())
+        conn.executemany(index.INSERT_ROW, index_rows())
         if first == 1:  # the whole index is this load's: it is current
             conn.execute("UPDATE meta SET value = ? WHERE key = 'index_version'", (str(text.INDEX_VERSION),))
         conn.execute(

@@ -1,7 +1,8 @@
 """The FTS5 search index: rows of the analyser's terms, and queries that can never be a syntax error.
 
 The index holds what `bot.domain.text.index_terms` makes of a claim (every field, the entities its
-words name with the guild's aliases), joined by spaces; FTS5 only splits them again. Queries quote
+words name with the guild's aliases), joined by spaces; FTS5 only splits them again. Beside them, not
+indexed, the claim's ranking profile (`bot.domain.matching.encode_profile`), which ranking reads. Queries quote
 every term, so FTS operators (AND, NEAR, *, ^, column filters), quotes, parentheses and SQL fragments
 are only ever searched for as text.
 """
@@ -15,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import text
+from bot.domain.matching import encode_profile
 
 
 def _quote(term: str) -> str:
@@ -64,8 +66,12 @@ def claim_text(row: Sequence[Any]) -> text.ClaimText:
     )
 
 
-def row_text(claim: text.ClaimText, aliases: text.Aliases) -> str:
-    return " ".join(text.index_terms(claim, aliases))
+def index_row(claim_id: int, guild_id: int, claim: text.ClaimText, aliases: text.Aliases) -> tuple[int, str, str, str]:
+    """A claim's row of the index, as INSERT_ROW takes it: its guild's token, its terms, its ranking profile."""
+    return (claim_id, f"g{guild_id}", " ".join(text.index_terms(claim, aliases)), encode_profile(claim, aliases))
+
+
+INSERT_ROW = "INSERT INTO claim_fts (rowid, guild, terms, profile) VALUES (?, ?, ?, ?)"
 
 
 ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) ORDER BY id"
@@ -109,11 +115,11 @@ async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object]
         f"SELECT c.id, c.guild_id, {CLAIM_TEXT_COLUMNS} FROM claims c WHERE {where}", tuple(params)
     )
     aliases = await guild_aliases(db, sorted({r[1] for r in found}))
-    rows = [(r[0], f"g{r[1]}", row_text(claim_text(r), aliases[r[1]])) for r in found]
+    rows = [index_row(r[0], r[1], claim_text(r), aliases[r[1]]) for r in found]
     if rows:
         if not new:
             await db.executemany("DELETE FROM claim_fts WHERE rowid = ?", [(r[0],) for r in rows])
-        await db.executemany("INSERT INTO claim_fts (rowid, guild, terms) VALUES (?, ?, ?)", rows)
+        await db.executemany(INSERT_ROW, rows)
     return len(rows)
 
 
