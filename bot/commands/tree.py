@@ -97,8 +97,23 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
 
 
+UNKNOWN_INTERACTION = 10062  # discord-api-docs, JSON error codes: the interaction's 3 s to answer are over
+
+
+def expired(error: BaseException) -> bool:
+    """Discord no longer takes an answer to this interaction: too late (an overloaded moment, a long
+    pause), or already answered elsewhere. Nothing sent with its token can reach the member now."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION
+
+
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
     original = unwrap(error)
+    if expired(original):
+        # One line, no traceback and no error reply (it would be refused too): under overload every
+        # late answer ends here, and formatting tracebacks and sending doomed requests would only make
+        # the next answers later still.
+        log_outcome(interaction, "expired")
+        return
     text = explain(original)
     if text is None:
         ref = secrets.token_hex(3)
