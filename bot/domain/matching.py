@@ -72,12 +72,26 @@ def weights(groups: Sequence[Group], claims: int, counts: Sequence[int]) -> list
 
 @dataclass(frozen=True, slots=True)
 class _Profile:
-    """A claim's fields as the ranking reads them, decoded once per stored profile."""
+    """A claim's fields as the ranking reads them: a stored profile split, each form's number read only
+    when a typed word needs it (a message's few words against a claim's forty-odd forms)."""
 
-    exact: dict[str, tuple[float, float, bool]]  # term -> (best score, best coverage, in the speaker's names)
-    written: tuple[str, ...]  # every term and written form, sorted, for prefixes
-    written_at: tuple[tuple[float, bool], ...]  # each one's best field weight, and whether the speaker has it
-    statement: frozenset[str]
+    numbers: dict[str, str]  # each term and written form -> its number (encode_profile)
+    written: list[str]  # the forms, sorted, for prefixes
+    marks: list[str]  # their numbers, in that order
+
+    def exact(self, term: str) -> tuple[float, float, bool] | None:
+        """(best score, best coverage, in the speaker's names) of a term the claim has, else None."""
+        number = self.numbers.get(term)
+        return None if number is None else _meaning(number)[0]
+
+    def said(self, term: str) -> bool:
+        """Whether the statement has the term (or the entity it names)."""
+        number = self.numbers.get(term)
+        return number is not None and _meaning(number)[2]
+
+    def written_at(self, at: int) -> tuple[float, bool]:
+        """The best field weight of the form at `at`, and whether the speaker's names have it."""
+        return _meaning(self.marks[at])[1]
 
 
 # A claim's ranking profile as the index stores it beside its terms (PROFILE_FORMAT): each term and
@@ -123,16 +137,13 @@ def _meaning(number: str) -> tuple[tuple[float, float, bool] | None, tuple[float
     return exact, (_BEST[term | surface], bool((term | surface) & _SPEAKER)), bool(term & _STATEMENT)
 
 
-# The profiles of the claims ranked lately: a claim ranked again (autocomplete's every keystroke) costs
-# no decoding. Small: decoding is ~20 µs, and each profile holds a few KB.
+# The profiles of the claims ranked lately: a claim ranked again (autocomplete's every keystroke) is
+# not split again. Small: splitting is a few µs, and each profile holds a few KB.
 @lru_cache(maxsize=1_024)
 def decode_profile(stored: str) -> _Profile:
     parts = stored.split(" ") if stored else []
-    written = parts[0::2]
-    meanings = [_meaning(number) for number in parts[1::2]]
-    exact = {form: m[0] for form, m in zip(written, meanings, strict=True) if m[0] is not None}
-    statement = frozenset(form for form, m in zip(written, meanings, strict=True) if m[2])
-    return _Profile(exact, tuple(written), tuple(m[1] for m in meanings), statement)
+    written, marks = parts[0::2], parts[1::2]
+    return _Profile(dict(zip(written, marks, strict=True)), written, marks)
 
 
 def profile(text: ClaimText, aliases: Aliases = NO_ALIASES) -> _Profile:
@@ -145,14 +156,14 @@ def _group_match(group: Group, profile: _Profile, prefix: bool) -> tuple[float, 
     best = held = 0.0
     named = False
     for term in group:
-        hit = profile.exact.get(term)
+        hit = profile.exact(term)
         if hit is not None:
             best, held, named = max(best, hit[0]), max(held, hit[1]), named or hit[2]
         if not prefix:
             continue
         at = bisect.bisect_left(profile.written, term)
         while at < len(profile.written) and profile.written[at].startswith(term):
-            weight, speaker = profile.written_at[at]
+            weight, speaker = profile.written_at(at)
             best, held = max(best, weight * PREFIX_MATCH), max(held, weight * PREFIX_MATCH)
             named = named or speaker
             at += 1
@@ -175,7 +186,7 @@ def match(
         if not best:
             continue
         matched += 1
-        said = any(term in profile.statement for term in group)
+        said = any(profile.said(term) for term in group)
         in_statement += said
         in_core += said or named
         covered += weight * held

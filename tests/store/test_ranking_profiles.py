@@ -56,16 +56,16 @@ async def test_every_write_that_changes_what_a_claim_is_found_by_rewrites_its_pr
     assert await claims_with(desk, GUILD_A, "kurskoblast", count)  # the alias reached the claims it names
 
     edited = decode_profile((await desk.store.indexed(GUILD_A, [added.id]))[0].profile)
-    assert "bridg" in edited.exact  # the edit's words, not the old ones
-    assert "river" not in edited.exact
-    assert edited.exact["feather"][2]  # the speaker's new name, as the speaker's
+    assert edited.exact("bridg") is not None  # the edit's words, not the old ones
+    assert edited.exact("river") is None
+    assert edited.exact("feather") == (1.0, 1.0, True)  # the speaker's new name, as the speaker's
 
 
 async def claims_with(desk: Desk, guild_id: int, term: str, count: int) -> list[int]:
     """The numbers of the guild's claims whose stored profile holds `term` exactly."""
     ids = [(await desk.claim(guild_id, number)).id for number in range(1, count + 1)]
     found = await desk.store.indexed(guild_id, ids)
-    return sorted(c.summary.number for c in found if term in decode_profile(c.profile).exact)
+    return sorted(c.summary.number for c in found if decode_profile(c.profile).exact(term) is not None)
 
 
 async def test_another_guilds_alias_leaves_this_guilds_profiles_alone(desk: Desk) -> None:

@@ -166,7 +166,7 @@ async def test_indexed_gives_the_profile_ranking_needs_for_the_guilds_claims_onl
     statement, _speaker, role = STATEMENTS[0]
     now = ClaimText(statement, ("Volodymyr Zelensky", "Zelenskyy", "Зеленський"), role)
     assert zelensky.profile == encode_profile(now, text.aliases(()))
-    assert decode_profile(zelensky.profile).exact["zelenskyy"][2]  # a name of the speaker
+    assert decode_profile(zelensky.profile).exact("zelenskyy") == (1.0, 1.0, True)  # a name of the speaker
 
 
 async def test_a_new_name_of_a_speaker_finds_its_older_claims(store: PostgresStore, claims: list[int]) -> None:
