@@ -7,6 +7,7 @@ the client submits back; the cog validates them again, since a member may type a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from discord import app_commands
 
@@ -37,6 +38,7 @@ _BODY_WORDS = {
 }
 
 
+@lru_cache(maxsize=4_096)  # a guild has far fewer speakers than claims: each is named again and again
 def short_name(name: str, short: str = "") -> str:
     """How a list refers to a speaker after the first mention: the speaker's own short name if it has
     one ("Kim" for Kim Jong Un), else a person's last name or a body's whole name."""
@@ -56,6 +58,9 @@ def _looks_like_a_body(words: list[str]) -> bool:
     )
 
 
+# Autocomplete lists mostly the same claims keystroke after keystroke ("tro", "troo", "troop"). Keyed by
+# the whole summary, so a changed verdict or statement is a new key, never a stale label.
+@lru_cache(maxsize=2_048)
 def claim_label(summary: ClaimSummary, limit: int = limits.CHOICE_NAME) -> str:
     """`#7 · Zelensky: "We know about 10,000 soldiers…" · disputed`: quotes only for verbatim words."""
     head = f"#{summary.number} · {short_name(summary.speaker_name, summary.speaker_short)}: "
