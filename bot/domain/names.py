@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
 
+# Every new guild's seeding normalises the same ~200 names (speakers, aliases): a character loop each.
+@lru_cache(maxsize=4_096)
 def normalise_name(name: str) -> str:
     """The key a speaker's name variant is stored and looked up by."""
     decomposed = unicodedata.normalize("NFKD", name)

@@ -221,6 +221,7 @@ def words(text: str) -> list[str]:
 # --------------------------------------------------------------------------------- entities
 
 
+@lru_cache(maxsize=4_096)  # the same entity and speaker names, for every guild's aliases
 def name_terms(name: str) -> tuple[str, ...]:
     """The terms a name is written with, as the analyser finds it in a text (stop words skipped)."""
     return tuple(t.term for t in tokens(name) if t.term)[:MAX_ALIAS_WORDS]

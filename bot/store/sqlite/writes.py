@@ -33,6 +33,7 @@ from bot.store.sqlite.rows import stamp
 from bot.store.sqlite.stories import SqliteStoryTx
 
 MAX_VARIABLES = 30_000  # below SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32,766)
+ALIAS_BATCH = MAX_VARIABLES // 8  # eight values a row
 
 
 class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
@@ -212,22 +213,43 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             )
 
     async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
-        added: list[Alias] = []
-        for alias in aliases:
-            norm = normalise_name(alias.name)
-            if not norm:
-                continue
-            at = alias_time(alias)
-            cursor = await self.db.execute(
+        wanted = [(alias, normalise_name(alias.name), alias_time(alias)) for alias in aliases]
+        wanted = [(alias, norm, at) for alias, norm, at in wanted if norm]
+        new: set[str] = set()
+        # One statement for many names (a seed story brings ~50 into every new guild): each statement is
+        # a trip to aiosqlite's thread.
+        for start in range(0, len(wanted), ALIAS_BATCH):
+            batch = wanted[start : start + ALIAS_BATCH]
+            inserted = await self.db.execute_fetchall(
                 "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, norm) DO NOTHING",
-                (guild_id, alias.entity, alias.name, norm, alias.note, alias.actor.id, alias.actor.name, stamp(at)),
+                f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(batch))} "
+                "ON CONFLICT (guild_id, norm) DO NOTHING RETURNING norm",
+                [
+                    value
+                    for alias, norm, at in batch
+                    for value in (
+                        guild_id,
+                        alias.entity,
+                        alias.name,
+                        norm,
+                        alias.note,
+                        alias.actor.id,
+                        alias.actor.name,
+                        stamp(at),
+                    )
+                ],
             )
-            if cursor.rowcount == 1:
+            new.update(row[0] for row in inserted)
+        added: list[Alias] = []
+        for alias, norm, at in wanted:  # the first of two entries with one name is the one inserted
+            if norm in new:
+                new.discard(norm)
                 added.append(replace(alias, at=at))
-        # The claims written with a new name (or with a new entity's own name) get its entity's term.
+        # The claims written with a new name (or with a new entity's own name) get its entity's term. A
+        # guild without claims yet (a new guild being seeded) has none to look for: the MATCH would still
+        # walk the index's segments for every name.
         written = index.written_with(guild_id, [name for a in added for name in (a.name, a.entity)])
-        if written is not None:
+        if written is not None and await self._one("SELECT 1 FROM claims WHERE guild_id = ? LIMIT 1", (guild_id,)):
             await index.reindex(self.db, "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
         return added
 
