@@ -92,13 +92,16 @@ def without(steps: Sequence[str]) -> Iterator[None]:
     if "ranking" in steps:  # every word weighs the same, the speaker adds nothing
         patch(matching, "weights", lambda groups, _claims, _counts: [1.0] * len(groups))
         patch(matching, "SPEAKER_BONUS", 0.0)
-    matching.decode_profile.cache_clear()
+    caches = (matching.decode_profile, matching.encode_profile, text.index_terms)  # kept by claim text
+    for cache in caches:
+        cache.cache_clear()
     try:
         yield
     finally:
         for owner, name, value in reversed(patches):
             setattr(owner, name, value)
-        matching.decode_profile.cache_clear()
+        for cache in caches:
+            cache.cache_clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,6 +110,7 @@ _BEST = tuple(
 )
 
 
+@lru_cache(maxsize=256)  # as text.index_terms: the same seeded claims in every new guild
 def encode_profile(text: ClaimText, aliases: Aliases = NO_ALIASES) -> str:
     """What the index stores for a claim: made with the same analysis (and aliases) as its terms, and
     rewritten whenever they are. Terms and forms are letters and digits, so spaces can separate them."""

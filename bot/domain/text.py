@@ -369,7 +369,9 @@ def field_surfaces(text: str) -> frozenset[str]:
     return _analysed(text)[2]
 
 
-def index_terms(claim: ClaimText, aliases: Aliases = NO_ALIASES) -> list[str]:
+# Every new guild is seeded with the same claims: their terms are worked out once, not once per guild.
+@lru_cache(maxsize=256)
+def index_terms(claim: ClaimText, aliases: Aliases = NO_ALIASES) -> tuple[str, ...]:
     """What a claim is found by: every field's terms, the entities they name, and the words as written."""
     found: set[str] = set()
     for _name, value in claim.fields():
@@ -377,7 +379,7 @@ def index_terms(claim: ClaimText, aliases: Aliases = NO_ALIASES) -> list[str]:
             found |= field_terms(value, aliases)
             found |= field_surfaces(value)
     found.discard("")
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 # --------------------------------------------------------------------------------- queries

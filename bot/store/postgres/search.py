@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import asyncpg
 
@@ -67,9 +68,14 @@ def prefix_lexeme(prefix: str) -> str:
 
 def index_lexemes(guild_id: int, claim: ClaimText, aliases: Aliases = NO_ALIASES) -> list[str]:
     """Every lexeme of a claim: its terms, their short prefixes, its guild."""
+    return [guild_lexeme(guild_id), *_term_lexemes(claim, aliases)]
+
+
+@lru_cache(maxsize=256)  # as index_terms: the same seeded claims in every new guild
+def _term_lexemes(claim: ClaimText, aliases: Aliases) -> tuple[str, ...]:
     terms = index_terms(claim, aliases)
     prefixes = {prefix_lexeme(term[:n]) for term in terms for n in range(1, min(len(term), SHORT_PREFIX) + 1)}
-    return [guild_lexeme(guild_id), *terms, *sorted(prefixes)]
+    return (*terms, *sorted(prefixes))
 
 
 def lexemes(guild_id: int, claim: ClaimText, aliases: Aliases = NO_ALIASES) -> str:
