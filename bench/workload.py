@@ -21,7 +21,7 @@ from localdiscord.interactions import InteractionResult
 from localdiscord.world import Member, Message
 
 COMMANDS = (
-    "/claim",  # one of the 300 sampled claims: a hot set, which the bot's card cache (2,000 cards) holds
+    "/claim",  # one of the 300 sampled claims: a hot set, which the bot's card cache (1,000 cards) holds
     "/claim any",  # any claim of the guild, uniformly: mostly cache misses at 100,000 claims
     "autocomplete",
     "/search",
