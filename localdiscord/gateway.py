@@ -147,6 +147,11 @@ class Gateway:
 
     # --- sending ----------------------------------------------------------------------------------
 
+    def wants(self, guild_id: int | None, intent: int) -> bool:
+        """Whether any session would receive an event about ``guild_id`` gated by ``intent``: when none
+        does, the caller need not build the event (a message's snapshot, for a bot without that intent)."""
+        return any(s.intents & intent for s in self.sessions_for(guild_id))
+
     def dispatch(self, event: str, data: Json, *, guild_id: int | None, intent: int | None = None) -> None:
         """Send a DISPATCH about ``guild_id`` (None: no guild) to its shard's sessions that subscribed to ``intent``.
 
