@@ -573,6 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = Options.parse(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("bench").setLevel(logging.INFO)
+    harness.lean_gc()
     started = time.perf_counter()
     results = asyncio.run(run(opts))
     results["total_s"] = round(time.perf_counter() - started, 1)
