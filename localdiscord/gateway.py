@@ -53,6 +53,9 @@ DIRECT_MESSAGES = 1 << 12
 
 BACKLOG_MAX = 5000
 
+# One encoder for every frame: json.dumps with arguments builds a new JSONEncoder per call.
+_to_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
 
 class _Encoder:
     """Turns a payload into the frame the client asked for."""
@@ -74,7 +77,7 @@ class _Encoder:
                 self._zstd = zstandard.ZstdCompressor().compressobj()
 
     def encode(self, payload: Json) -> str | bytes:
-        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        text = _to_json(payload)
         if self.kind == "zlib":
             frame: bytes = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
             return frame
