@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import generate, harness, pgserver, report
+from bench import answers, generate, harness, pgserver, report
+from bench.answers import Check
 from bench.harness import BotGroup, BotProcess, Dispatch, Place, Run
-from bench.workload import COMMANDS, Samples, Workload, sample, spread
+from bench.workload import COMMANDS, Samples, Workload, sample, spread, spread_checks
 from bot.settings import Settings
 from bot.store.copying import copy_database
 from bot.store.postgres.store import redacted
@@ -167,7 +168,12 @@ async def metered(meters: Meters, work: Awaitable[Run]) -> Run:
 
 
 async def measure_commands(
-    bot: Bot, dispatchers: dict[str, Dispatch], opts: Options, commands: Sequence[str], meters: Meters
+    bot: Bot,
+    dispatchers: dict[str, Dispatch],
+    opts: Options,
+    commands: Sequence[str],
+    meters: Meters,
+    checks: dict[str, Check],
 ) -> dict[str, dict[str, object]]:
     wanted = [c for c in COMMANDS if c in commands]
     # Warm up: the first queries read pages from disk and fill the database's and Python's caches.
@@ -178,11 +184,12 @@ async def measure_commands(
         # A command that fell behind leaves the bot busy; the next one must start on an idle bot.
         await bot.wait_idle()
         harness.settle_heap()
-        latency = await metered(meters, harness.open_loop(dispatchers[name], opts.rate, opts.duration))
+        check = checks[name]
+        latency = await metered(meters, harness.open_loop(dispatchers[name], opts.rate, opts.duration, check=check))
         await bot.wait_idle()
         harness.settle_heap()
         saturated = await metered(
-            meters, harness.closed_loop(dispatchers[name], opts.concurrency, opts.throughput_duration)
+            meters, harness.closed_loop(dispatchers[name], opts.concurrency, opts.throughput_duration, check=check)
         )
         found[name] = {"latency": latency.summary(), "throughput": saturated.summary()}
         print(f"  {bot.name:16} {name:17} {_line(latency, saturated)}", flush=True)
@@ -190,15 +197,25 @@ async def measure_commands(
 
 
 def _line(latency: Run, saturated: Run) -> str:
-    fails = sum(latency.failures.values()) + sum(saturated.failures.values())
-    return (
+    failed: dict[str, int] = {}
+    for run in (latency, saturated):
+        for reason, count in run.failures.items():
+            failed[reason] = failed.get(reason, 0) + count
+    line = (
         f"p50 {latency.pct(50):6.1f}  p95 {latency.pct(95):6.1f}  p99 {latency.pct(99):6.1f} ms   "
-        f"{saturated.throughput:7.1f}/s" + (f"   FAILED {fails}" if fails else "")
+        f"{saturated.throughput:7.1f}/s"
     )
+    if saturated.harness_share is not None and saturated.harness_ms is not None:
+        line += f"   harness {saturated.harness_ms:.2f} ms, {saturated.harness_share:4.0%} of a core"
+        if saturated.harness_limited:
+            line += " (the harness may be the limit)"
+    if failed:
+        line += "   FAILED " + ", ".join(f"{count} {reason}" for reason, count in sorted(failed.items()))
+    return line
 
 
 async def startup(
-    proc: BotProcess, driver: Driver, places: list[Place], ready_within: float = 30.0
+    proc: BotProcess, driver: Driver, places: list[Place], check: Check, ready_within: float = 30.0
 ) -> dict[str, object]:
     """From process start: identified, first answer, an answer in every guild (one /status per guild,
     dispatched as soon as the bot is connected), and discord.py's on_ready."""
@@ -208,8 +225,11 @@ async def startup(
     await harness._settle(results, 60.0)
     await proc.wait_ready(within=ready_within)
     t0 = proc.started_at
-    done = [r.dispatched_at + r.latency - t0 for r in results if harness.failure(r) is None and r.latency]
-    failures = [harness.failure(r) for r in results if harness.failure(r) is not None]
+    reasons = [harness.failure(r, check) for r in results]
+    done = [
+        r.dispatched_at + r.latency - t0 for r, why in zip(results, reasons, strict=True) if why is None and r.latency
+    ]
+    failures = [why for why in reasons if why is not None]
     return {
         "guilds": len(places),
         "identified_s": round(proc.identified_at - t0, 3),
@@ -353,7 +373,7 @@ class Bench:
         found: dict[str, object] = {}
         startup_places = self.startup_places()
         if startup_places:
-            found["startup"] = await startup(base, self.driver, startup_places, opts.ready_within)
+            found["startup"] = await startup(base, self.driver, startup_places, answers.bare_ok, opts.ready_within)
             print(f"  baseline  start-up {found['startup']}", flush=True)
         else:
             await base.start()
@@ -361,11 +381,18 @@ class Bench:
             # The same load as claimbot gets (the bare bot ignores what is asked).
             samples = self.samples[self.shapes[opts.sizes[0]].key, MAIN_GUILD]
             dispatchers = self.workload(MAIN_GUILD, samples).dispatchers()
-            found["commands"] = await measure_commands(base, dispatchers, opts, opts.commands, self.meters(base))
+            found["commands"] = await measure_commands(
+                base, dispatchers, opts, opts.commands, self.meters(base), answers.bare_checks(COMMANDS)
+            )
         if self.databases is not None and opts.shard_commands:
             # The sharded runs' load: the two guilds in turn (the bare bot has one unsharded session).
             found["sharded"] = await measure_commands(
-                base, self.sharded_dispatchers(), opts, opts.shard_commands, self.meters(base)
+                base,
+                self.sharded_dispatchers(),
+                opts,
+                opts.shard_commands,
+                self.meters(base),
+                answers.bare_checks(COMMANDS),
             )
         found["peak_rss_kib"] = base.status_kib()
         await base.stop()
@@ -374,9 +401,12 @@ class Bench:
     def workload(self, guild_id: int, samples: Samples) -> Workload:
         return Workload(self.driver, self.places[guild_id], samples, self.opts.seed)
 
-    def sharded_dispatchers(self) -> dict[str, Dispatch]:
+    def sharded_workloads(self) -> list[Workload]:
         key = self.sharded.key
-        return spread([self.workload(gid, self.samples[key, gid]) for gid in self.sharded.guild_ids()])
+        return [self.workload(gid, self.samples[key, gid]) for gid in self.sharded.guild_ids()]
+
+    def sharded_dispatchers(self) -> dict[str, Dispatch]:
+        return spread(self.sharded_workloads())
 
     async def sqlite_sizes(self) -> None:
         opts = self.opts
@@ -384,9 +414,11 @@ class Bench:
             database = generate.working_copy(generate.cached_database(shape), self.scratch / f"claims-{size}.db")
             proc = self.claimbot(harness.sqlite_url(database), f"sqlite-{size}")
             await proc.start()
-            dispatchers = self.workload(MAIN_GUILD, self.samples[shape.key, MAIN_GUILD]).dispatchers()
+            workload = self.workload(MAIN_GUILD, self.samples[shape.key, MAIN_GUILD])
             found: dict[str, Any] = {"claims": size, "backend": "sqlite"}
-            found["commands"] = await measure_commands(proc, dispatchers, opts, opts.commands, self.meters(proc))
+            found["commands"] = await measure_commands(
+                proc, workload.dispatchers(), opts, opts.commands, self.meters(proc), workload.checks()
+            )
             found["peak_rss_kib"] = proc.status_kib()
             found["exit"] = await proc.stop()
             self.results[f"claimbot_{size}"] = found
@@ -401,9 +433,11 @@ class Bench:
             await proc.start()
             # The SQLite run's samples: the same claims, words and names, asked in the same order.
             samples = self.samples[self.shapes[size].key, MAIN_GUILD]
-            dispatchers = self.workload(MAIN_GUILD, samples).dispatchers()
+            workload = self.workload(MAIN_GUILD, samples)
             found: dict[str, Any] = {"claims": size, "backend": "postgres"}
-            found["commands"] = await measure_commands(proc, dispatchers, opts, opts.commands, self.meters(proc, url))
+            found["commands"] = await measure_commands(
+                proc, workload.dispatchers(), opts, opts.commands, self.meters(proc, url), workload.checks()
+            )
             found["peak_rss_kib"] = proc.status_kib()
             found["exit"] = await proc.stop()
             await self.databases.drop(url)
@@ -435,10 +469,13 @@ class Bench:
             url = await self.databases.create(template)
             bot = make(url)
             await bot.start()
-            dispatchers = self.sharded_dispatchers()
+            workloads = self.sharded_workloads()
+            measured = await measure_commands(
+                bot, spread(workloads), opts, opts.shard_commands, self.meters(bot, url), spread_checks(workloads)
+            )
             run: dict[str, object] = {
                 "processes": len(bot.members) if isinstance(bot, BotGroup) else 1,
-                "commands": await measure_commands(bot, dispatchers, opts, opts.shard_commands, self.meters(bot, url)),
+                "commands": measured,
                 "peak_rss_kib": bot.status_kib(),
             }
             run["exit"] = await bot.stop()
@@ -463,7 +500,7 @@ class Bench:
             else:
                 generate.working_copy(source, database)
             proc = self.claimbot(harness.sqlite_url(database), f"startup-{label}")
-            found = await startup(proc, self.driver, self.startup_places(), opts.ready_within)
+            found = await startup(proc, self.driver, self.startup_places(), answers.board, opts.ready_within)
             found["peak_rss_kib"] = proc.status_kib()
             await proc.stop()
             self.results[f"startup_{label}"] = found
@@ -536,6 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = Options.parse(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("bench").setLevel(logging.INFO)
+    harness.lean_gc()
     started = time.perf_counter()
     results = asyncio.run(run(opts))
     results["total_s"] = round(time.perf_counter() - started, 1)

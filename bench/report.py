@@ -4,7 +4,9 @@ Latency is the open loop's (the offered rate), throughput the closed loop's; "×
 throughput against the bare bot's for the same command and the same load in the same run. CPU is
 per answered interaction in the closed loop: the bot's processes, the PostgreSQL server's processes
 for the bot's database, and the benchmark process (the local Discord and the load generator; the JSON
-also has `bench_gc`, its time in the garbage collector).
+also has `bench_gc`, its time in the garbage collector, and per run `harness_cpu_ms`, `harness_core_share`
+and `harness_limited`). Failures are shown by reason: "wrong content" is an answer that did not show
+what was asked (bench/answers.py).
 """
 
 from __future__ import annotations
@@ -48,8 +50,43 @@ def cpu_per_interaction(found: dict[str, Any]) -> str:
 
 
 def _failed(found: dict[str, Any]) -> str:
-    count = failures(found)
-    return f" ({count} failed)" if count else ""
+    """ " (3 wrong content, 1 late)": how many failed, by reason (bench/harness.py's failure)."""
+    reasons: dict[str, int] = {}
+    for kind in ("latency", "throughput"):
+        for reason, count in found[kind]["failures"].items():
+            reasons[reason] = reasons.get(reason, 0) + int(count)
+    if not reasons:
+        return ""
+    return " (" + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items())) + ")"
+
+
+def harness_share(found: dict[str, Any]) -> float | None:
+    """The benchmark process's share of a core in the closed loop (None in results from before it was kept)."""
+    share = found["throughput"].get("harness_core_share")
+    return None if share is None else float(share)
+
+
+def harness_line(runs: list[tuple[str, dict[str, Any]]]) -> str:
+    """The busiest the benchmark process was in any closed loop of these runs, and whether it may have
+    been the limit (one Python thread: at >= 80 % of a core it, not the bot, may set the pace)."""
+    busiest: tuple[float, str, str] | None = None
+    flagged: list[str] = []
+    for label, commands in runs:
+        for name, found in commands.items():
+            share = harness_share(found)
+            if share is None:
+                continue
+            if busiest is None or share > busiest[0]:
+                busiest = (share, label, name)
+            if found["throughput"].get("harness_limited"):
+                flagged.append(f"{label} {name}")
+    if busiest is None:
+        return ""
+    share, label, name = busiest
+    line = f"\nHarness (local Discord + load generator, one process): at most {share:.0%} of a core ({label} {name})"
+    if flagged:
+        line += "; at >= 80 %, so the harness may be the limit, in: " + ", ".join(flagged)
+    return line
 
 
 def backends_table(results: Results, size: int, rate: float) -> list[str]:
@@ -80,6 +117,10 @@ def backends_table(results: Results, size: int, rate: float) -> list[str]:
     if postgres:
         line += f", PostgreSQL {postgres['peak_rss_kib'] / 1024:.1f} MiB"
     lines.append(line + f"; bare bot {base_rss / 1024:.1f} MiB")
+    runs = [("bare bot", base), ("SQLite", sqlite["commands"])]
+    if postgres:
+        runs.append(("PostgreSQL", postgres["commands"]))
+    lines.append(harness_line(runs))
     return lines
 
 
@@ -120,6 +161,7 @@ def shards_table(results: Results, rate: float) -> list[str]:
                 f"| {label} | {name} | {_latency(found)}{_failed(found)} | {_throughput(found):,.0f} "
                 f"| {_ratio(found, base.get(name))} | {cpu_per_interaction(found)} |"
             )
+    lines.append(harness_line(rows))
     return lines
 
 

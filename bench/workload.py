@@ -11,6 +11,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from bench import answers
+from bench.answers import Check
 from bench.harness import Dispatch, Place
 from bot.desk import Desk
 from bot.domain.states import Verdict
@@ -40,14 +42,29 @@ class Samples:
     statements: list[str]
     speakers: list[str]
     claims: int = 1  # how many the guild has, numbered 1..claims
+    # What autocomplete is asked (a word cut short, sometimes after a whole word), and whether the desk
+    # found claims for it before the run: an answer with no choices is right only where it found none.
+    suggested: dict[str, bool] = field(default_factory=dict)
     words: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.words = sorted({w for s in self.statements for w in _WORD.findall(s.lower())})
 
+    def typing(self, rng: random.Random, count: int) -> list[str]:
+        """`count` distinct things someone has typed so far, drawn from the sampled words."""
+        found: dict[str, None] = {}
+        for _ in range(count * 4):
+            word = rng.choice(self.words)
+            cut = word[: rng.randint(3, len(word))]
+            found[f"{rng.choice(self.words)} {cut}" if rng.random() < 0.3 else cut] = None
+            if len(found) == count:
+                break
+        return list(found)
 
-async def sample(database_url: str, guild_id: int, seed: int, count: int = 300) -> Samples:
-    """Claims, words and speaker names that exist in `guild_id` (the store opened briefly, read only)."""
+
+async def sample(database_url: str, guild_id: int, seed: int, count: int = 300, typed: int = 500) -> Samples:
+    """Claims, words and speaker names that exist in `guild_id`, and what autocomplete finds for `typed`
+    partial words (the store opened briefly, read only, through the bot's own desk)."""
     rng = random.Random(seed)
     async with Desk(open_store(Settings(database_url=database_url))) as store:
         await store.ensure_guild(guild_id)
@@ -60,7 +77,11 @@ async def sample(database_url: str, guild_id: int, seed: int, count: int = 300) 
             statements.append(claim.statement)
             speakers.add(claim.speaker.name)
         speakers.update(s.name for s in await store.suggest_speakers(guild_id, "", 25))
-    return Samples(numbers, statements, sorted(speakers), max(1, total))
+        found = Samples(numbers, statements, sorted(speakers), max(1, total))
+        # A separate stream, so the numbers and statements drawn above stay what they were.
+        for text in found.typing(random.Random(seed + 1), typed):
+            found.suggested[text] = bool(await store.suggest_claims(guild_id, text))
+    return found
 
 
 class Workload:
@@ -74,6 +95,7 @@ class Workload:
         # One rotation through the pool for every dispatch of every command: cooldowns are per member.
         self._turns = itertools.count()
         member = place.members[0]
+        self.typed = list(samples.suggested)
         self.messages: list[Message] = [
             driver.post_message(place.channel, member, f"Apparently {statement[:300]} Is that true?")
             for statement in samples.statements[:50]
@@ -86,12 +108,8 @@ class Workload:
         return str(self.rng.choice(self.samples.numbers))
 
     def _typed(self) -> str:
-        """What someone has typed so far: a word cut short, sometimes after a whole word."""
-        word = self.rng.choice(self.samples.words)
-        cut = word[: self.rng.randint(3, len(word))]
-        if self.rng.random() < 0.3:
-            return f"{self.rng.choice(self.samples.words)} {cut}"
-        return cut
+        """What someone has typed so far, one of those the desk was asked before the run."""
+        return self.rng.choice(self.typed)
 
     def _query(self) -> str:
         statement = self.rng.choice(self.samples.statements)
@@ -133,6 +151,10 @@ class Workload:
         makers = (claim, claim_any, autocomplete, search, who_said, board, timeline, mod_status, check)
         return dict(zip(COMMANDS, makers, strict=True))
 
+    def checks(self) -> dict[str, Check]:
+        """What each command's answer must show (bench/answers.py)."""
+        return answers.claimbot_checks(self.samples.suggested)
+
 
 def spread(workloads: list[Workload]) -> dict[str, Dispatch]:
     """One dispatcher per command that takes turns between the workloads' guilds: the i-th interaction
@@ -146,3 +168,8 @@ def spread(workloads: list[Workload]) -> dict[str, Dispatch]:
         return dispatch
 
     return {name: turns(name) for name in COMMANDS}
+
+
+def spread_checks(workloads: list[Workload]) -> dict[str, Check]:
+    """The checks for `spread`'s load: each answer checked against what its own guild was asked."""
+    return answers.by_guild({workload.place.guild.id: workload.checks() for workload in workloads})

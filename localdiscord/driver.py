@@ -644,8 +644,9 @@ class Driver:
             )
         interaction_id = self.world.ids.next()
         token = self.server.interactions.new_token()
-        member_payload = member.to_payload() | {"permissions": str(self.permissions(member, channel))}
-        channel_payload = channel.to_payload() | {"permissions": str(self.permissions(member, channel))}
+        permissions = str(self.permissions(member, channel))
+        member_payload = member.to_payload() | {"permissions": permissions}
+        channel_payload = channel.to_payload() | {"permissions": permissions}
         payload: Json = {
             "id": str(interaction_id),
             "application_id": str(self.server.application_id),

@@ -53,6 +53,9 @@ DIRECT_MESSAGES = 1 << 12
 
 BACKLOG_MAX = 5000
 
+# One encoder for every frame: json.dumps with arguments builds a new JSONEncoder per call.
+_to_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
 
 class _Encoder:
     """Turns a payload into the frame the client asked for."""
@@ -74,7 +77,7 @@ class _Encoder:
                 self._zstd = zstandard.ZstdCompressor().compressobj()
 
     def encode(self, payload: Json) -> str | bytes:
-        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        text = _to_json(payload)
         if self.kind == "zlib":
             frame: bytes = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
             return frame
@@ -146,6 +149,11 @@ class Gateway:
         return [s for s in self.sessions.values() if s.shard.receives(guild_id)]
 
     # --- sending ----------------------------------------------------------------------------------
+
+    def wants(self, guild_id: int | None, intent: int) -> bool:
+        """Whether any session would receive an event about ``guild_id`` gated by ``intent``: when none
+        does, the caller need not build the event (a message's snapshot, for a bot without that intent)."""
+        return any(s.intents & intent for s in self.sessions_for(guild_id))
 
     def dispatch(self, event: str, data: Json, *, guild_id: int | None, intent: int | None = None) -> None:
         """Send a DISPATCH about ``guild_id`` (None: no guild) to its shard's sessions that subscribed to ``intent``.

@@ -308,7 +308,9 @@ class Interactions:
             message.interaction_id = result.id
             result.original_id = message.id
             if kind == MESSAGE:
-                resource["message"] = message.snapshot()
+                # A reply is serialised at once (rest.respond), before anything can change the message,
+                # so it may hold the live payload: no copy on the path every answer takes.
+                resource["message"] = message.payload
             self._server.announce_message(message)
         elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
             result.original_id = result.source_message_id
@@ -378,7 +380,7 @@ class Interactions:
         result.followup_ids.append(message.id)
         self._server.announce_message(message)
         result.touch()
-        return 200, message.snapshot()
+        return 200, message.payload  # serialised at once, as in callback
 
     def _owned_message(self, result: InteractionResult, message_id: str) -> Message | None:
         if message_id == "@original":

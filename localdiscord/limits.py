@@ -178,11 +178,15 @@ def check_mentions(body: Json, *, prefix: str = "", default_parse: Iterable[str]
         parse = set(default_parse)
         roles: set[str] = set()
         users: set[str] = set()
-        why = f"no allowed_mentions, so Discord parses {sorted(parse)}"
     else:
         parse = set(allowed.get("parse") or [])
         roles = {str(r) for r in allowed.get("roles") or []}
         users = {str(u) for u in allowed.get("users") or []}
+    if not (isinstance(content, str) and "@" in content) and not body.get("message_reference"):
+        return findings  # every mention has an "@": most answers stop here, before the texts below
+    if allowed is None:
+        why = f"no allowed_mentions, so Discord parses {sorted(parse)}"
+    else:
         why = f"allowed_mentions={allowed}"
     if isinstance(content, str):
         for match in _EVERYONE.finditer(content):

@@ -25,6 +25,7 @@ as a Cloudflare ban and raises instead of waiting.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
 import math
@@ -160,8 +161,10 @@ class RateLimits:
     # --- the REST side ----------------------------------------------------------------------------
 
     @staticmethod
+    @functools.lru_cache(maxsize=1024)
     def bucket(method: str, template: str) -> str:
-        """A stable ``X-RateLimit-Bucket`` for a route: the same for every top-level resource."""
+        """A stable ``X-RateLimit-Bucket`` for a route: the same for every top-level resource (kept:
+        each request asks for it three times, and there are only as many as there are routes)."""
         return hashlib.sha1(f"{method} {template}".encode()).hexdigest()[:16]
 
     def _window(self, method: str, template: str, path: str, major: str) -> _Window:

