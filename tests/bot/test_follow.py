@@ -21,12 +21,20 @@ from tests.bot.support import description, fields
 pytestmark = pytest.mark.parametrize("bot_backend", BOTH_BACKENDS, indirect=True)
 
 WINDOW = 0.3  # the batching window, shortened from a minute
+# For the test that three changes made one after another fall in one window: each is a command answered
+# before the next is sent, which on a loaded machine (and PostgreSQL) took longer than 0.3 s in all.
+WIDE_WINDOW = 3.0
 
 
 @pytest.fixture
-async def bot(newsroom: Newsroom, bot_database: Path | str) -> AsyncIterator[ClaimBot]:
+def window(request: pytest.FixtureRequest) -> float:
+    return float(getattr(request, "param", WINDOW))
+
+
+@pytest.fixture
+async def bot(newsroom: Newsroom, bot_database: Path | str, window: float) -> AsyncIterator[ClaimBot]:
     settings = bot_settings(newsroom.driver, bot_database).model_copy(
-        update={"follow_batch_seconds": WINDOW, "outbox_poll_seconds": 0.05, "outbox_deliveries_per_second": 200}
+        update={"follow_batch_seconds": window, "outbox_poll_seconds": 0.05, "outbox_deliveries_per_second": 200}
     )
     started, desk, task = await start_bot(settings)
     try:
@@ -89,7 +97,8 @@ async def test_a_follower_gets_a_dm_and_the_card_posted_earlier_shows_the_new_ve
     assert d.dms(newsroom.moderator) == []  # the moderator made the change; no DM about it
 
 
-async def test_changes_within_the_window_come_as_one_dm(newsroom: Newsroom, bot: ClaimBot) -> None:
+@pytest.mark.parametrize("window", [WIDE_WINDOW], indirect=True)
+async def test_changes_within_the_window_come_as_one_dm(newsroom: Newsroom, bot: ClaimBot, window: float) -> None:
     d = newsroom.driver
     await slash(newsroom, newsroom.reader, "follow", {"claim": "#1"})
     await slash(newsroom, newsroom.reader, "follow", {"claim": "#2"})
@@ -102,8 +111,8 @@ async def test_changes_within_the_window_come_as_one_dm(newsroom: Newsroom, bot:
         {"claim": "#1", "status": "retracted", "note": "Withdrawn"},
         subcommand="attribution",
     )
-    await eventually(lambda: d.dms(newsroom.reader))
-    await asyncio.sleep(WINDOW * 2)
+    await eventually(lambda: d.dms(newsroom.reader), within=window + 5)
+    await asyncio.sleep(WINDOW)  # nothing else is on its way: the one DM holds all three changes (below)
     (dm,) = d.dms(newsroom.reader)
     assert "What you follow in Newsroom changed" in dm.content
     assert "**#1** verdict:" in dm.content
