@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.desk.errors import SpeakerNotFound
 from bot.domain import matching, text
-from bot.domain.claims import ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
+from bot.domain.claims import Alias, ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
 from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, parse_claim_number
 from bot.domain.text import Aliases, Group
@@ -243,6 +243,24 @@ async def match_text(
     # hide the denial of what a message asserts (or the other way round).
     best = max(m.score for m in about)
     return [found[m.number].summary for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
+
+
+def alias_owner(aliases: Sequence[Alias], named: str) -> str | None:
+    """The entity `named` is (its own name or one of its other names in use), as the aliases write it."""
+    wanted = normalise_name(named)
+    by_name = {normalise_name(a.entity): a.entity for a in aliases}
+    for alias in aliases:
+        by_name.setdefault(normalise_name(alias.name), alias.entity)
+    return by_name.get(wanted) if wanted else None
+
+
+def names_matching(names: Sequence[str], typed: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names beginning with what was typed (any case, any accents), then those holding it, as listed."""
+    wanted = normalise_name(typed)
+    keyed = [(name, normalise_name(name)) for name in names]
+    starting = [name for name, key in keyed if key.startswith(wanted)]
+    holding = [name for name, key in keyed if wanted in key and not key.startswith(wanted)]
+    return (starting + holding)[:limit]
 
 
 async def suggest_speakers(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[Speaker]:

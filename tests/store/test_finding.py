@@ -160,12 +160,21 @@ async def test_an_alias_added_later_finds_the_claims_already_written_with_it(des
 
 
 @pytest.mark.usefixtures("sqlite_only")  # PostgreSQL: tests/store_postgres/test_schema_guards.py
-async def test_aliases_cannot_be_changed_or_removed_even_directly(desk: Desk, db_path: Path) -> None:
+async def test_aliases_cannot_be_changed_or_deleted_even_directly_only_removed_once(desk: Desk, db_path: Path) -> None:
+    await desk.remove_alias(GUILD_A, "North Korea", "NK", note="ambiguous here", actor=ALICE)
     before = query(db_path, "SELECT * FROM aliases ORDER BY id")
     assert before  # the seed story's
     conn = sqlite3.connect(db_path)
     try:
-        for sql in ("UPDATE aliases SET entity = 'Russia'", "DELETE FROM aliases"):
+        for sql in (
+            "UPDATE aliases SET entity = 'Russia'",
+            "UPDATE aliases SET removed_at = NULL, removed_note = NULL, removed_actor_id = NULL, "
+            "removed_actor_name = NULL WHERE removed_at IS NOT NULL",  # a removal is not undone
+            "UPDATE aliases SET removed_note = 'forged' WHERE removed_at IS NOT NULL",
+            "UPDATE aliases SET name = 'Hermit Kingdom', removed_at = '2026-01-01', removed_note = 'x', "
+            "removed_actor_id = 1, removed_actor_name = 'x' WHERE removed_at IS NULL",  # nothing else changes
+            "DELETE FROM aliases",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 conn.execute(sql)
         conn.commit()
