@@ -410,9 +410,9 @@ class Desk:
         finally:
             self._guild_aliases.pop(guild_id, None)
 
-    async def remove_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> Alias:
-        """Take another name out of use; the claims written with it are no longer found by it. The name's
-        record stays, with who removed it, when and why."""
+    async def remove_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> list[Alias]:
+        """Take another name out of use (with those search reads as the same words); the claims written
+        with it are no longer found by it. The names' records stay, with who removed them, when and why."""
         await self.ensure_guild(guild_id)
         try:
             async with self.store.transaction() as tx:

@@ -83,10 +83,14 @@ def alias_added(alias: Alias) -> str:
     )
 
 
-def alias_removed(alias: Alias) -> str:
+def alias_removed(removed: Sequence[Alias]) -> str:
+    """The name asked for first; the others search read as the same words went with it."""
+    first, *same = removed
+    also = ", ".join(f"“{fit(a.name, NAME_MAX, inline=True)}”" for a in same)
+    with_it = f" (and {also}, which search reads as the same words)" if same else ""
     return (
-        f"“{fit(alias.name, NAME_MAX, inline=True)}” no longer finds what is said of "
-        f"{fit(alias.entity, NAME_MAX, inline=True)}; /mod aliases entity: keeps the record of it."
+        f"“{fit(first.name, NAME_MAX, inline=True)}”{with_it} no longer finds what is said of "
+        f"{fit(first.entity, NAME_MAX, inline=True)}; /mod aliases entity: keeps the record of it."
     )
 
 

@@ -20,7 +20,7 @@ async def _found(desk: Desk, guild_id: int, query: str) -> set[int]:
 
 async def test_a_removed_name_no_longer_finds_the_claims_said_of_its_entity(desk: Desk) -> None:
     assert await _found(desk, GUILD_A, "NK")  # the story's name for North Korea
-    removed = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="reads as a username here", actor=BOB)
+    [removed] = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="reads as a username here", actor=BOB)
     assert (removed.entity, removed.name) == ("North Korea", "NK")
     assert removed.removal is not None
     assert removed.removal.actor == BOB
@@ -70,6 +70,17 @@ async def test_a_name_added_by_a_moderator_can_be_removed(desk: Desk) -> None:
     assert await _found(desk, GUILD_A, "RF") == set()
 
 
+async def test_names_search_reads_as_the_same_words_go_together(desk: Desk) -> None:
+    """ "Ukrainian" and "Ukrainians" are one word to search: removing one alone would change nothing."""
+    assert await _found(desk, GUILD_A, "ukrainian")
+    removed = await desk.remove_alias(GUILD_A, "Ukraine", "Ukrainian", note="n", actor=BOB)
+    assert [a.name for a in removed] == ["Ukrainian", "Ukrainians"]
+    in_use = {a.name for a in await desk.aliases(GUILD_A) if a.entity == "Ukraine"}
+    assert in_use == {"Kyiv", "Kiev"}
+    again = await desk.add_alias(GUILD_A, "Ukraine", "Ukrainian", note="back", actor=ALICE)
+    assert again.name == "Ukrainian"
+
+
 @pytest.mark.parametrize(
     ("entity", "name", "says"),
     [
@@ -77,6 +88,7 @@ async def test_a_name_added_by_a_moderator_can_be_removed(desk: Desk) -> None:
         ("North Korea", "Hermit Kingdom", "not one of North Korea’s other names"),
         ("North Korea", "Moscow", "a name of Russia, not of North Korea"),
         ("North Korea", "north korea", "North Korea’s own name"),
+        ("Kim Jong Un", "Kim Jong-un", "Kim Jong Un’s own name to search"),  # the same words
     ],
 )
 async def test_removing_a_name_that_is_not_the_entitys_is_refused_and_changes_nothing(

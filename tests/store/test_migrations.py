@@ -154,5 +154,5 @@ async def test_the_alias_removal_migration_keeps_every_name_and_opens_with_them_
         assert query(legacy, "SELECT id, guild_id, entity, name, norm, note, actor_id, actor_name, added_at "
                      "FROM aliases") == old  # fmt: skip
         assert len(await desk.aliases(GUILD_A)) == len(old)
-        removed = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="n", actor=ALICE)
+        [removed] = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="n", actor=ALICE)
         assert removed.removal is not None
