@@ -131,16 +131,16 @@ async def test_a_migration_that_lands_after_a_later_one_is_still_applied(
 async def test_the_alias_removal_migration_keeps_every_name_in_use_and_lets_one_be_removed(
     empty_postgres_url: str, tmp_path: Path
 ) -> None:
-    """V8 replaces the one-name-per-guild constraint by one over the names in use: a database made
+    """V9 replaces the one-name-per-guild constraint by one over the names in use: a database made
     before it keeps its names, finds by them, and may then remove one and add it again."""
-    before_v8 = tmp_path / "before-v8"
-    before_v8.mkdir()
+    before_v9 = tmp_path / "before-v9"
+    before_v9.mkdir()
     for version, path in schema.migrations():
-        if version < 8:
-            (before_v8 / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        if version < 9:
+            (before_v9 / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     conn = await asyncpg.connect(empty_postgres_url)
     try:
-        assert await schema.migrate(conn, before_v8) == 7
+        assert await schema.migrate(conn, before_v9) == 8
         await conn.execute("INSERT INTO guilds (id, created_at) VALUES ($1, now())", GUILD_A)
         await conn.execute(
             "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
