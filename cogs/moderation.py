@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.checks import Refused, can_manage_server, check_errors_answered, is_moderator
-from bot.commands.options import ClaimOption
+from bot.commands.options import ClaimOption, may_suggest
 from bot.commands.stories import StoryOption
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import ClaimEdit
@@ -34,7 +34,8 @@ from bot.domain.rules import (
 from bot.domain.states import Attribution, Verdict
 from bot.domain.stories import StoryRecord
 from bot.domain.when import parse_when
-from bot.render.messages import alias_added, aliases_summary, settings_summary, verdict_announcement
+from bot.render.choices import name_choices
+from bot.render.messages import alias_added, alias_removed, aliases_summary, settings_summary, verdict_announcement
 from bot.render.queue import intake_settings_lines
 from bot.render.stories import added_to_story
 from cogs.mod_export import ExportCommands
@@ -493,13 +494,56 @@ class Moderation(
         )
         await interaction.followup.send(saved_note(alias_added(added)), ephemeral=True)
 
+    @app_commands.command(
+        name="unalias", description="Remove another name of a place, body or person (the record of it stays)"
+    )
+    @app_commands.describe(
+        entity="What it is another name of: North Korea",
+        name="The other name to remove: NK",
+        note="Why (kept with the name, shown by /mod aliases entity:)",
+    )
+    async def unalias(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        entity: app_commands.Range[str, 1, 100],
+        name: app_commands.Range[str, 1, 100],
+        note: app_commands.Range[str, 1, 1000],
+    ) -> None:
+        assert interaction.guild_id is not None
+        checked_note = check_note(note)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        removed = await self.desk.remove_alias(
+            interaction.guild_id, entity, name, note=checked_note, actor=actor_of(interaction)
+        )
+        await interaction.followup.send(saved_note(alias_removed(removed)), ephemeral=True)
+
+    @unalias.autocomplete("entity")
+    async def unalias_entity(
+        self, interaction: discord.Interaction[ClaimBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        if not may_suggest(interaction):
+            return []
+        assert interaction.guild_id is not None
+        return name_choices(await self.desk.suggest_alias_entities(interaction.guild_id, typed[:100]))
+
+    @unalias.autocomplete("name")
+    async def unalias_name(
+        self, interaction: discord.Interaction[ClaimBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        if not may_suggest(interaction):
+            return []
+        assert interaction.guild_id is not None
+        chosen = getattr(interaction.namespace, "entity", None)
+        entity = chosen[:100] if isinstance(chosen, str) else None
+        return name_choices(await self.desk.suggest_alias_names(interaction.guild_id, typed[:100], entity=entity))
+
     @app_commands.command(name="aliases", description="The other names this server knows, and who added them")
-    @app_commands.describe(entity="Show one entity's names with who added each, when and why")
+    @app_commands.describe(entity="Show one entity's names with who added (or removed) each, when and why")
     async def aliases(
         self, interaction: discord.Interaction[ClaimBot], entity: app_commands.Range[str, 1, 100] | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        known = await self.desk.aliases(interaction.guild_id)
+        known = await self.desk.alias_history(interaction.guild_id)
         await interaction.response.send_message(aliases_summary(known, entity), ephemeral=True)
 
     @app_commands.command(name="config", description="Set the moderator role and announce channel (Manage Server)")

@@ -71,8 +71,9 @@ async def at_scale(labelled: Labelled, story: SeedStory, size: int, rounds: int,
 
 # Steps of bench/matching's "before and after" (BENCHMARKS.md), each turned off by patching the bot's own
 # functions in this process only: what the analyser alone gives, then with every field, with the
-# aliases and the thesaurus, and with the ranking (idf and the named speaker).
-STEPS = ("fields", "aliases", "ranking")
+# aliases and the thesaurus, with the ranking (idf and the named speaker), and with polarity (a message
+# that denies prefers denials, one that asserts the claims asserting it).
+STEPS = ("fields", "aliases", "ranking", "polarity")
 
 
 @contextlib.contextmanager
@@ -92,6 +93,8 @@ def without(steps: Sequence[str]) -> Iterator[None]:
     if "ranking" in steps:  # every word weighs the same, the speaker adds nothing
         patch(matching, "weights", lambda groups, _claims, _counts: [1.0] * len(groups))
         patch(matching, "SPEAKER_BONUS", 0.0)
+    if "polarity" in steps:  # every message and query neither asserts nor denies
+        patch(text, "negated", lambda _text: None)
     caches = (matching.decode_profile, matching.encode_profile, text.index_terms)  # kept by claim text
     for cache in caches:
         cache.cache_clear()

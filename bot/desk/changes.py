@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.desk import finding
 from bot.desk.errors import ClaimNotFound, DuplicateRelation, NothingToChange, VerdictConflict
 from bot.desk.outbox import DM_WINDOW, enqueue_change
 from bot.domain import text
@@ -19,6 +20,7 @@ from bot.domain.claims import (
     SEED_ACTOR,
     Actor,
     Alias,
+    AliasRemoval,
     Change,
     Claim,
     ClaimSummary,
@@ -26,6 +28,7 @@ from bot.domain.claims import (
     Relation,
     RelationKind,
 )
+from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, check_short
 from bot.domain.states import Attribution, Verdict
 from bot.store.base import (
@@ -390,3 +393,38 @@ async def add_alias(tx: Tx, guild_id: int, entity: str, name: str, *, note: str,
     if not added:  # another spelling of it was added meanwhile
         raise NothingToChange(f"“{name}” is already a name in this server.")
     return added[0]
+
+
+async def remove_alias(
+    tx: Tx, guild_id: int, entity: str, name: str, *, note: str, actor: Actor, at: datetime
+) -> list[Alias]:
+    """Take another name out of use; the entity may be named by any of its names ("DPRK"). Search reads
+    names as the analyser does, so the entity's other names it reads as the same words ("Ukrainians" for
+    "Ukrainian") go with it: otherwise the name would still find the entity. A shipped story's names may
+    be removed too: the server's choice stands, and the story does not bring them back when the bot
+    starts again. An entity's own name (and what reads as it) is not one of its other names: it stays.
+    The names removed, the one asked for first."""
+    entity = check_short("entity", entity, required=True)
+    name = check_short("name", name, required=True)
+    known = await tx.aliases(guild_id)
+    owner = finding.alias_owner(known, entity)
+    if owner is None:
+        raise RuleBroken(f"This server has no other names for “{entity}”: /mod aliases lists the names it has.")
+    norm = normalise_name(name)
+    if norm == normalise_name(owner) or text.name_terms(name) == text.name_terms(owner):
+        raise RuleBroken(f"“{name}” is {owner}’s own name to search, not another name of it: it stays.")
+    mine = next((a for a in known if a.entity == owner and normalise_name(a.name) == norm), None)
+    if mine is None:
+        other = finding.alias_owner(known, name)
+        if other is not None:
+            raise RuleBroken(f"“{name}” is a name of {other}, not of {owner}.")
+        raise RuleBroken(f"“{name}” is not one of {owner}’s other names: /mod aliases entity: lists them.")
+    words = text.name_terms(mine.name)
+    same = [a for a in known if a.entity == owner and a is not mine and text.name_terms(a.name) == words]
+    removed: list[Alias] = []
+    for alias in (mine, *same):
+        gone = await tx.remove_alias(guild_id, alias.name, AliasRemoval(note, actor, at))
+        if gone is None:  # removed meanwhile
+            raise NothingToChange(f"“{alias.name}” no longer stands for {owner}.")
+        removed.append(gone)
+    return removed

@@ -410,10 +410,37 @@ class Desk:
         finally:
             self._guild_aliases.pop(guild_id, None)
 
+    async def remove_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> list[Alias]:
+        """Take another name out of use (with those search reads as the same words); the claims written
+        with it are no longer found by it. The names' records stay, with who removed them, when and why."""
+        await self.ensure_guild(guild_id)
+        try:
+            async with self.store.transaction() as tx:
+                return await changes.remove_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
+        finally:
+            self._guild_aliases.pop(guild_id, None)
+
+    async def suggest_alias_entities(self, guild_id: int, typed: str) -> list[str]:
+        """Autocomplete for /mod unalias: the entities with other names in use."""
+        known = await self.store.aliases(guild_id)
+        return finding.names_matching(list(dict.fromkeys(a.entity for a in known)), typed)
+
+    async def suggest_alias_names(self, guild_id: int, typed: str, *, entity: str | None = None) -> list[str]:
+        """Autocomplete for /mod unalias: the other names in use of the entity chosen (named by any of its
+        names), or of every entity while none is."""
+        known = await self.store.aliases(guild_id)
+        owner = finding.alias_owner(known, entity) if entity else None
+        return finding.names_matching([a.name for a in known if owner is None or a.entity == owner], typed)
+
     async def aliases(self, guild_id: int) -> list[Alias]:
-        """Every other name the server knows, oldest first, with who added it, when and why."""
+        """Every other name the server uses, oldest first, with who added it, when and why."""
         await self.ensure_guild(guild_id)
         return await self.store.aliases(guild_id)
+
+    async def alias_history(self, guild_id: int) -> list[Alias]:
+        """Every other name the server has had, oldest first: who added each, and who removed it."""
+        await self.ensure_guild(guild_id)
+        return await self.store.alias_history(guild_id)
 
     # ----------------------------------------------------------------------------- seeds
 

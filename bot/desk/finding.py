@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.desk.errors import SpeakerNotFound
 from bot.domain import matching, text
-from bot.domain.claims import ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
+from bot.domain.claims import Alias, ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
 from bot.domain.names import normalise_name
 from bot.domain.rules import RuleBroken, parse_claim_number
 from bot.domain.text import Aliases, Group
@@ -43,8 +43,11 @@ async def guild_aliases(reads: Reads, guild_id: int) -> Aliases:
     return text.aliases(tuple((a.entity, a.name) for a in await reads.aliases(guild_id)))
 
 
-def _candidate(claim: IndexedClaim) -> matching.Candidate:
-    return matching.Candidate(claim.summary.number, claim.profile)
+def _candidate(claim: IndexedClaim, denies: bool | None = None) -> matching.Candidate:
+    """A claim as the ranking reads it; with whether its statement denies, when what was typed says
+    whether it denies or asserts (read from the statement, which the summary carries: no re-index)."""
+    negated = text.negated(claim.summary.statement) if denies is not None else False
+    return matching.Candidate(claim.summary.number, claim.profile, negated)
 
 
 async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group]) -> list[float]:
@@ -60,6 +63,7 @@ async def _ranked(
     *,
     newest: int,
     weights: Sequence[float] | None = None,
+    denies: bool | None = None,
 ) -> list[IndexedClaim]:
     """The claims behind `ids` (newest first), ranked best first when there are at most RANK_LIMIT,
     else the `newest` newest. Profiles are read only for claims that are used."""
@@ -72,7 +76,7 @@ async def _ranked(
     if not ranked:
         return found
     by_number = {claim.summary.number: claim for claim in found}
-    order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True)
+    order = matching.rank(groups, [_candidate(c, denies) for c in found], weights, prefix=True, denies=denies)
     return [by_number[m.number] for m in order]
 
 
@@ -142,8 +146,8 @@ async def search(
     aliases: Aliases | None = None,
 ) -> Page[SearchHit]:
     """Claims with every word as a prefix ("korea" finds "Korean", "deny" finds "denied"), ranked by the
-    words' idf and where each claim has them; while those are fewer than a page, claims with any of the
-    words follow them."""
+    words' idf and where each claim has them (denials first for a query that denies); while those are
+    fewer than a page, claims with any of the words follow them."""
     if not text.query_terms(query):
         raise RuleBroken("Type at least one word to search for.")
     offset = max(0, min(offset, SEARCH_CAP))
@@ -158,9 +162,13 @@ async def search(
     if not every and not some:
         return Page((), 0, offset, limit)
     weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
+    # A query asserts nothing ("shells"), but one that denies ("not sent", "Pyongyang denies") lists the
+    # denials first. Not autocomplete's: "no" there is as likely the start of "North".
+    denies = True if text.negated(query) else None
+    window = offset + limit
     candidates = [
-        *await _ranked(reads, guild_id, every, groups, newest=offset + limit, weights=weights),
-        *await _ranked(reads, guild_id, some, groups, newest=offset + limit, weights=weights),
+        *await _ranked(reads, guild_id, every, groups, newest=window, weights=weights, denies=denies),
+        *await _ranked(reads, guild_id, some, groups, newest=window, weights=weights, denies=denies),
     ]
     page = candidates[offset : offset + limit]
     hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
@@ -213,7 +221,8 @@ async def _message_candidates(
 async def match_text(
     reads: Reads, guild_id: int, message: str, limit: int = 5, *, aliases: Aliases | None = None
 ) -> list[ClaimSummary]:
-    """Claims a message is about, best first; none when it is about something else."""
+    """Claims a message is about, best first; none when it is about something else. Of claims with the
+    same words, one that asserts (or denies) as the message does comes first."""
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.content_groups(message, aliases)
     if not groups:
@@ -224,13 +233,34 @@ async def match_text(
     if not ids:
         return []
     found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
-    ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights)
+    denies = text.negated(message)
+    ranked = matching.rank(groups, [_candidate(c, denies) for c in found.values()], weights, denies=denies)
     needed = min(2, len(groups))
     about = [m for m in ranked if m.coverage >= MATCH_COVERAGE and m.matched >= needed and m.in_core]
     if not about:
         return []
-    best = about[0].score
+    # Which claims are near the best is decided on their words alone: polarity orders them, it does not
+    # hide the denial of what a message asserts (or the other way round).
+    best = max(m.score for m in about)
     return [found[m.number].summary for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
+
+
+def alias_owner(aliases: Sequence[Alias], named: str) -> str | None:
+    """The entity `named` is (its own name or one of its other names in use), as the aliases write it."""
+    wanted = normalise_name(named)
+    by_name = {normalise_name(a.entity): a.entity for a in aliases}
+    for alias in aliases:
+        by_name.setdefault(normalise_name(alias.name), alias.entity)
+    return by_name.get(wanted) if wanted else None
+
+
+def names_matching(names: Sequence[str], typed: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Names beginning with what was typed (any case, any accents), then those holding it, as listed."""
+    wanted = normalise_name(typed)
+    keyed = [(name, normalise_name(name)) for name in names]
+    starting = [name for name, key in keyed if key.startswith(wanted)]
+    holding = [name for name, key in keyed if wanted in key and not key.startswith(wanted)]
+    return (starting + holding)[:limit]
 
 
 async def suggest_speakers(reads: Reads, guild_id: int, typed: str, limit: int = SUGGESTIONS) -> list[Speaker]:

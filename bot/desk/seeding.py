@@ -100,7 +100,10 @@ async def seed_guild(
     # Before the claims, so they are indexed with them; in a guild seeded before, claims already there
     # that are written with a new name are re-indexed by the store.
     alias_note = f"From the seed story {seed.story.slug}."
-    await tx.add_aliases(guild_id, [Alias(entity, name, alias_note, actor, at) for entity, name in seed.aliases])
+    # A name the guild removed (/mod unalias) stays removed: the story is the default, the guild decides.
+    await tx.add_aliases(
+        guild_id, [Alias(entity, name, alias_note, actor, at) for entity, name in seed.aliases], keep_removed=True
+    )
     missing = [item for item in seed.claims if item.key not in known]
     added = await add_claims(
         tx,

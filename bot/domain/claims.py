@@ -54,13 +54,24 @@ SEED_ACTOR = Actor(0, "claimbot seed")
 @dataclass(frozen=True, slots=True)
 class Alias:
     """Another name of a place, body or person ("DPRK" for "North Korea"): search and "Check claims"
-    find what is written under either name. Who added it, when and why, is its history."""
+    find what is written under either name. Who added it, when and why (and who removed it, when and
+    why, if a moderator did) is its history."""
 
     entity: str
     name: str
     note: str = ""
     actor: Actor = SEED_ACTOR
     at: datetime | None = None
+    removal: AliasRemoval | None = None  # None: the name is in use
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRemoval:
+    """Who took a name out of use (/mod unalias), when and why. The name's row stays: it is the history."""
+
+    note: str
+    actor: Actor
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

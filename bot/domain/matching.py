@@ -9,6 +9,12 @@ where the claim has it (FIELD_WEIGHTS: the statement and the speaker fully, the 
 little); naming the speaker adds up to half a word, so it prefers their claims (the one named first
 most). Its coverage is the share of the typed words' weight it holds: what "Check claims" uses to
 decide whether a message is about a claim at all.
+
+Polarity only orders: of claims with the same words, the one that asserts what a message asserts ("has
+sent") comes before the one denying it ("has not sent"), and the other way round for a message that
+denies (bot.domain.text.negated); a message contradicting a claim does not earn it the speaker's bonus
+("North Korea has sent shells" names North Korea as who sent them, not as who denied it). Which claims
+are listed is decided without it, so a member asking about an accusation still sees its denial.
 """
 
 from __future__ import annotations
@@ -38,12 +44,16 @@ FIELD_WEIGHTS = {
 SPEAKER_BONUS = 0.5  # naming the speaker adds this share of the mean typed word's weight
 ALIAS_MATCH = 0.9  # "soldiers" for "troops", "Pyongyang" for "DPRK": a match, a little weaker than the word
 PREFIX_MATCH = 0.8  # "troo" begins "troops": a match, weaker than the whole word
+# A claim that asserts (or denies) as the message does gains this share of the mean typed word's weight:
+# more than naming the speaker, less than a whole word. Only the order: see Match.order.
+POLARITY_BONUS = 0.75
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     number: int
     profile: str  # encode_profile's, as the index stores it
+    negated: bool = False  # its statement denies ("has not sent") rather than asserts (text.negated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +61,8 @@ class Match:
     """How a candidate matched: its score, its coverage of the typed words' weight, the words it has."""
 
     number: int
-    score: float
+    score: float  # how well its words match what was typed, the speaker's name included
+    order: float  # the score the ranking sorts by: polarity moves a claim up or down, never out
     coverage: float
     matched: int  # typed groups found anywhere in the claim
     in_statement: int  # of them, found in its statement
@@ -177,7 +188,10 @@ def match(
     candidate: Candidate,
     *,
     prefix: bool = False,
+    denies: bool | None = None,
 ) -> Match:
+    """`denies`: whether what was typed denies (True) or asserts (False) what it speaks of; None when it
+    does neither (a search for "shells" asserts nothing)."""
     profile = decode_profile(candidate.profile)
     score = covered = 0.0
     matched = in_statement = in_core = 0
@@ -195,13 +209,26 @@ def match(
         if named and first_named is None:
             first_named = position
     total = sum(group_weights)
-    if first_named is not None and groups:
+    mean = total / len(groups) if groups else 0.0
+    speaker = 0.0
+    if first_named is not None:
         # Naming the speaker says "their claims" however often the guild names them, so the bonus is a
         # share of the mean word's weight, not of the name's own; the speaker named first is likelier
         # the one who said it ("Pyongyang denied sending shells to Moscow" is Pyongyang's denial), so
         # it falls to half over the length of what was typed.
-        score += SPEAKER_BONUS * (total / len(groups)) * (1.0 - first_named / (2 * len(groups)))
-    return Match(candidate.number, score, covered / total if total else 0.0, matched, in_statement, in_core)
+        speaker = SPEAKER_BONUS * mean * (1.0 - first_named / (2 * len(groups)))
+    score += speaker
+    order = score
+    if denies is not None and matched:
+        if denies == candidate.negated:
+            # Of two claims with the same words, the one that says what the message says ("has sent" for
+            # "has sent", "has not sent" for "never sent") comes first.
+            order += POLARITY_BONUS * mean
+        else:
+            # A message saying the opposite of a claim names its speaker as the subject, not as who said
+            # it: "North Korea has sent shells to Russia" is not North Korea's denial.
+            order -= speaker
+    return Match(candidate.number, score, order, covered / total if total else 0.0, matched, in_statement, in_core)
 
 
 def rank(
@@ -210,12 +237,13 @@ def rank(
     group_weights: Sequence[float] | None = None,
     *,
     prefix: bool = False,
+    denies: bool | None = None,
 ) -> list[Match]:
-    """Best first; ties go to the claim whose statement holds more of the words, then to the older claim,
-    whose number a reader is likelier to know."""
+    """Best first (by `Match.order`); ties go to the claim whose statement holds more of the words, then
+    to the older claim, whose number a reader is likelier to know."""
     group_weights = group_weights if group_weights is not None else [1.0] * len(groups)
-    found = [match(groups, group_weights, c, prefix=prefix) for c in candidates]
-    return sorted(found, key=lambda m: (-round(m.score, 9), -m.in_statement, m.number))
+    found = [match(groups, group_weights, c, prefix=prefix, denies=denies) for c in candidates]
+    return sorted(found, key=lambda m: (-round(m.order, 9), -m.in_statement, m.number))
 
 
 # --------------------------------------------------------------------------------- highlighting

@@ -19,6 +19,9 @@ What a word becomes:
 A claim is also found by the surface form of each word ("evaluated" besides its stem "evalu"), so a
 word typed halfway ("evaluat") still begins a term; by the entities its words name (`Aliases`: the
 guild's, from its stories and moderators); and by the few words of THESAURUS ("soldiers" and "troops").
+
+Whether a text denies what it speaks of ("has not sent", "never", "denies") is `negated`: the ranking
+puts claims that assert (or deny) as a message does first.
 """
 
 from __future__ import annotations
@@ -429,6 +432,39 @@ def prefix_groups(text: str, aliases: Aliases = NO_ALIASES) -> list[Group]:
 def content_groups(text: str, aliases: Aliases = NO_ALIASES) -> list[Group]:
     """What a message is about: its words' terms and the entities it names, no stop words."""
     return _groups(text, aliases, prefix=False)[: MAX_TERMS * 2]
+
+
+# --------------------------------------------------------------------------------- polarity
+
+# What makes a sentence deny rather than assert: "has not sent", "never sent", "no shells were sent",
+# "denies sending", "rejects the reports", "one more fake", "it is false that ...". As written (folded),
+# for the function words, which have no term; as terms for the rest, so every form of a verb counts.
+# fmt: off
+NEGATION_WORDS = frozenset((
+    "not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "cannot", "didnt", "dont", "doesnt",
+    "isnt", "wasnt", "arent", "werent", "hasnt", "havent", "hadnt", "wont", "cant", "wouldnt", "couldnt",
+    "shouldnt", "aint",
+))
+NEGATION_TERMS = frozenset(stem(w) for w in (
+    "deny", "reject", "refute", "dismiss", "false", "fake", "untrue", "hoax",
+))
+# fmt: on
+
+
+@lru_cache(maxsize=2_048)
+def negated(text: str) -> bool:
+    """Whether the text denies what it speaks of. A cue anywhere is enough, and two do not cancel: what a
+    member types is short, and "denies it has not sent" is rarer than a miscounted double negative. The
+    ranking only orders claims by it (bot.domain.matching), so a wrong reading costs an order, never a
+    claim. Not part of the index: it is read from the text at ranking time, so INDEX_VERSION stays."""
+    previous = ""
+    for token in tokens(text):
+        if token.surface in NEGATION_WORDS or (token.term and token.term in NEGATION_TERMS):
+            return True
+        if token.surface == "t" and previous.endswith("n"):  # "didn't", "can't", "won't": the apostrophe splits
+            return True
+        previous = token.surface
+    return False
 
 
 def query_terms(text: str) -> list[str]:

@@ -7,6 +7,7 @@ the client submits back; the cog validates them again, since a member may type a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from discord import app_commands
@@ -93,3 +94,12 @@ def speaker_id_from_value(value: str) -> int | None:
     """The speaker id in an `id:<id>` choice value; None means the value is a name (or typed text)."""
     match = _SPEAKER_ID_VALUE.fullmatch(value.strip())
     return int(match.group(1)) if match else None
+
+
+def name_choices(names: Sequence[str]) -> list[app_commands.Choice[str]]:
+    """Names as written, each its own value (an entity or another name, for /mod unalias: at most 100
+    characters, as /mod alias and the story files bound them)."""
+    return [
+        app_commands.Choice(name=fit_plain(n, limits.CHOICE_NAME), value=n[: limits.CHOICE_VALUE])
+        for n in names[: limits.CHOICES]
+    ]

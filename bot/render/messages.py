@@ -6,8 +6,9 @@ Errors are not here: each cog words its own, next to the check that raises them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from bot.domain.claims import Alias, Change, Claim, GuildSettings
+from bot.domain.claims import Actor, Alias, Change, Claim, GuildSettings
 from bot.domain.follows import EditProblem
 from bot.domain.names import normalise_name
 from bot.domain.states import Verdict
@@ -82,9 +83,21 @@ def alias_added(alias: Alias) -> str:
     )
 
 
+def alias_removed(removed: Sequence[Alias]) -> str:
+    """The name asked for first; the others search read as the same words went with it."""
+    first, *same = removed
+    also = ", ".join(f"“{fit(a.name, NAME_MAX, inline=True)}”" for a in same)
+    with_it = f" (and {also}, which search reads as the same words)" if same else ""
+    return (
+        f"“{fit(first.name, NAME_MAX, inline=True)}”{with_it} no longer finds what is said of "
+        f"{fit(first.entity, NAME_MAX, inline=True)}; /mod aliases entity: keeps the record of it."
+    )
+
+
 def aliases_summary(aliases: Sequence[Alias], entity: str | None = None) -> str:
-    """The server's other names: one line per entity; with `entity`, each of its names with who added
-    it, when and why (the aliases are never changed or removed, so this is their whole history)."""
+    """The server's other names in use: one line per entity; with `entity`, each name it has had with
+    who added it, when and why, and who removed it (the rows are never deleted, so `aliases`, the
+    server's alias history, is the whole story)."""
     if entity is not None:
         wanted = normalise_name(entity)
         mine = [a for a in aliases if normalise_name(a.entity) == wanted or normalise_name(a.name) == wanted]
@@ -94,15 +107,18 @@ def aliases_summary(aliases: Sequence[Alias], entity: str | None = None) -> str:
         mine = [a for a in aliases if a.entity == owner]
         lines = [f"**Other names of {fit(owner, NAME_MAX, inline=True)}**"]
         for alias in mine:
-            when = f", {alias.at:%Y-%m-%d}" if alias.at else ""
-            who = fit(alias.actor.name, NAME_MAX, inline=True) or "someone"
-            why = f": {fit(alias.note, 200, inline=True)}" if alias.note else ""
-            lines.append(f"• {fit(alias.name, NAME_MAX, inline=True)} (added by {who}{when}){why}")
+            name = fit(alias.name, NAME_MAX, inline=True)
+            record = _by("added", alias.actor, alias.at, alias.note)
+            if alias.removal is not None:  # struck through: the name no longer finds anything
+                gone = alias.removal
+                name, record = f"~~{name}~~", f"{record}; {_by('removed', gone.actor, gone.at, gone.note)}"
+            lines.append(f"• {name} ({record})")
         return _lines_within(lines, limits.CONTENT)
-    if not aliases:
+    in_use = [a for a in aliases if a.removal is None]
+    if not in_use:
         return "This server has no other names for places, bodies or people yet: add one with /mod alias."
     by_entity: dict[str, list[str]] = {}
-    for alias in aliases:
+    for alias in in_use:
         by_entity.setdefault(alias.entity, []).append(alias.name)
     lines = ["**Other names** (/mod aliases entity: shows who added each, when and why)"]
     lines += [
@@ -110,6 +126,14 @@ def aliases_summary(aliases: Sequence[Alias], entity: str | None = None) -> str:
         for name, names in by_entity.items()
     ]
     return _lines_within(lines, limits.CONTENT)
+
+
+def _by(done: str, actor: Actor, at: datetime | None, note: str) -> str:
+    """What was done, by whom, when and why: "added by alice, 2026-12-01: the AP's spelling"."""
+    when = f", {at:%Y-%m-%d}" if at else ""
+    who = fit(actor.name, NAME_MAX, inline=True) or "someone"
+    why = f": {fit(note, 200, inline=True)}" if note else ""
+    return f"{done} by {who}{when}{why}"
 
 
 def _lines_within(lines: Sequence[str], limit: int) -> str:

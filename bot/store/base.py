@@ -25,6 +25,7 @@ from typing import Protocol
 from bot.domain.claims import (
     Actor,
     Alias,
+    AliasRemoval,
     Change,
     Claim,
     ClaimCard,
@@ -246,7 +247,11 @@ class Reads(Protocol):
         ...
 
     async def aliases(self, guild_id: int) -> list[Alias]:
-        """The guild's other names of places, bodies and people, in the order they were added."""
+        """The guild's other names of places, bodies and people in use, in the order they were added."""
+        ...
+
+    async def alias_history(self, guild_id: int) -> list[Alias]:
+        """Every name the guild has had, the removed ones too (with their `removal`), in the order added."""
         ...
 
     # Speakers
@@ -431,9 +436,16 @@ class Tx(Reads, Protocol):
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...
 
-    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
-        """Those of `aliases` whose name was new in the guild (a name stands for one entity, and is
-        never removed); the claims written with a new name are re-indexed with it."""
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias], *, keep_removed: bool = False) -> list[Alias]:
+        """Those of `aliases` whose name was not in use in the guild (a name stands for one entity), or,
+        `keep_removed`, that the guild never had (a story's names: a moderator's removal stands); the
+        claims written with a new name are re-indexed with it."""
+        ...
+
+    async def remove_alias(self, guild_id: int, name: str, removal: AliasRemoval) -> Alias | None:
+        """Take the name (any spelling of it) out of use, compare-and-set on its being in use: the alias
+        removed, or None if it was not in use. The row stays, with `removal`; the claims written with the
+        name or its entity's own name are re-indexed without it."""
         ...
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:

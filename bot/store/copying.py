@@ -170,7 +170,8 @@ HISTORY = Table(
 ALIASES = Table(
     "aliases",
     (("id", INT), ("guild_id", INT), ("entity", TEXT), ("name", TEXT), ("norm", TEXT), ("note", TEXT),
-     ("actor_id", INT), ("actor_name", TEXT), ("added_at", TIME)),
+     ("actor_id", INT), ("actor_name", TEXT), ("added_at", TIME), ("removed_at", TIME), ("removed_note", TEXT),
+     ("removed_actor_id", INT), ("removed_actor_name", TEXT)),
     key=("id",),
     identity=True,
 )  # fmt: skip

@@ -86,7 +86,7 @@ def test_every_moderator_command_checks_rights_in_the_bot() -> None:
     check = source[source.index("    async def interaction_check") :].split("\n    def ", 1)[0]
     assert "await self.require_moderator(interaction)" in check
     bodies = re.split(r"\n    @app_commands\.command\(", source)[1:]
-    assert len(bodies) == 9
+    assert len(bodies) == 10
     config = next(body for body in bodies if body.startswith('name="config"'))
     assert "can_manage_server(interaction)" in config
 
@@ -106,7 +106,7 @@ async def test_every_command_is_registered_with_discord_without_violations(newsr
     assert registered == expected
     mod = next(command for command in d.commands() if command["name"] == "mod")
     subcommands = {option["name"] for option in mod["options"]}
-    mine = {"status", "attribution", "add", "edit", "link", "evidence", "alias", "aliases", "config"}
+    mine = {"status", "attribution", "add", "edit", "link", "evidence", "alias", "unalias", "aliases", "config"}
     # Issue 11's (stories; the queue, merge and reviewed of cogs/mod_queue.py's mixin) and issue 12's.
     assert subcommands == mine | {"story", "import"} | {"queue", "merge", "reviewed"} | {"export"}
     for command in d.commands():

@@ -385,6 +385,68 @@ async def test_a_form_submitted_twice_at_once_adds_one_claim(newsroom: Newsroom,
     assert (await desk.board(newsroom.guild.id)).total == 17  # one claim, not two
 
 
+async def test_a_moderator_removes_a_name_and_searching_by_it_finds_nothing_in_that_server_only(
+    newsroom: Newsroom, desk: Desk
+) -> None:
+    d = newsroom.driver
+    before = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "NK"})
+    await before
+    assert "**North** **Korea**" in description(before.original)  # the story's other name for it
+    entities = await d.autocomplete(newsroom.guild, newsroom.moderator, "mod", "entity", "north", subcommand="unalias")
+    await entities.finished()
+    assert "North Korea" in [c["value"] for c in entities.choices]
+    names = await d.autocomplete(
+        newsroom.guild, newsroom.moderator, "mod", "name", "n", {"entity": "North Korea"}, subcommand="unalias"
+    )
+    await names.finished()
+    assert [c["value"] for c in names.choices][:2] == ["NK", "N. Korea"]
+    assert "Moscow" not in [c["value"] for c in names.choices]  # Russia's
+    options = {"entity": "North Korea", "name": "NK", "note": "members here use it for a streamer"}
+    removed = await d.slash(newsroom.guild, newsroom.moderator, "mod", options, subcommand="unalias")
+    await removed
+    assert removed.ephemeral
+    assert removed.text == (
+        "✅ “NK” no longer finds what is said of North Korea; /mod aliases entity: keeps the record of it."
+    )
+    after = await d.slash(newsroom.guild, newsroom.reader, "search", {"query": "NK"})
+    await after
+    assert "No claims" in description(after.original)
+    elsewhere = await d.slash(newsroom.other_guild, newsroom.other_moderator, "search", {"query": "NK"})
+    await elsewhere
+    assert "**North** **Korea**" in description(elsewhere.original)
+    listed = await d.slash(newsroom.guild, newsroom.moderator, "mod", {"entity": "DPRK"}, subcommand="aliases")
+    await listed
+    who = newsroom.moderator.nick or newsroom.moderator.user.global_name or newsroom.moderator.user.username
+    assert "• ~~NK~~ (added by claimbot seed" in listed.text
+    assert f"removed by {who}" in listed.text
+    assert "members here use it for a streamer" in listed.text
+    overview = await d.slash(newsroom.guild, newsroom.moderator, "mod", {}, subcommand="aliases")
+    await overview
+    assert "**North Korea**: DPRK, N. Korea" in overview.text
+
+
+async def test_unalias_refuses_a_reader_and_says_which_names_it_does_not_know(newsroom: Newsroom, desk: Desk) -> None:
+    d = newsroom.driver
+    options = {"entity": "North Korea", "name": "NK", "note": "n"}
+    refused = await d.slash(newsroom.guild, newsroom.reader, "mod", options, subcommand="unalias")
+    await refused
+    assert refused.ephemeral
+    assert refused.text.startswith("Only moderators can do that")
+    unknown = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {**options, "entity": "Atlantis"}, subcommand="unalias"
+    )
+    await unknown
+    assert unknown.ephemeral
+    assert "This server has no other names for “Atlantis”" in unknown.text
+    not_its = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {**options, "name": "Hermit Kingdom"}, subcommand="unalias"
+    )
+    await not_its
+    assert not_its.ephemeral
+    assert "“Hermit Kingdom” is not one of North Korea’s other names" in not_its.text
+    assert ("North Korea", "NK") in {(a.entity, a.name) for a in await desk.aliases(newsroom.guild.id)}
+
+
 async def test_a_reader_is_refused_before_the_claim_option_is_even_resolved(newsroom: Newsroom, desk: Desk) -> None:
     # Were the option resolved first, the reader would hear that no claim matches these words.
     d = newsroom.driver

@@ -92,3 +92,38 @@ def test_a_long_query_stays_bounded() -> None:
 def test_a_name_claimed_by_two_entities_keeps_the_first() -> None:
     aliases = Aliases.build([("North Korea", "Pyongyang"), ("South Korea", "Pyongyang")])
     assert aliases.by_words[("pyongyang",)] == "northkorea"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "North Korea has not sent artillery shells or ballistic missiles to Russia.",
+        "Pyongyang says it never sent shells",
+        "north korea denies sending shells",
+        "DPRK denied supplying artillery shells to Moscow",
+        "no shells were sent to russia",
+        "north korea hasn't sent any missiles",
+        "north korea hasn’t sent any missiles",  # a typographic apostrophe
+        "north korea didnt send anything",
+        "Moscow rejects the reports",
+        'Reports of North Korean troop deployment are "one more fake".',
+        "it is false that Kim sent shells",
+    ],
+)
+def test_a_sentence_that_denies_is_negated(written: str) -> None:
+    assert text.negated(written)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Kim has sent artillery shells and ballistic missiles to Russia to aid the Kremlin.",
+        "North Korea has sent artillery shells to Russia",
+        "is it true that north korea is sending 10k troops to ukraine?",
+        "Kurt Campbell sees increased material support",
+        "Ukraine won the battle",  # "won" is not "won't"
+        "North Korea",  # "no" begins "North" but is not it
+    ],
+)
+def test_a_sentence_that_asserts_is_not_negated(written: str) -> None:
+    assert not text.negated(written)

@@ -51,6 +51,41 @@ async def test_check_claims_on_north_korean_soldiers_fighting_lists_the_fighting
     assert found[0] not in denials
 
 
+async def test_check_claims_on_an_accusation_lists_the_accusation_first_and_the_denial_after_it(
+    desk: Desk, db_path: Database
+) -> None:
+    found = [c.number for c in await desk.match_text(GUILD_A, "North Korea has sent artillery shells to Russia")]
+    accusation = number_of(db_path, GUILD_A, "washington-seoul-arms-accusation")
+    denial = number_of(db_path, GUILD_A, "pyongyang-denies-arms")
+    assert found[0] == accusation
+    assert denial in found[1:]  # the denial is still listed: a member asking should see it too
+
+
+async def test_check_claims_on_a_denial_lists_the_denial_first_and_the_accusation_after_it(
+    desk: Desk, db_path: Database
+) -> None:
+    found = [c.number for c in await desk.match_text(GUILD_A, "Pyongyang says it never sent shells")]
+    denial = number_of(db_path, GUILD_A, "pyongyang-denies-arms")
+    accusation = number_of(db_path, GUILD_A, "washington-seoul-arms-accusation")
+    assert found[0] == denial
+    assert accusation in found[1:]
+
+
+async def test_polarity_orders_check_claims_but_does_not_choose_which_claims_are_listed(desk: Desk) -> None:
+    asserted = await desk.match_text(GUILD_A, "North Korea has sent artillery shells to Russia")
+    denied = await desk.match_text(GUILD_A, "North Korea has not sent artillery shells to Russia")
+    assert {c.number for c in asserted} == {c.number for c in denied}
+    assert asserted[0].number != denied[0].number
+
+
+async def test_a_search_that_denies_lists_the_denial_first(desk: Desk, db_path: Database) -> None:
+    denial = number_of(db_path, GUILD_A, "pyongyang-denies-arms")
+    page = await desk.search(GUILD_A, "never sent shells")
+    assert page.items[0].summary.number == denial
+    plain = await desk.search(GUILD_A, "sent shells")  # asserts nothing: ranked by its words alone
+    assert {h.summary.number for h in plain.items} == {h.summary.number for h in page.items}
+
+
 @pytest.mark.parametrize(
     ("message", "key"),
     [
@@ -125,12 +160,21 @@ async def test_an_alias_added_later_finds_the_claims_already_written_with_it(des
 
 
 @pytest.mark.usefixtures("sqlite_only")  # PostgreSQL: tests/store_postgres/test_schema_guards.py
-async def test_aliases_cannot_be_changed_or_removed_even_directly(desk: Desk, db_path: Path) -> None:
+async def test_aliases_cannot_be_changed_or_deleted_even_directly_only_removed_once(desk: Desk, db_path: Path) -> None:
+    await desk.remove_alias(GUILD_A, "North Korea", "NK", note="ambiguous here", actor=ALICE)
     before = query(db_path, "SELECT * FROM aliases ORDER BY id")
     assert before  # the seed story's
     conn = sqlite3.connect(db_path)
     try:
-        for sql in ("UPDATE aliases SET entity = 'Russia'", "DELETE FROM aliases"):
+        for sql in (
+            "UPDATE aliases SET entity = 'Russia'",
+            "UPDATE aliases SET removed_at = NULL, removed_note = NULL, removed_actor_id = NULL, "
+            "removed_actor_name = NULL WHERE removed_at IS NOT NULL",  # a removal is not undone
+            "UPDATE aliases SET removed_note = 'forged' WHERE removed_at IS NOT NULL",
+            "UPDATE aliases SET name = 'Hermit Kingdom', removed_at = '2026-01-01', removed_note = 'x', "
+            "removed_actor_id = 1, removed_actor_name = 'x' WHERE removed_at IS NULL",  # nothing else changes
+            "DELETE FROM aliases",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 conn.execute(sql)
         conn.commit()

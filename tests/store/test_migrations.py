@@ -9,7 +9,7 @@ import pytest
 from bot.seedfile import SeedStory
 from bot.store.sqlite.connection import connect, migrate, migrations
 from tests.desks import opened_desk
-from tests.store.conftest import GUILD_A, SEEDED_CLAIMS, query, scalar
+from tests.store.conftest import ALICE, GUILD_A, SEEDED_CLAIMS, query, scalar
 
 # SQLite's migration files and PRAGMAs; PostgreSQL's migrations are audited in tests/store_postgres.
 pytestmark = pytest.mark.usefixtures("sqlite_only")
@@ -115,3 +115,44 @@ async def test_a_migration_that_lands_after_a_later_one_is_still_applied(tmp_pat
         assert await migrate(conn, directory) == 3  # and nothing applied twice
     finally:
         await conn.close()
+
+
+async def test_the_alias_removal_migration_keeps_every_name_and_opens_with_them_in_use(
+    tmp_path: Path, seed: SeedStory
+) -> None:
+    """V10 rebuilds the aliases table (SQLite cannot drop its UNIQUE constraint): a desk made before it
+    keeps every name, its id and its record, and then finds by them and may remove them."""
+    before_v10 = tmp_path / "before-v10"
+    before_v10.mkdir()
+    for version, path in migrations():
+        if version < 10:
+            (before_v10 / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    db_path = tmp_path / "claims.db"
+    conn = await connect(db_path)
+    try:
+        assert await migrate(conn, before_v10) == 9
+    finally:
+        await conn.close()
+    async with opened_desk(db_path, [seed]) as desk:  # applies V10, then seeds the guild
+        await desk.ensure_guild(GUILD_A)
+        old = query(
+            db_path, "SELECT id, guild_id, entity, name, norm, note, actor_id, actor_name, added_at FROM aliases"
+        )
+        assert len(old) == len(seed.aliases)
+    # The same rows again, as they would be in a file made before V10: rebuilt by V10 and still in use.
+    legacy = tmp_path / "legacy.db"
+    conn = await connect(legacy)
+    try:
+        await migrate(conn, before_v10)
+        await conn.executescript(
+            f"BEGIN; INSERT INTO guilds (id, created_at) VALUES ({GUILD_A}, '2024-10-17T00:00:00+00:00'); COMMIT;"
+        )
+        await conn.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [tuple(r) for r in old])
+    finally:
+        await conn.close()
+    async with opened_desk(legacy, [seed]) as desk:
+        assert query(legacy, "SELECT id, guild_id, entity, name, norm, note, actor_id, actor_name, added_at "
+                     "FROM aliases") == old  # fmt: skip
+        assert len(await desk.aliases(GUILD_A)) == len(old)
+        [removed] = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="n", actor=ALICE)
+        assert removed.removal is not None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from bot.domain.claims import Actor, Alias, AliasRemoval
 from bot.domain.text import INDEX_VERSION
 from bot.seedfile import SeedStory
 from bot.store.base import Filters
@@ -124,3 +126,36 @@ async def test_a_migration_that_lands_after_a_later_one_is_still_applied(
         assert await schema.migrate(conn, directory) == 3  # and nothing applied twice
     finally:
         await conn.close()
+
+
+async def test_the_alias_removal_migration_keeps_every_name_in_use_and_lets_one_be_removed(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    """V9 replaces the one-name-per-guild constraint by one over the names in use: a database made
+    before it keeps its names, finds by them, and may then remove one and add it again."""
+    before_v9 = tmp_path / "before-v9"
+    before_v9.mkdir()
+    for version, path in schema.migrations():
+        if version < 9:
+            (before_v9 / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        assert await schema.migrate(conn, before_v9) == 8
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES ($1, now())", GUILD_A)
+        await conn.execute(
+            "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
+            "VALUES ($1, 'North Korea', 'NK', 'nk', 'old', 1, 'alice', now())",
+            GUILD_A,
+        )
+    finally:
+        await conn.close()
+    async with PostgresStore(empty_postgres_url) as store:
+        assert [(a.entity, a.name, a.note) for a in await store.aliases(GUILD_A)] == [("North Korea", "NK", "old")]
+        async with store.transaction() as tx:
+            removed = await tx.remove_alias(GUILD_A, "NK", AliasRemoval("n", Actor(2, "bob"), datetime.now(UTC)))
+            assert removed is not None
+            again = await tx.add_aliases(
+                GUILD_A, [Alias("North Korea", "NK", "back", Actor(2, "bob"), datetime.now(UTC))]
+            )
+        assert [a.name for a in again] == ["NK"]
+        assert [a.removal is None for a in await store.alias_history(GUILD_A)] == [False, True]

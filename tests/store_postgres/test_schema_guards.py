@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from bot.domain.claims import SEED_ACTOR, Alias
+from bot.domain.claims import SEED_ACTOR, Alias, AliasRemoval
 from bot.domain.states import Verdict
 from bot.seedfile import SeedStory
 from bot.store.base import ClaimFields, SpeakerNames
@@ -56,18 +56,29 @@ async def test_history_refuses_update_delete_and_truncate(
     assert await raw.fetchval("SELECT count(*) FROM history WHERE note = 'forged'") == 0
 
 
-async def test_aliases_refuse_update_delete_and_truncate(
+async def test_aliases_refuse_every_change_but_one_removal_and_refuse_delete_and_truncate(
     store: PostgresStore, raw: asyncpg.Connection, seed: SeedStory
 ) -> None:
     await seed_guild(store, GUILD_A, seed)
     async with store.transaction() as tx:
         await tx.add_aliases(GUILD_A, [Alias(entity, name, "seed", SEED_ACTOR, AT) for entity, name in seed.aliases])
-    before = await raw.fetchval("SELECT count(*) FROM aliases")
-    assert before == len(seed.aliases)
-    for sql in ("UPDATE aliases SET entity = 'Russia'", "DELETE FROM aliases", "TRUNCATE aliases"):
+    async with store.transaction() as tx:  # the one change a row may take: its removal, once
+        assert await tx.remove_alias(GUILD_A, "NK", AliasRemoval("ambiguous here", SEED_ACTOR, AT)) is not None
+    before = await raw.fetch("SELECT * FROM aliases ORDER BY id")
+    assert len(before) == len(seed.aliases)
+    for sql in (
+        "UPDATE aliases SET entity = 'Russia'",
+        "UPDATE aliases SET removed_at = NULL, removed_note = NULL, removed_actor_id = NULL, removed_actor_name = NULL "
+        "WHERE removed_at IS NOT NULL",  # a removal is not undone: the name is added again, as a new row
+        "UPDATE aliases SET removed_note = 'forged' WHERE removed_at IS NOT NULL",
+        "UPDATE aliases SET name = 'Hermit Kingdom', removed_at = now(), removed_note = 'x', removed_actor_id = 1, "
+        "removed_actor_name = 'x' WHERE removed_at IS NULL",  # a removal changes nothing else of the row
+        "DELETE FROM aliases",
+        "TRUNCATE aliases",
+    ):
         with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="append-only"):
             await raw.execute(sql)
-    assert await raw.fetchval("SELECT count(*) FROM aliases") == before
+    assert await raw.fetch("SELECT * FROM aliases ORDER BY id") == before
 
 
 async def test_a_history_row_cannot_name_another_guilds_claim(

@@ -6,12 +6,14 @@ Ids and numbers that cannot be a BIGINT (a forged custom_id) and text that Postg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from bot.domain.claims import (
     Actor,
     Alias,
+    AliasRemoval,
     Change,
     Claim,
     ClaimCard,
@@ -245,16 +247,20 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
         return await search.indexed(self._db, guild_id, wanted)
 
     async def aliases(self, guild_id: int) -> list[Alias]:
+        return await self._aliases(guild_id, "AND removed_at IS NULL")
+
+    async def alias_history(self, guild_id: int) -> list[Alias]:
+        return await self._aliases(guild_id, "")
+
+    async def _aliases(self, guild_id: int, condition: str) -> list[Alias]:
         if not bindable(guild_id):
             return []
         found = await self._db.fetch(
-            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = $1 ORDER BY id",
+            "SELECT entity, name, note, actor_id, actor_name, added_at, removed_note, removed_actor_id, "
+            f"removed_actor_name, removed_at FROM aliases WHERE guild_id = $1 {condition} ORDER BY id",
             guild_id,
         )
-        return [
-            Alias(r["entity"], r["name"], r["note"], Actor(r["actor_id"], r["actor_name"]), r["added_at"])
-            for r in found
-        ]
+        return [alias_of(r) for r in found]
 
     # ----------------------------------------------------------------------------- speakers
 
@@ -339,3 +345,13 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
             )
             for row in found
         }
+
+
+def alias_of(r: Mapping[str, Any]) -> Alias:
+    """An aliases row (entity, name, note, actor_id, actor_name, added_at and the removal's columns)."""
+    removal = (
+        AliasRemoval(r["removed_note"], Actor(r["removed_actor_id"], r["removed_actor_name"]), r["removed_at"])
+        if r["removed_at"] is not None
+        else None
+    )
+    return Alias(r["entity"], r["name"], r["note"], Actor(r["actor_id"], r["actor_name"]), r["added_at"], removal)

@@ -247,7 +247,9 @@ async def aliases_of(conn: Queries, guild_ids: Iterable[int]) -> dict[int, Alias
     wanted = sorted(set(guild_ids))
     names: dict[int, list[tuple[str, str]]] = {guild_id: [] for guild_id in wanted}
     found = await conn.fetch(
-        "SELECT guild_id, entity, name FROM aliases WHERE guild_id = ANY($1::bigint[]) ORDER BY id", wanted
+        "SELECT guild_id, entity, name FROM aliases "
+        "WHERE guild_id = ANY($1::bigint[]) AND removed_at IS NULL ORDER BY id",
+        wanted,
     )
     for row in found:
         names[row["guild_id"]].append((row["entity"], row["name"]))

@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.domain.claims import Alias, Change, Story
+from bot.domain.claims import Alias, AliasRemoval, Change, Story
 from bot.domain.matching import encode_profile
 from bot.domain.names import normalise_name
 from bot.domain.text import ClaimText
@@ -34,7 +34,7 @@ from bot.store.base import (
 from bot.store.postgres import search
 from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.intake import PgIntakeTx
-from bot.store.postgres.reads import PgReads
+from bot.store.postgres.reads import PgReads, alias_of, storable
 from bot.store.postgres.stories import PgStoryTx
 
 # pg_advisory_xact_lock(SPEAKERS_LOCK, hashint8(guild id)): one transaction at a time resolves a guild's
@@ -330,7 +330,7 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             [r.at for r in rows],
         )
 
-    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias], *, keep_removed: bool = False) -> list[Alias]:
         _require_bindable(guild_id)
         wanted = [(alias, normalise_name(alias.name)) for alias in aliases]
         wanted = [(alias, norm) for alias, norm in wanted if norm]
@@ -343,8 +343,10 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
             "SELECT $1, u.entity, u.name, u.norm, u.note, u.actor_id, u.actor_name, u.at "
             "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]) "
-            "WITH ORDINALITY AS u(entity, name, norm, note, actor_id, actor_name, at, ord) ORDER BY u.ord "
-            "ON CONFLICT (guild_id, norm) DO NOTHING RETURNING norm",
+            "WITH ORDINALITY AS u(entity, name, norm, note, actor_id, actor_name, at, ord) "
+            # A story's names skip one the guild ever had: a moderator's removal outlasts the next start.
+            "WHERE NOT $9 OR NOT EXISTS (SELECT 1 FROM aliases a WHERE a.guild_id = $1 AND a.norm = u.norm) "
+            "ORDER BY u.ord ON CONFLICT (guild_id, norm) WHERE removed_at IS NULL DO NOTHING RETURNING norm",
             guild_id,
             [a.entity for a, _n in wanted],
             [a.name for a, _n in wanted],
@@ -353,6 +355,7 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             [a.actor.id for a, _n in wanted],
             [a.actor.name for a, _n in wanted],
             [alias_time(a) for a, _n in wanted],
+            keep_removed,
         )
         new = {row["norm"] for row in inserted}
         added: list[Alias] = []
@@ -362,6 +365,33 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
                 added.append(alias)
         await search.reindex_written_with(self._conn, guild_id, [n for a in added for n in (a.name, a.entity)])
         return added
+
+    async def remove_alias(self, guild_id: int, name: str, removal: AliasRemoval) -> Alias | None:
+        norm = normalise_name(name)
+        if not norm or not bindable(guild_id) or not storable(norm):
+            return None
+        # The guild's row, as add_aliases holds it: a claim added meanwhile sees the names either before
+        # or after, and is re-indexed below in the second case.
+        await self._conn.execute("SELECT 1 FROM guilds WHERE id = $1 FOR UPDATE", guild_id)
+        found = await self._conn.fetchrow(
+            "UPDATE aliases SET removed_at = $3, removed_note = $4, removed_actor_id = $5, removed_actor_name = $6 "
+            "WHERE guild_id = $1 AND norm = $2 AND removed_at IS NULL "
+            "RETURNING entity, name, note, actor_id, actor_name, added_at, removed_note, removed_actor_id, "
+            "removed_actor_name, removed_at",
+            guild_id,
+            norm,
+            removal.at,
+            removal.note,
+            removal.actor.id,
+            removal.actor.name,
+        )
+        if found is None:
+            return None
+        removed = alias_of(found)
+        # The claims written with it lose its entity's term (and with the entity's own name, if this was
+        # the entity's last other name: the name alone then stands for nothing).
+        await search.reindex_written_with(self._conn, guild_id, [removed.name, removed.entity])
+        return removed
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:

@@ -74,7 +74,7 @@ def index_row(claim_id: int, guild_id: int, claim: text.ClaimText, aliases: text
 INSERT_ROW = "INSERT INTO claim_fts (rowid, guild, terms, profile) VALUES (?, ?, ?, ?)"
 
 
-ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) ORDER BY id"
+ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) AND removed_at IS NULL ORDER BY id"
 
 
 def aliases_from(rows: Iterable[Sequence[Any]], guild_ids: Iterable[int]) -> dict[int, text.Aliases]:

@@ -16,6 +16,7 @@ import aiosqlite
 from bot.domain.claims import (
     Actor,
     Alias,
+    AliasRemoval,
     Change,
     Claim,
     ClaimCard,
@@ -310,13 +311,30 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return [IndexedClaim(r["id"], rows.summary(r), r["profile"] or "") for r in found]
 
     async def aliases(self, guild_id: int) -> list[Alias]:
+        return await self._aliases(guild_id, "AND removed_at IS NULL")
+
+    async def alias_history(self, guild_id: int) -> list[Alias]:
+        return await self._aliases(guild_id, "")
+
+    async def _aliases(self, guild_id: int, condition: str) -> list[Alias]:
         if not bindable(guild_id):
             return []
         found = await self._all(
-            "SELECT entity, name, note, actor_id, actor_name, added_at FROM aliases WHERE guild_id = ? ORDER BY id",
+            "SELECT entity, name, note, actor_id, actor_name, added_at, removed_note, removed_actor_id, "
+            f"removed_actor_name, removed_at FROM aliases WHERE guild_id = ? {condition} ORDER BY id",
             (guild_id,),
         )
-        return [Alias(r[0], r[1], r[2], Actor(r[3], r[4]), datetime.fromisoformat(r[5])) for r in found]
+        return [
+            Alias(
+                r[0],
+                r[1],
+                r[2],
+                Actor(r[3], r[4]),
+                datetime.fromisoformat(r[5]),
+                AliasRemoval(r[6], Actor(r[7], r[8]), datetime.fromisoformat(r[9])) if r[9] is not None else None,
+            )
+            for r in found
+        ]
 
     # ----------------------------------------------------------------------------- speakers
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.claims import Alias, Change, Story
+from bot.domain.claims import Actor, Alias, AliasRemoval, Change, Story
 from bot.domain.names import normalise_name
 from bot.store.base import (
     CLAIM_COLUMNS,
@@ -24,6 +24,7 @@ from bot.store.base import (
     RelationRow,
     SpeakerNames,
     alias_time,
+    bindable,
 )
 from bot.store.sqlite import index
 from bot.store.sqlite.follows import FollowTx
@@ -212,18 +213,25 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
                 [(r.claim_id, r.url, r.note, stamp(r.at)) for r in rows],
             )
 
-    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias]) -> list[Alias]:
+    async def add_aliases(self, guild_id: int, aliases: Sequence[Alias], *, keep_removed: bool = False) -> list[Alias]:
         wanted = [(alias, normalise_name(alias.name), alias_time(alias)) for alias in aliases]
         wanted = [(alias, norm, at) for alias, norm, at in wanted if norm]
         new: set[str] = set()
+        # A story's names skip one the guild ever had: a moderator's removal outlasts the next start.
+        never_had = (
+            " AND NOT EXISTS (SELECT 1 FROM aliases a WHERE a.guild_id = v.column1 AND a.norm = v.column4)"
+            if keep_removed
+            else ""
+        )
         # One statement for many names (a seed story brings ~50 into every new guild): each statement is
         # a trip to aiosqlite's thread.
         for start in range(0, len(wanted), ALIAS_BATCH):
             batch = wanted[start : start + ALIAS_BATCH]
             inserted = await self.db.execute_fetchall(
                 "INSERT INTO aliases (guild_id, entity, name, norm, note, actor_id, actor_name, added_at) "
-                f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(batch))} "
-                "ON CONFLICT (guild_id, norm) DO NOTHING RETURNING norm",
+                f"SELECT * FROM (VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?)'] * len(batch))}) AS v "
+                f"WHERE true{never_had} "
+                "ON CONFLICT (guild_id, norm) WHERE removed_at IS NULL DO NOTHING RETURNING norm",
                 [
                     value
                     for alias, norm, at in batch
@@ -245,13 +253,35 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             if norm in new:
                 new.discard(norm)
                 added.append(replace(alias, at=at))
-        # The claims written with a new name (or with a new entity's own name) get its entity's term. A
-        # guild without claims yet (a new guild being seeded) has none to look for: the MATCH would still
-        # walk the index's segments for every name.
-        written = index.written_with(guild_id, [name for a in added for name in (a.name, a.entity)])
+        # The claims written with a new name (or with a new entity's own name) get its entity's term.
+        await self._reindex_written_with(guild_id, [name for a in added for name in (a.name, a.entity)])
+        return added
+
+    async def remove_alias(self, guild_id: int, name: str, removal: AliasRemoval) -> Alias | None:
+        norm = normalise_name(name)
+        if not norm or not bindable(guild_id):
+            return None
+        found = await self.db.execute_fetchall(
+            "UPDATE aliases SET removed_at = ?, removed_note = ?, removed_actor_id = ?, removed_actor_name = ? "
+            "WHERE guild_id = ? AND norm = ? AND removed_at IS NULL "
+            "RETURNING entity, name, note, actor_id, actor_name, added_at",
+            (stamp(removal.at), removal.note, removal.actor.id, removal.actor.name, guild_id, norm),
+        )
+        if not found:
+            return None
+        r = next(iter(found))
+        removed = Alias(r[0], r[1], r[2], Actor(r[3], r[4]), datetime.fromisoformat(r[5]), removal)
+        # The claims written with it lose its entity's term (and with the entity's own name, if this was
+        # the entity's last other name: the name alone then stands for nothing).
+        await self._reindex_written_with(guild_id, [removed.name, removed.entity])
+        return removed
+
+    async def _reindex_written_with(self, guild_id: int, names: Sequence[str]) -> None:
+        """A guild without claims yet (a new guild being seeded) has none to look for: the MATCH would
+        still walk the index's segments for every name."""
+        written = index.written_with(guild_id, names)
         if written is not None and await self._one("SELECT 1 FROM claims WHERE guild_id = ? LIMIT 1", (guild_id,)):
             await index.reindex(self.db, "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
-        return added
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:
