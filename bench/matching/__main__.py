@@ -43,7 +43,7 @@ def big_store(size: int) -> Path:
     """The benchmark's synthetic store of `size` claims, its index built by this analyser, kept in
     bench/.cache/ (the first run of a new INDEX_VERSION rebuilds the index once, and says how long)."""
     source = generate.cached_database(generate.Shape(1, size, 1))
-    path = generate.CACHE / f"matching-c{size}-v{text.INDEX_VERSION}.db"
+    path = generate.CACHE / f"matching-c{size}-{generate.built_by()}.db"
     if not path.exists():
         shutil.copyfile(source, generate.CACHE / "matching.partial.db")
         (generate.CACHE / "matching.partial.db").rename(path)

@@ -43,11 +43,9 @@ async def guild_aliases(reads: Reads, guild_id: int) -> Aliases:
     return text.aliases(tuple((a.entity, a.name) for a in await reads.aliases(guild_id)))
 
 
-def _candidate(claim: IndexedClaim, denies: bool | None = None) -> matching.Candidate:
-    """A claim as the ranking reads it; with whether its statement denies, when what was typed says
-    whether it denies or asserts (read from the statement, which the summary carries: no re-index)."""
-    negated = text.negated(claim.summary.statement) if denies is not None else False
-    return matching.Candidate(claim.summary.number, claim.profile, negated)
+def _candidate(claim: IndexedClaim) -> matching.Candidate:
+    """A claim as the ranking reads it: its stored profile, which also says whether its statement denies."""
+    return matching.Candidate(claim.summary.number, claim.profile)
 
 
 async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group]) -> list[float]:
@@ -76,7 +74,7 @@ async def _ranked(
     if not ranked:
         return found
     by_number = {claim.summary.number: claim for claim in found}
-    order = matching.rank(groups, [_candidate(c, denies) for c in found], weights, prefix=True, denies=denies)
+    order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True, denies=denies)
     return [by_number[m.number] for m in order]
 
 
@@ -234,7 +232,7 @@ async def match_text(
         return []
     found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
     denies = text.negated(message)
-    ranked = matching.rank(groups, [_candidate(c, denies) for c in found.values()], weights, denies=denies)
+    ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights, denies=denies)
     needed = min(2, len(groups))
     about = [m for m in ranked if m.coverage >= MATCH_COVERAGE and m.matched >= needed and m.in_core]
     if not about:

@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.domain.claims import MATCH_END, MATCH_START
-from bot.domain.text import NO_ALIASES, Aliases, ClaimText, Group, field_surfaces, field_terms, field_words, tokens
+from bot.domain.text import (
+    NO_ALIASES,
+    Aliases,
+    ClaimText,
+    Group,
+    field_surfaces,
+    field_terms,
+    field_words,
+    negated,
+    tokens,
+)
 
 SNIPPET_WORDS = 32
 
@@ -53,7 +63,6 @@ POLARITY_BONUS = 0.75
 class Candidate:
     number: int
     profile: str  # encode_profile's, as the index stores it
-    negated: bool = False  # its statement denies ("has not sent") rather than asserts (text.negated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,7 @@ class _Profile:
     numbers: dict[str, str]  # each term and written form -> its number (encode_profile)
     written: list[str]  # the forms, sorted, for prefixes
     marks: list[str]  # their numbers, in that order
+    negated: bool  # its statement denies ("has not sent") rather than asserts (text.negated)
 
     def exact(self, term: str) -> tuple[float, float, bool] | None:
         """(best score, best coverage, in the speaker's names) of a term the claim has, else None."""
@@ -111,6 +121,7 @@ class _Profile:
 # analysing each candidate's text again (~0.5 ms a claim, most of a search's cost in a large guild);
 # the weights are applied when it is read, so changing FIELD_WEIGHTS needs no re-index.
 FIELDS = tuple(FIELD_WEIGHTS)  # bit i of a field mask: FIELDS[i], in ClaimText.fields() order
+NEGATED_MARK = "! 1"  # leads the profile of a claim whose statement denies
 _SPEAKER = 1 << FIELDS.index("speaker")
 _STATEMENT = 1 << FIELDS.index("statement")
 _MASKS = 1 << len(FIELDS)
@@ -135,7 +146,9 @@ def encode_profile(text: ClaimText, aliases: Aliases = NO_ALIASES) -> str:
             masks[term] = masks.get(term, 0) | (bit * _OWN if term in words else bit * _NAMED)
         for form in field_surfaces(value):
             masks[form] = masks.get(form, 0) | bit * _WRITTEN
-    return " ".join(f"{form} {masks[form]}" for form in sorted(masks))
+    # Whether the statement denies, first, as a form no term can be (terms are letters and digits).
+    polarity = (NEGATED_MARK,) if negated(text.statement) else ()
+    return " ".join((*polarity, *(f"{form} {masks[form]}" for form in sorted(masks))))
 
 
 @lru_cache(maxsize=4_096)
@@ -153,9 +166,12 @@ def _meaning(number: str) -> tuple[tuple[float, float, bool] | None, tuple[float
 # not split again. Small: splitting is a few µs, and each profile holds a few KB.
 @lru_cache(maxsize=1_024)
 def decode_profile(stored: str) -> _Profile:
+    denies = stored.startswith(NEGATED_MARK)
+    if denies:
+        stored = stored[len(NEGATED_MARK) + 1 :]
     parts = stored.split(" ") if stored else []
     written, marks = parts[0::2], parts[1::2]
-    return _Profile(dict(zip(written, marks, strict=True)), written, marks)
+    return _Profile(dict(zip(written, marks, strict=True)), written, marks, denies)
 
 
 def profile(text: ClaimText, aliases: Aliases = NO_ALIASES) -> _Profile:
@@ -220,7 +236,7 @@ def match(
     score += speaker
     order = score
     if denies is not None and matched:
-        if denies == candidate.negated:
+        if denies == profile.negated:
             # Of two claims with the same words, the one that says what the message says ("has sent" for
             # "has sent", "has not sent" for "never sent") comes first.
             order += POLARITY_BONUS * mean
