@@ -101,6 +101,8 @@ async def test_preview_then_confirm_applies_it_with_a_history_row_per_claim(news
 
     confirm, _cancel = buttons(result)
     pressed = await d.press(preview, confirm, newsroom.moderator)
+    # The buttons go first, the outcome follows: on a loaded machine more than a short quiet apart.
+    await pressed.wait_until(lambda r: "✅ Imported" in r.text, within=10)
     await pressed.finished(idle=0.05)
     assert "✅ Imported **North Korea to Send 10,000 Troops" in pressed.text
     assert "1 added, 1 updated, 0 left alone" in pressed.text
