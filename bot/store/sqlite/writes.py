@@ -278,9 +278,11 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
 
     async def _reindex_written_with(self, guild_id: int, names: Sequence[str]) -> None:
         """A guild without claims yet (a new guild being seeded) has none to look for: the MATCH would
-        still walk the index's segments for every name."""
+        still walk the index's segments for every name, and building it costs ~0.8 ms for a story's ~50."""
+        if not await self._one("SELECT 1 FROM claims WHERE guild_id = ? LIMIT 1", (guild_id,)):
+            return
         written = index.written_with(guild_id, names)
-        if written is not None and await self._one("SELECT 1 FROM claims WHERE guild_id = ? LIMIT 1", (guild_id,)):
+        if written is not None:
             await index.reindex(self.db, "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
