@@ -24,6 +24,7 @@ from bot.domain.intake import (
     SubmissionStatus,
 )
 from bot.domain.states import Verdict
+from bot.store import intake_sql
 from bot.store.base import bindable
 from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.postgres.pool import Queries
@@ -33,25 +34,12 @@ NOTICE_COLUMNS = "id, guild_id, member_id, text, created_at"
 
 
 def _submission(row: asyncpg.Record) -> Submission:
-    return Submission(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        number=row["number"],
-        status=SubmissionStatus(row["status"]),
-        revision=row["revision"],
-        statement=row["statement"],
-        speaker=row["speaker"],
-        where_when=row["where_when"],
-        link=row["link"],
-        message_url=row["message_url"],
-        message_at=row["message_at"],
-        author_name=row["author_name"],
-        submitter=Actor(row["submitter_id"], row["submitter_name"]),
-        created_at=row["created_at"],
-        requests=row["requests"],
-        suggested=row["suggested"],
-        claim_number=row["claim_number"],
-    )
+    return intake_sql.submission(row, _as_stored)
+
+
+def _as_stored(value: datetime) -> datetime:
+    """asyncpg gives timestamptz as an aware datetime already."""
+    return value
 
 
 def _notice(row: asyncpg.Record) -> Notice:

@@ -22,6 +22,7 @@ from bot.domain.intake import (
     SubmissionStatus,
 )
 from bot.domain.states import Verdict
+from bot.store import intake_sql
 from bot.store.base import bindable
 from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.sqlite.rows import SUMMARY_COLUMNS, stamp, summary
@@ -32,25 +33,7 @@ def _time(value: str | None) -> datetime | None:
 
 
 def _submission(row: aiosqlite.Row) -> Submission:
-    return Submission(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        number=row["number"],
-        status=SubmissionStatus(row["status"]),
-        revision=row["revision"],
-        statement=row["statement"],
-        speaker=row["speaker"],
-        where_when=row["where_when"],
-        link=row["link"],
-        message_url=row["message_url"],
-        message_at=_time(row["message_at"]),
-        author_name=row["author_name"],
-        submitter=Actor(row["submitter_id"], row["submitter_name"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        requests=row["requests"],
-        suggested=row["suggested"],
-        claim_number=row["claim_number"],
-    )
+    return intake_sql.submission(row, datetime.fromisoformat)
 
 
 def _notice(row: aiosqlite.Row) -> Notice:
