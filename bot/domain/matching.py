@@ -174,11 +174,6 @@ def decode_profile(stored: str) -> _Profile:
     return _Profile(dict(zip(written, marks, strict=True)), written, marks, denies)
 
 
-def profile(text: ClaimText, aliases: Aliases = NO_ALIASES) -> _Profile:
-    """A claim's profile from its text, as the index would store it (for callers without a store)."""
-    return decode_profile(encode_profile(text, aliases))
-
-
 def _group_match(group: Group, profile: _Profile, prefix: bool) -> tuple[float, float, bool]:
     """(score, coverage, names the speaker) of one typed group in one claim: its best field."""
     best = held = 0.0
