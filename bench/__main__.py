@@ -191,8 +191,11 @@ async def measure_commands(
         saturated = await metered(
             meters, harness.closed_loop(dispatchers[name], opts.concurrency, opts.throughput_duration, check=check)
         )
-        found[name] = {"latency": latency.summary(), "throughput": saturated.summary()}
-        print(f"  {bot.name:16} {name:17} {_line(latency, saturated)}", flush=True)
+        # The resident set after each command, and the peak so far: which command raised the peak.
+        rss = {"rss_kib": bot.status_kib("VmRSS"), "peak_rss_kib": bot.status_kib()}
+        found[name] = {"latency": latency.summary(), "throughput": saturated.summary(), **rss}
+        line = _line(latency, saturated)
+        print(f"  {bot.name:16} {name:17} {line}   RSS {rss['rss_kib'] / 1024:.1f} MiB", flush=True)
     return found
 
 

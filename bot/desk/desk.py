@@ -23,6 +23,7 @@ from bot.desk.errors import ClaimNotFound, NothingToChange
 from bot.desk.exports import ExportFormat, ExportResult, Opener
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.desk.stories import StoryFields
+from bot.desk.word_counts import WordCounts
 from bot.domain.claims import (
     Actor,
     Alias,
@@ -94,6 +95,7 @@ class Desk:
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
         self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
+        self._words = WordCounts()  # the words found common in each guild, not counted again for a while
         self.outbox = outbox.Outbox(store)  # following and corrections (issue 12): the sender's side
         self._posts: list[outbox.PendingPost] = []  # public posts to remember, oldest first (remember_post)
 
@@ -250,10 +252,13 @@ class Desk:
     ) -> Page[SearchHit]:
         filters = Filters(verdict, speaker_id, story_id)
         aliases = await self._aliases(guild_id)
-        return await finding.search(self.store, guild_id, query, filters, offset=offset, limit=limit, aliases=aliases)
+        return await finding.search(
+            self.store, guild_id, query, filters, offset=offset, limit=limit, aliases=aliases, words=self._words
+        )
 
     async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]:
-        return await finding.match_text(self.store, guild_id, text, limit, aliases=await self._aliases(guild_id))
+        aliases = await self._aliases(guild_id)
+        return await finding.match_text(self.store, guild_id, text, limit, aliases=aliases, words=self._words)
 
     # ----------------------------------------------------------------------------- speakers
 

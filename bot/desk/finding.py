@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.desk.errors import SpeakerNotFound
+from bot.desk.word_counts import WordCounts
 from bot.domain import matching, text
 from bot.domain.claims import Alias, ClaimSummary, IndexedClaim, Page, SearchHit, Speaker
 from bot.domain.names import normalise_name
@@ -27,8 +28,6 @@ RANK_LIMIT = 100
 # "Check claims" reads and ranks the text of at most this many claims: those holding the most of a
 # message's rarer words.
 MESSAGE_POOL = 20
-# How far the store counts a word's claims for its idf: past it a word is simply common.
-COUNT_CAP = 200
 # "Check claims": a claim is what a message is about when it holds at least this share of the weight of
 # the message's words (rare words weigh more), at least two of them (one, for a one-word message), one
 # of them in what was said or who said it (not only in the desk's notes), and scores at least
@@ -48,8 +47,8 @@ def _candidate(claim: IndexedClaim) -> matching.Candidate:
     return matching.Candidate(claim.summary.number, claim.profile)
 
 
-async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group]) -> list[float]:
-    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group], words: WordCounts) -> list[float]:
+    claims, counts = await words.document_counts(reads, guild_id, groups)
     return matching.weights(groups, claims, counts)
 
 
@@ -142,10 +141,12 @@ async def search(
     offset: int = 0,
     limit: int = 5,
     aliases: Aliases | None = None,
+    words: WordCounts | None = None,
 ) -> Page[SearchHit]:
     """Claims with every word as a prefix ("korea" finds "Korean", "deny" finds "denied"), ranked by the
     words' idf and where each claim has them (denials first for a query that denies); while those are
-    fewer than a page, claims with any of the words follow them."""
+    fewer than a page, claims with any of the words follow them. `words`: the desk's (WordCounts)."""
+    words = words if words is not None else WordCounts()
     if not text.query_terms(query):
         raise RuleBroken("Type at least one word to search for.")
     offset = max(0, min(offset, SEARCH_CAP))
@@ -156,10 +157,10 @@ async def search(
     some: list[int] = []
     if len(every) < SEARCH_FILL:
         seen = set(every)
-        some = [i for i in await _some_words(reads, guild_id, query, aliases, filters) if i not in seen]
+        some = [i for i in await _some_words(reads, guild_id, query, aliases, filters, words) if i not in seen]
     if not every and not some:
         return Page((), 0, offset, limit)
-    weights = await _weights(reads, guild_id, groups) if len(every) <= RANK_LIMIT else None
+    weights = await _weights(reads, guild_id, groups, words) if len(every) <= RANK_LIMIT else None
     # A query asserts nothing ("shells"), but one that denies ("not sent", "Pyongyang denies") lists the
     # denials first. Not autocomplete's: "no" there is as likely the start of "North".
     denies = True if text.negated(query) else None
@@ -173,7 +174,9 @@ async def search(
     return Page(hits, len(every) + len(some), offset, limit)
 
 
-async def _some_words(reads: Reads, guild_id: int, typed: str, aliases: Aliases, filters: Filters) -> list[int]:
+async def _some_words(
+    reads: Reads, guild_id: int, typed: str, aliases: Aliases, filters: Filters, words: WordCounts
+) -> list[int]:
     """Claims with some of the typed words, at most MESSAGE_POOL: those with the most of the rarer
     words' weight, as for a message (with filters: the newest with any of them)."""
     groups = text.content_groups(typed, aliases)
@@ -182,7 +185,7 @@ async def _some_words(reads: Reads, guild_id: int, typed: str, aliases: Aliases,
     if filters != NO_FILTERS:
         terms = [term for group in groups for term in group]
         return await reads.claims_with_terms(guild_id, terms, filters, MESSAGE_POOL)
-    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+    claims, counts = await words.document_counts(reads, guild_id, groups)
     return await _message_candidates(reads, guild_id, groups, counts, matching.weights(groups, claims, counts))
 
 
@@ -217,15 +220,22 @@ async def _message_candidates(
 
 
 async def match_text(
-    reads: Reads, guild_id: int, message: str, limit: int = 5, *, aliases: Aliases | None = None
+    reads: Reads,
+    guild_id: int,
+    message: str,
+    limit: int = 5,
+    *,
+    aliases: Aliases | None = None,
+    words: WordCounts | None = None,
 ) -> list[ClaimSummary]:
     """Claims a message is about, best first; none when it is about something else. Of claims with the
     same words, one that asserts (or denies) as the message does comes first."""
+    words = words if words is not None else WordCounts()
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.content_groups(message, aliases)
     if not groups:
         return []
-    claims, counts = await reads.document_counts(guild_id, groups, COUNT_CAP)
+    claims, counts = await words.document_counts(reads, guild_id, groups)
     weights = matching.weights(groups, claims, counts)
     ids = await _message_candidates(reads, guild_id, groups, counts, weights)
     if not ids:
