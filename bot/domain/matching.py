@@ -263,6 +263,7 @@ def rank(
 def _marked(statement: str, groups: Sequence[Group], aliases: Aliases, prefix: bool) -> list[tuple[int, int, bool]]:
     """Every word of the statement as (start, end, whether it matches a typed word or name)."""
     wanted = {term for group in groups for term in group}
+    starts = tuple(wanted) if prefix else ()  # str.startswith takes them all at once
     found = tokens(statement)
     content = [t for t in found if t.term]
     named = {i for start, end, term in aliases.spans(found, nested=True) if term in wanted for i in range(start, end)}
@@ -272,8 +273,7 @@ def _marked(statement: str, groups: Sequence[Group], aliases: Aliases, prefix: b
         hit = (token.start, token.end) in marked_at or (
             bool(token.term)
             and (
-                token.term in wanted
-                or (prefix and any(token.term.startswith(t) or token.surface.startswith(t) for t in wanted))
+                token.term in wanted or (prefix and (token.term.startswith(starts) or token.surface.startswith(starts)))
             )
         )
         if spans and spans[-1][:2] == (token.start, token.end):  # a date is several terms of one span

@@ -37,6 +37,10 @@ _EVERYONE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 # Anything Discord turns into a pill: <@user>, <@&role>, <#channel>, <:emoji:1>, <t:1:R>, </cmd:1>, <id:home>;
 # and a `<` that ends the text, which our own `: ` or `#7` after it could complete.
 _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:|$)", re.IGNORECASE)
+# Text with none of what clean, the markdown escapes or the mention breaking act on (ASCII, no controls,
+# no line breaks, no markdown characters, no "@" or "<"), for which escaping is a line-start marker at most.
+_PLAIN = re.compile(r"[A-Za-z0-9 ,.;:!?'\"%$&()=/#+>-]*")
+_MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACES = re.compile(r"[ ]+\n")
@@ -82,6 +86,13 @@ def escape(text: str, *, inline: bool = False) -> str:
     format is backslash-escaped, which the client hides again. `inline` folds newlines into spaces for
     list lines and labels, where a member's line breaks would tear the layout apart.
     """
+    if _PLAIN.fullmatch(text):  # most statements and names: the same result without the passes below
+        text = " ".join(text.split()) if inline else text.strip()
+        return _LINE_START_MARKDOWN.sub(_escape_line_start, text)
+    return _escaped(text, inline=inline)
+
+
+def _escaped(text: str, *, inline: bool) -> str:
     text = clean(text, inline=inline)
     pieces: list[str] = []
     start = 0
@@ -185,17 +196,10 @@ def highlight(snippet: str, limit: int | None = None) -> str:
 
 def _segments(snippet: str) -> list[tuple[str, bool]]:
     """Split on the match markers; an unclosed match runs to the end, a stray end marker is dropped."""
-    segments: list[tuple[str, bool]] = []
-    matched = False
-    current: list[str] = []
-    for char in snippet:
-        if char in (MATCH_START, MATCH_END):
-            segments.append(("".join(current), matched))
-            current = []
-            matched = char == MATCH_START
-            continue
-        current.append(char)
-    segments.append(("".join(current), matched))
+    parts = _MARKERS.split(snippet)  # text, marker, text, marker, ..., text
+    segments = [(parts[0], False)]
+    for at in range(1, len(parts), 2):
+        segments.append((parts[at + 1], parts[at] == MATCH_START))
     return [(text, matched) for text, matched in segments if text]
 
 

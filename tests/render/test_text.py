@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.claims import MATCH_END, MATCH_START
-from bot.render.text import ELLIPSIS, clip, escape, fit, highlight, link, plain, safe_url
+from bot.render.text import ELLIPSIS, _escaped, clip, escape, fit, highlight, link, plain, safe_url
 from tests.render.helpers import NASTY, assert_safe_text
 
 
@@ -177,3 +177,14 @@ def test_any_snippet_highlights_within_its_limit_with_paired_bold(snippet: str, 
 
 def test_unicode_line_separators_are_new_lines_for_escaping() -> None:
     assert escape("a\u2028# b\r\n> c") == "a\n\\# b\n\\> c"
+
+
+# Plain words and everything escaping acts on, so the fast path for plain text meets every edge of it.
+_ESCAPE_ALPHABET = st.sampled_from(
+    [*"aZ09 ,.;:!?'\"%$&()=/#+>-", *"\n\t\r*_~|`[]\\<@é\u0301\u202e\x07", "http://x.y", "1. "]
+)
+
+
+@given(st.lists(_ESCAPE_ALPHABET, max_size=24).map("".join), st.booleans())
+def test_escape_gives_plain_text_what_the_full_escaping_gives_it(text: str, inline: bool) -> None:
+    assert escape(text, inline=inline) == _escaped(text, inline=inline)
