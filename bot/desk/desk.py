@@ -717,7 +717,7 @@ class Desk:
 
     async def owes_notices(self, guild_id: int, member_id: int) -> bool:
         """A read only: most members are owed nothing, and their commands cost no write for it."""
-        return bool(await self.store.owed_notices(guild_id, member_id))
+        return await self.store.owes_notices(guild_id, member_id)
 
     async def take_notices(self, guild_id: int, member_id: int) -> list[Notice]:
         return await notices.take(self.store, guild_id, member_id)

@@ -359,6 +359,10 @@ class Reads(Protocol):
         ...
 
     async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]: ...
+    async def owes_notices(self, guild_id: int, member_id: int) -> bool:
+        """Whether the member is owed any notice: asked after every command, and nearly always no."""
+        ...
+
     async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
         """The claim's verdict, how many members asked about it, and when its verdict was last set or
         reviewed: one statement, read for every card."""

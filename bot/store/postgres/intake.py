@@ -171,6 +171,17 @@ class PgIntakeReads:
         )
         return [_notice(r) for r in found]
 
+    async def owes_notices(self, guild_id: int, member_id: int) -> bool:
+        if not bindable(guild_id, member_id):
+            return False
+        return bool(
+            await self._db.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM notices WHERE guild_id = $1 AND member_id = $2 AND delivered_at IS NULL)",
+                guild_id,
+                member_id,
+            )
+        )
+
     async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
         if not bindable(guild_id, number):
             return None

@@ -51,6 +51,9 @@ class SqliteIntakeReads:
     async def _one(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
         raise NotImplementedError
 
+    async def _lookup(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
+        raise NotImplementedError
+
     async def intake_settings(self, guild_id: int) -> IntakeSettings:
         if not bindable(guild_id):
             return IntakeSettings(guild_id)
@@ -167,10 +170,19 @@ class SqliteIntakeReads:
         )
         return [_notice(r) for r in found]
 
+    async def owes_notices(self, guild_id: int, member_id: int) -> bool:
+        if not bindable(guild_id, member_id):
+            return False
+        row = await self._lookup(
+            "SELECT 1 FROM notices WHERE guild_id = ? AND member_id = ? AND delivered_at IS NULL LIMIT 1",
+            (guild_id, member_id),
+        )
+        return row is not None
+
     async def claim_standing(self, guild_id: int, number: int) -> tuple[Verdict, int, datetime | None] | None:
         if not bindable(guild_id, number):
             return None
-        row = await self._one(
+        row = await self._lookup(
             "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
             "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
             "ORDER BY h.id DESC LIMIT 1) AS as_of FROM claims c WHERE c.guild_id = ? AND c.number = ?",

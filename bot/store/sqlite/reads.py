@@ -71,6 +71,11 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def _one(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
         return next(iter(await self.db.execute_fetchall(sql, tuple(params))), None)
 
+    async def _lookup(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
+        """One row found by a key (a claim by its number, a member's notices): SqliteStore reads it on
+        the event loop's thread when it can (store.py); in a transaction, through its connection."""
+        return await self._one(sql, params)
+
     # ----------------------------------------------------------------------------- guilds
 
     async def guild_ids(self) -> list[int]:
@@ -99,7 +104,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
         if not bindable(guild_id, number):
             return None
-        row = await self._one(
+        row = await self._lookup(
             f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {SUMMARY_FROM} "
             "WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
@@ -111,7 +116,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         the database and in one trip to aiosqlite's thread."""
         if not bindable(guild_id, number):
             return None
-        row = await self._one(
+        row = await self._lookup(
             f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON}, {rows.LATEST_JSON}, {rows.RELATIONS_JSON} "
             f"FROM {rows.CLAIM_FROM} WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
