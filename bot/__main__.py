@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import base64
 import binascii
+import ctypes
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -202,6 +204,23 @@ def use_uvloop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2
+
+
+def fewer_malloc_arenas() -> None:
+    """glibc gives threads that allocate malloc arenas of their own (up to eight per core), and each keeps
+    the memory freed in it: the store's threads (aiosqlite's, one per connection) then hold several
+    MB each that the loop's thread could have reused. Two arenas serve the same work in ~3 MB less
+    (BENCHMARKS.md, "Memory"). MALLOC_ARENA_MAX in the environment still decides; not glibc: nothing."""
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):  # not glibc (musl names its library otherwise), or no mallopt
+        return
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="claimbot: who claimed what, and does it hold up"
@@ -232,6 +251,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    fewer_malloc_arenas()  # before any thread starts
     use_uvloop()
     command = args.command or "run"
     try:

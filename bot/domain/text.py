@@ -451,7 +451,7 @@ NEGATION_TERMS = frozenset(stem(w) for w in (
 # fmt: on
 
 
-@lru_cache(maxsize=2_048)
+@lru_cache(maxsize=256)  # a claim's statement when it is indexed, a query or message (which rarely recur)
 def negated(text: str) -> bool:
     """Whether the text denies what it speaks of. A cue anywhere is enough, and two do not cancel: what a
     member types is short, and "denies it has not sent" is rarer than a miscounted double negative. The

@@ -30,7 +30,7 @@ class RenderedCard:
 class CardCache:
     """At most `size` cards, the least recently shown dropped first."""
 
-    def __init__(self, size: int = 1_000) -> None:  # ~6.6 KB a card (its embed and buttons)
+    def __init__(self, size: int = 500) -> None:  # ~6.6 KB a card (its embed and buttons): ~3.3 MB full
         self.size = size
         self._cards: OrderedDict[tuple[int, int], RenderedCard] = OrderedDict()
         self.hits = self.misses = 0

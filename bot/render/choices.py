@@ -60,8 +60,9 @@ def _looks_like_a_body(words: list[str]) -> bool:
 
 
 # Autocomplete lists mostly the same claims keystroke after keystroke ("tro", "troo", "troop"). Keyed by
-# the whole summary, so a changed verdict or statement is a new key, never a stale label.
-@lru_cache(maxsize=2_048)
+# the whole summary, so a changed verdict or statement is a new key, never a stale label. ~0.9 KB a label
+# with its key: a keystroke lists 25, so 512 hold a member's typing many times over.
+@lru_cache(maxsize=512)
 def claim_label(summary: ClaimSummary, limit: int = limits.CHOICE_NAME) -> str:
     """`#7 · Zelensky: "We know about 10,000 soldiers…" · disputed`: quotes only for verbatim words."""
     head = f"#{summary.number} · {short_name(summary.speaker_name, summary.speaker_short)}: "
