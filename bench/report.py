@@ -124,20 +124,40 @@ def backends_table(results: Results, size: int, rate: float) -> list[str]:
     return lines
 
 
+def _served_ms(found: dict[str, Any]) -> float | None:
+    """CPU ms per answered interaction of what serves it: the bot's processes and its PostgreSQL server's."""
+    tp = found["throughput"]
+    cpu = tp.get("cpu_s", {})
+    if "bot" not in cpu:
+        return None
+    return (cpu["bot"] + cpu.get("postgres", 0.0)) * 1000 / max(int(tp["answered"]), 1)
+
+
+def cpu_ratio(found: dict[str, Any], bare: dict[str, Any] | None) -> str:
+    """The bare bot's CPU per interaction over claimbot's (its bot and database server): the throughput
+    ratio two cores would give if neither the harness nor the other process took any of them."""
+    mine, theirs = _served_ms(found), _served_ms(bare) if bare else None
+    return "–" if mine is None or theirs is None else f"{theirs / max(mine, 1e-9):.2f}"
+
+
 def cpu_table(results: Results, size: int) -> list[str]:
     found = [("SQLite", results.get(f"claimbot_{size}")), ("PostgreSQL", results.get(f"postgres_{size}"))]
     runs: list[tuple[str, dict[str, Any]]] = [(label, run) for label, run in found if run]
     lines = [
-        f"\nCPU ms per interaction at {size:,} claims (closed loop; bot / PostgreSQL server / local Discord + load):"
+        f"\nCPU ms per interaction at {size:,} claims (closed loop; bot / PostgreSQL server / local Discord + load), "
+        "and the bare bot's CPU over claimbot's (bot and server):"
     ]
-    lines.append("| command | " + " | ".join(label for label, _run in runs) + " | bare bot |")
-    lines.append("| --- |" + " --- |" * (len(runs) + 1))
+    labels = [label for label, _run in runs]
+    heads = [*labels, "bare bot", *(f"{label} × bare by CPU" for label in labels)]
+    lines.append("| command | " + " | ".join(heads) + " |")
+    lines.append("| --- |" + " --- |" * (len(runs) + 1) + " ---: |" * len(runs))
     base = results["baseline"].get("commands", {})
     for name in runs[0][1]["commands"]:
-        cells = [cpu_per_interaction(run["commands"][name]) for _label, run in runs if name in run["commands"]]
-        lines.append(
-            f"| {name} | " + " | ".join(cells) + f" | {cpu_per_interaction(base[name]) if name in base else '–'} |"
-        )
+        mine = [run["commands"][name] for _label, run in runs if name in run["commands"]]
+        cells = [cpu_per_interaction(found) for found in mine]
+        cells.append(cpu_per_interaction(base[name]) if name in base else "–")
+        cells += [cpu_ratio(found, base.get(name)) for found in mine]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
 
