@@ -156,3 +156,35 @@ async def test_the_alias_removal_migration_keeps_every_name_and_opens_with_them_
         assert len(await desk.aliases(GUILD_A)) == len(old)
         [removed] = await desk.remove_alias(GUILD_A, "North Korea", "NK", note="n", actor=ALICE)
         assert removed.removal is not None
+
+
+async def test_the_longer_prefixes_migration_keeps_every_index_row_and_finds_the_same_claims(
+    db_path: Path, seed: SeedStory
+) -> None:
+    """V11 rebuilds the search index with prefix indexes of 4-6 characters: a file indexed before it
+    keeps every row, terms and profile alike, and a search or keystroke finds the same claims after."""
+    asked = ("troo", "korea", "deny", "soldiers fight", "Pyong", "evaluat")
+    async with opened_desk(db_path, [seed]) as desk:
+        await desk.ensure_guild(GUILD_A)
+        before = [[h.summary.number for h in (await desk.search(GUILD_A, q)).items] for q in asked]
+        typed = [[s.number for s in await desk.suggest_claims(GUILD_A, q)] for q in asked]
+    rows = query(db_path, "SELECT rowid, guild, terms, profile FROM claim_fts ORDER BY rowid")
+    # The index as V9 made it, and V11 not yet applied.
+    conn = await connect(db_path)
+    try:
+        await conn.executescript(
+            "BEGIN; CREATE VIRTUAL TABLE old_fts USING fts5(guild, terms, profile UNINDEXED, "
+            "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'); "
+            "INSERT INTO old_fts (rowid, guild, terms, profile) SELECT rowid, guild, terms, profile FROM claim_fts; "
+            "DROP TABLE claim_fts; ALTER TABLE old_fts RENAME TO claim_fts; "
+            "DELETE FROM schema_version WHERE version = 11; COMMIT;"
+        )
+    finally:
+        await conn.close()
+    async with opened_desk(db_path, [seed]) as desk:
+        assert scalar(db_path, "SELECT max(version) FROM schema_version") == LATEST
+        assert "prefix = '2 3 4 5 6'" in scalar(db_path, "SELECT sql FROM sqlite_master WHERE name = 'claim_fts'")
+        assert query(db_path, "SELECT rowid, guild, terms, profile FROM claim_fts ORDER BY rowid") == rows
+        assert [[h.summary.number for h in (await desk.search(GUILD_A, q)).items] for q in asked] == before
+        assert [[s.number for s in await desk.suggest_claims(GUILD_A, q)] for q in asked] == typed
+        assert all(before)
