@@ -130,7 +130,7 @@ def _served_ms(found: dict[str, Any]) -> float | None:
     cpu = tp.get("cpu_s", {})
     if "bot" not in cpu:
         return None
-    return (cpu["bot"] + cpu.get("postgres", 0.0)) * 1000 / max(int(tp["answered"]), 1)
+    return float(cpu["bot"] + cpu.get("postgres", 0.0)) * 1000 / max(int(tp["answered"]), 1)
 
 
 def cpu_ratio(found: dict[str, Any], bare: dict[str, Any] | None) -> str:

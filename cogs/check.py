@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands.cooldowns import member_cooldown
 from bot.render.lists import matches
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class Check(commands.Cog):
         # Context menus cannot live inside a Cog class in discord.py; the cog owns it all the same.
         self.menu = app_commands.ContextMenu(name="Check claims", callback=self.check_claims)
         self.menu.guild_only = True
-        app_commands.checks.cooldown(3, 10.0, key=lambda i: (i.guild_id, i.user.id))(self.menu)
+        member_cooldown(3, 10.0)(self.menu)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)

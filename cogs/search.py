@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands.cooldowns import member_cooldown
 from bot.commands.options import SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.commands.stories import StoryOption
@@ -118,7 +119,7 @@ class Search(commands.Cog):
     )
     @app_commands.choices(status=VERDICT_CHOICES)
     @app_commands.guild_only()
-    @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
+    @member_cooldown(5, 10.0)
     async def search(
         self,
         interaction: discord.Interaction[ClaimBot],

@@ -37,9 +37,11 @@ _EVERYONE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 # Anything Discord turns into a pill: <@user>, <@&role>, <#channel>, <:emoji:1>, <t:1:R>, </cmd:1>, <id:home>;
 # and a `<` that ends the text, which our own `: ` or `#7` after it could complete.
 _ANGLE_TOKEN = re.compile(r"<(?=[@#:/]|a:|t:|id:|$)", re.IGNORECASE)
-# Text with none of what clean, the markdown escapes or the mention breaking act on (ASCII, no controls,
-# no line breaks, no markdown characters, no "@" or "<"), for which escaping is a line-start marker at most.
-_PLAIN = re.compile(r"[A-Za-z0-9 ,.;:!?'\"%$&()=/#+>-]*")
+# Text with none of what clean, the markdown escapes or the mention breaking act on (no controls, line
+# breaks, combining marks, markdown characters, "@" or "<": letters, digits, punctuation, Latin-1's
+# precomposed letters, typographic quotes and dashes, a snippet's ellipsis), for which escaping is a
+# line-start marker at most.
+_PLAIN = re.compile(r"[A-Za-z0-9 ,.;:!?'\"%$&()=/#+>\-\u00c0-\u00ff…“”‘’–—«»]*")
 _MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -10,6 +10,7 @@ import asyncio
 import re
 
 from bot.commands.budget import BURST, RATE, AutocompleteBudget
+from bot.commands.cooldowns import MemberCooldowns
 from bot.desk import Desk
 from bot.desk.finding import RANK_LIMIT, SEARCH_CAP
 from bot.domain import text
@@ -78,6 +79,23 @@ def test_autocomplete_budget_allows_a_burst_then_the_rate() -> None:
     assert not budget.allow(1, 7, now=100.4)  # 0.8 of a token back
     assert budget.allow(1, 7, now=100.6)
     assert [budget.allow(1, 7, now=1000.0) for _ in range(6)] == [True] * 5 + [False]  # never more than the burst
+
+
+def test_member_cooldowns_refuse_past_the_rate_per_member_and_forget_idle_members() -> None:
+    cooldowns = MemberCooldowns(3, 10.0)
+    assert [cooldowns.hit((1, 7), 100.0)[1] is None for _ in range(4)] == [True] * 3 + [False]
+    assert cooldowns.hit((1, 8), 100.0)[1] is None  # another member
+    assert cooldowns.hit((2, 7), 100.0)[1] is None  # the same member in another server
+    _bucket, retry_after = cooldowns.hit((1, 7), 105.0)
+    assert retry_after is not None
+    assert 0 < retry_after <= 10.0
+    assert cooldowns.hit((1, 7), 111.0)[1] is None  # a window later
+    # Ten thousand members once each, then one more a window later: only the members of that window are kept.
+    for member in range(10_000):
+        cooldowns.hit((3, member), 200.0)
+    assert len(cooldowns) >= 10_000
+    cooldowns.hit((3, -1), 211.0)
+    assert len(cooldowns) == 1
 
 
 async def many_drone_claims(desk: Desk, guild_id: int, count: int) -> None:

@@ -181,7 +181,7 @@ def test_unicode_line_separators_are_new_lines_for_escaping() -> None:
 
 # Plain words and everything escaping acts on, so the fast path for plain text meets every edge of it.
 _ESCAPE_ALPHABET = st.sampled_from(
-    [*"aZ09 ,.;:!?'\"%$&()=/#+>-", *"\n\t\r*_~|`[]\\<@é\u0301\u202e\x07", "http://x.y", "1. "]
+    [*"aZ09 ,.;:!?'\"%$&()=/#+>-éÿ…“’—", *"\n\t\r*_~|`[]\\<@\u0301\u202e\x07\x85\u2028×", "http://x.y", "1. "]
 )
 
 
