@@ -6,6 +6,7 @@ Ids and numbers that cannot be a BIGINT (a forged custom_id) and text that Postg
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -49,9 +50,34 @@ def storable(*texts: str | None) -> bool:
     return True
 
 
+SCOPE_KEPT_S = 10.0  # how long a guild's share of the claims is remembered: it changes only as claims are added
+
+
 class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
     def __init__(self, db: Queries) -> None:
         self._db = db
+        self._narrowing: dict[int, tuple[float, bool]] = {}  # guild -> (until when, narrow by its lexeme)
+
+    async def _narrowed(self, guild_id: int) -> bool:
+        """Whether a search names the guild's lexeme in its tsquery. For one guild among many it lets GIN
+        keep to that guild's claims; for a guild holding at least half of them (a server's own bot) its
+        posting list is nearly the whole index, intersecting it cost more than the words (a third of
+        Check claims' counts), and `c.guild_id = $1` keeps the query to the guild alone. As SQLite's
+        Scope (bot/store/sqlite/reads.py): either way the same claims."""
+        now = time.monotonic()
+        kept = self._narrowing.get(guild_id)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        row = await self._db.fetchrow(
+            "SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = $1) AS mine, "
+            "(SELECT coalesce(sum(count), 0) FROM verdict_counts) AS every",
+            guild_id,
+        )
+        narrowed = row is None or int(row["mine"]) * 2 < int(row["every"])
+        if len(self._narrowing) > 10_000:
+            self._narrowing.clear()
+        self._narrowing[guild_id] = (now + SCOPE_KEPT_S, narrowed)
+        return narrowed
 
     # ----------------------------------------------------------------------------- guilds
 
@@ -219,25 +245,27 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
     ) -> list[int]:
         if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
-        query = search.prefix_query(guild_id, groups)
+        query = search.prefix_query(guild_id, groups, narrowed=await self._narrowed(guild_id))
         return await search.claims_matching(self._db, guild_id, query, filters, bounded(limit))
 
     async def claims_with_terms(self, guild_id: int, terms: Sequence[str], filters: Filters, limit: int) -> list[int]:
         if not bindable(guild_id, filters.speaker_id, filters.story_id):
             return []
-        query = search.any_term_query(guild_id, terms)
+        query = search.any_term_query(guild_id, terms, narrowed=await self._narrowed(guild_id))
         return await search.claims_matching(self._db, guild_id, query, filters, bounded(limit))
 
     async def claims_with_each(self, guild_id: int, groups: Sequence[Sequence[str]], limit: int) -> list[list[int]]:
         if not bindable(guild_id):
             return [[] for _g in groups]
-        queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
+        narrowed = await self._narrowed(guild_id)
+        queries = [search.any_term_query(guild_id, group, narrowed=narrowed) if group else None for group in groups]
         return await search.claims_with_each(self._db, guild_id, queries, bounded(limit))
 
     async def document_counts(self, guild_id: int, groups: Sequence[Sequence[str]], cap: int) -> tuple[int, list[int]]:
         if not bindable(guild_id):
             return 0, [0] * len(groups)
-        queries = [search.any_term_query(guild_id, group) if group else None for group in groups]
+        narrowed = await self._narrowed(guild_id)
+        queries = [search.any_term_query(guild_id, group, narrowed=narrowed) if group else None for group in groups]
         return await search.document_counts(self._db, guild_id, queries, bounded(cap))
 
     async def indexed(self, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:

@@ -7,7 +7,7 @@ the claims SQLite's does. Two kinds of marked lexemes go with them, each startin
 term can hold, so no typed word or prefix can ever match one by accident:
 
 - the guild's own ('@g<guild id>'), which lets the GIN index narrow a match to one guild inside the
-  index (the queries also say `guild_id = $1`);
+  index, for a guild among many (PgReads._narrowed; the queries also say `guild_id = $1`);
 - every term's first one, two and three characters ('^t', '^tr', '^tro' for "troops"), so that a
   short prefix, which autocomplete sends at every keystroke, is one posting list instead of the
   union of every lexeme it begins (thousands, across all guilds). SQLite's FTS5 does the same with
@@ -99,15 +99,16 @@ def _can_be_lexeme(term: str) -> bool:
         return False
 
 
-def prefix_query(guild_id: int, groups: Sequence[Sequence[str]]) -> str | None:
+def prefix_query(guild_id: int, groups: Sequence[Sequence[str]], *, narrowed: bool = True) -> str | None:
     """Claims where every group has a term beginning with one of its prefixes; None (no claims) when a
-    group's prefixes can begin none, or when there is no group at all (an empty prefix adds nothing)."""
+    group's prefixes can begin none, or when there is no group at all (an empty prefix adds nothing).
+    `narrowed`: with the guild's lexeme (PgReads._narrowed; the statement also says `guild_id = $1`)."""
     wanted = [tuple(dict.fromkeys(p for p in group if p != "")) for group in groups]
     wanted = list(dict.fromkeys(g for g in wanted if g))
     if not wanted or not all(_can_be_lexeme(p) for g in wanted for p in g):
         return None
     operands = ["(" + " | ".join(map(_prefix_operand, group)) + ")" for group in wanted]
-    return " & ".join([_quoted(guild_lexeme(guild_id)), *operands])
+    return " & ".join([_quoted(guild_lexeme(guild_id)), *operands] if narrowed else operands)
 
 
 def _prefix_operand(prefix: str) -> str:
@@ -116,12 +117,14 @@ def _prefix_operand(prefix: str) -> str:
     return _quoted(prefix) + ":*"
 
 
-def any_term_query(guild_id: int, terms: Sequence[str]) -> str | None:
-    """Claims with any of these terms exactly; None when none of them can be a term."""
+def any_term_query(guild_id: int, terms: Sequence[str], *, narrowed: bool = True) -> str | None:
+    """Claims with any of these terms exactly; None when none of them can be a term. `narrowed`: as
+    prefix_query's."""
     usable = [_quoted(term) for term in dict.fromkeys(terms) if _can_be_lexeme(term)]
     if not usable:
         return None
-    return f"{_quoted(guild_lexeme(guild_id))} & ({' | '.join(usable)})"
+    alternatives = " | ".join(usable)
+    return f"{_quoted(guild_lexeme(guild_id))} & ({alternatives})" if narrowed else f"({alternatives})"
 
 
 async def claims_matching(db: Queries, guild_id: int, query: str | None, filters: Filters, limit: int) -> list[int]:
