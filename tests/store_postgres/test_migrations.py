@@ -159,3 +159,18 @@ async def test_the_alias_removal_migration_keeps_every_name_in_use_and_lets_one_
             )
         assert [a.name for a in again] == ["NK"]
         assert [a.removal is None for a in await store.alias_history(GUILD_A)] == [False, True]
+
+
+async def test_the_search_index_has_no_pending_list_that_searches_would_read_through(
+    empty_postgres_url: str,
+) -> None:
+    """V10: each change goes into the GIN index's trees at once (fastupdate off)."""
+    store = PostgresStore(empty_postgres_url, min_size=1, max_size=2)
+    await store.open()
+    await store.close()
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'claims_terms'")
+    finally:
+        await conn.close()
+    assert "fastupdate=off" in options
