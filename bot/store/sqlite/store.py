@@ -114,8 +114,9 @@ class SqliteStore(SqliteReads):
         direct = self._direct
         if direct is not None and not _IN_SNAPSHOT.get():
             try:
-                row: aiosqlite.Row | None = direct.execute(sql, tuple(params)).fetchone()
-                return row
+                # Every row, so the statement runs to its end and its read transaction ends with it.
+                found: list[aiosqlite.Row] = direct.execute(sql, tuple(params)).fetchall()
+                return found[0] if found else None
             except sqlite3.OperationalError as exc:
                 if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     raise
