@@ -211,8 +211,10 @@ MALLOC_ARENAS = 2
 def fewer_malloc_arenas() -> None:
     """glibc gives threads that allocate malloc arenas of their own (up to eight per core), and each keeps
     the memory freed in it: the store's threads (aiosqlite's, one per connection) then hold several
-    MB each that the loop's thread could have reused. Two arenas serve the same work in ~3 MB less
-    (BENCHMARKS.md, "Memory"). MALLOC_ARENA_MAX in the environment still decides; not glibc: nothing."""
+    MB each that the loop's thread could have reused. Two arenas: a desk serving searches, Check claims
+    and autocomplete at 100,000 claims peaked ~3 MB lower (BENCHMARKS.md); /claim alone
+    (bench.memory) ends at the same RSS either way. MALLOC_ARENA_MAX in the environment still decides;
+    not glibc: nothing."""
     if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
         return
     try:

@@ -160,17 +160,6 @@ class PgIntakeReads:
         )
         return [DueClaim(summary(r), r["as_of"]) for r in found]
 
-    async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]:
-        if not bindable(guild_id, member_id):
-            return []
-        found = await self._db.fetch(
-            f"SELECT {NOTICE_COLUMNS} FROM notices WHERE guild_id = $1 AND member_id = $2 AND delivered_at IS NULL "
-            "ORDER BY id",
-            guild_id,
-            member_id,
-        )
-        return [_notice(r) for r in found]
-
     async def owes_notices(self, guild_id: int, member_id: int) -> bool:
         if not bindable(guild_id, member_id):
             return False

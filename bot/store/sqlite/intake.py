@@ -160,16 +160,6 @@ class SqliteIntakeReads:
         )
         return [DueClaim(summary(r), datetime.fromisoformat(r["as_of"])) for r in found]
 
-    async def owed_notices(self, guild_id: int, member_id: int) -> list[Notice]:
-        if not bindable(guild_id, member_id):
-            return []
-        found = await self._all(
-            "SELECT id, guild_id, member_id, text, created_at FROM notices "
-            "WHERE guild_id = ? AND member_id = ? AND delivered_at IS NULL ORDER BY id",
-            (guild_id, member_id),
-        )
-        return [_notice(r) for r in found]
-
     async def owes_notices(self, guild_id: int, member_id: int) -> bool:
         if not bindable(guild_id, member_id):
             return False
