@@ -125,7 +125,8 @@ class Desk:
         """Create the guild the first time it is seen, with the seed stories copied in.
 
         Guilds first seen while others are being seeded wait, then are seeded together in one transaction:
-        a burst of new guilds (a start-up in many servers) costs a few commits, not one each.
+        a burst of new guilds (a start-up in many servers) costs a few commits, not one each, and all
+        but the first of a batch are copies of it (`seeding.seed_new_guilds`).
         """
         if guild_id in self._known_guilds:
             return
@@ -136,11 +137,10 @@ class Desk:
                 return  # seeded in the batch before this one
             at = now()
             async with self.store.transaction() as tx:
-                for new_id in batch:
-                    if await tx.create_guild(new_id, at):
-                        for seed in self.seeds:
-                            await seeding.seed_guild(tx, new_id, seed, at)
-                        log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
+                created = [new_id for new_id in batch if await tx.create_guild(new_id, at)]
+                await seeding.seed_new_guilds(tx, created, self.seeds, at)
+            for new_id in created:
+                log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
             self._known_guilds.update(batch)
             self._unseeded.difference_update(batch)
 

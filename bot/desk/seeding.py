@@ -7,6 +7,7 @@ its seed file again; an untouched one follows the file, every change recorded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -74,6 +75,18 @@ async def plan_seed(reads: Reads, guild_id: int, seed: SeedStory) -> SeedPlan:
     """A dry run of seed_guild's rules: what it would add, update and leave alone."""
     record = await reads.story(guild_id, seed.story.slug)
     return _plan(seed, record, await reads.seeded_claims(guild_id, seed.story.slug))
+
+
+async def seed_new_guilds(tx: Tx, guild_ids: Sequence[int], seeds: Sequence[SeedStory], at: datetime) -> None:
+    """Seed guilds this transaction created: the first claim by claim, the others as copies of it, which
+    is the same rows (seeding a new guild is the same for every guild) for a few statements a guild."""
+    if not guild_ids:
+        return
+    first, *others = guild_ids
+    for seed in seeds:
+        await seed_guild(tx, first, seed, at)
+    for guild_id in others:
+        await tx.copy_seeded_guild(first, guild_id)
 
 
 async def seed_guild(

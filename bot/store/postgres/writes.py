@@ -31,7 +31,7 @@ from bot.store.base import (
     alias_time,
     bindable,
 )
-from bot.store.postgres import search
+from bot.store.postgres import guild_copy, search
 from bot.store.postgres.follows import PgFollowTx
 from bot.store.postgres.intake import PgIntakeTx
 from bot.store.postgres.reads import PgReads, alias_of, storable
@@ -85,6 +85,10 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             at,
         )
         return bool(created)
+
+    async def copy_seeded_guild(self, source_id: int, guild_id: int) -> None:
+        _require_bindable(source_id, guild_id)
+        await guild_copy.copy_guild(self._conn, source_id, guild_id)
 
     async def update_guild_settings(
         self,

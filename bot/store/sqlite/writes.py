@@ -26,7 +26,7 @@ from bot.store.base import (
     alias_time,
     bindable,
 )
-from bot.store.sqlite import index
+from bot.store.sqlite import guild_copy, index
 from bot.store.sqlite.follows import FollowTx
 from bot.store.sqlite.intake import SqliteIntakeTx
 from bot.store.sqlite.reads import SqliteReads
@@ -51,6 +51,9 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             "INSERT INTO guilds (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (guild_id, stamp(at))
         )
         return cursor.rowcount == 1
+
+    async def copy_seeded_guild(self, source_id: int, guild_id: int) -> None:
+        await guild_copy.copy_guild(self.db, source_id, guild_id)
 
     async def update_guild_settings(
         self,
