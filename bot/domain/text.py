@@ -243,11 +243,13 @@ class Aliases:
     entity's term wherever it is written, in a claim as in a query. "DPRK", "NK" and "Pyongyang" add
     "northkorea", as "North Korea" itself does. Immutable and hashable (the analyses are cached by it)."""
 
-    __slots__ = ("_hash", "by_words", "longest")
+    __slots__ = ("_firsts", "_hash", "by_words", "longest")
 
     def __init__(self, by_words: dict[tuple[str, ...], str] | None = None) -> None:
         self.by_words: dict[tuple[str, ...], str] = dict(by_words or {})
         self.longest = max((len(k) for k in self.by_words), default=0)
+        # The words a name can begin with: most words of a text begin none, and are passed over at once.
+        self._firsts = frozenset(k[0] for k in self.by_words)
         self._hash = hash(tuple(sorted(self.by_words.items())))
 
     @classmethod
@@ -283,8 +285,12 @@ class Aliases:
             return []
         content = [t.term for t in found if t.term]
         spans: list[tuple[int, int, str]] = []
+        firsts = self._firsts
         i = 0
         while i < len(content):
+            if content[i] not in firsts:
+                i += 1
+                continue
             step = 1
             for n in range(min(self.longest, len(content) - i), 0, -1):
                 term = self.by_words.get(tuple(content[i : i + n]))
