@@ -85,8 +85,8 @@ async def seed_new_guilds(tx: Tx, guild_ids: Sequence[int], seeds: Sequence[Seed
     first, *others = guild_ids
     for seed in seeds:
         await seed_guild(tx, first, seed, at)
-    for guild_id in others:
-        await tx.copy_seeded_guild(first, guild_id)
+    if others:
+        await tx.copy_seeded_guild(first, others)
 
 
 async def seed_guild(

@@ -401,11 +401,11 @@ class Tx(Reads, Protocol):
         """True if this call created it (exactly one caller does, across processes too)."""
         ...
 
-    async def copy_seeded_guild(self, source_id: int, guild_id: int) -> None:
-        """Write into `guild_id` (just created, empty) what seeding wrote into `source_id`, seeded in this
-        same transaction and so untouched: its stories, speakers and their names, claims with the same
-        numbers, evidence, relations, history, aliases and index rows, under new ids. A start-up in many
-        new servers then pays a few statements a server, not the seeding's per-claim work."""
+    async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
+        """Write into each of `guild_ids` (just created, empty) what seeding wrote into `source_id`, seeded
+        in this same transaction and so untouched: its stories, speakers and their names, claims with the
+        same numbers, evidence, relations, history, aliases and index rows, under new ids. A start-up in
+        many new servers then pays a few statements, not the seeding's per-claim work for each."""
         ...
 
     async def update_guild_settings(

@@ -1,5 +1,6 @@
 """New guilds seeded together: the first claim by claim, the others as copies of it (a start-up in many
-new servers). A copy must read exactly as a guild seeded alone, and hold nothing of its source's."""
+new servers). A copy must read exactly as a guild seeded alone, and hold nothing of its source's or of
+another copy's."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.store.conftest import ALICE, SEEDED_CLAIMS, Database, new_claim, quer
 
 AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 ALONE, FIRST, COPY, LATER = 833333333333333333, 844444444444444444, 855555555555555555, 866666666666666666
+ANOTHER_COPY = 877777777777777777
 QUERIES = ("deny", "June", "10k", "Brussels", "Pyongyang troops", "evaluating", "kim", "zelensky territory")
 MESSAGE = "Did North Korea really send soldiers to fight for Russia?"
 
@@ -67,13 +69,15 @@ async def test_a_copied_guild_reads_as_a_guild_seeded_alone(db_path: Database, s
             assert await tx.create_guild(ALONE, AT)
             await seeding.seed_new_guilds(tx, [ALONE], [seed], AT)
         async with desk.store.transaction() as tx:
-            assert await tx.create_guild(FIRST, AT)
-            assert await tx.create_guild(COPY, AT)
-            await seeding.seed_new_guilds(tx, [FIRST, COPY], [seed], AT)
+            for guild_id in (FIRST, COPY, ANOTHER_COPY):
+                assert await tx.create_guild(guild_id, AT)
+            await seeding.seed_new_guilds(tx, [FIRST, COPY, ANOTHER_COPY], [seed], AT)
         alone = await seen(desk, ALONE)
         assert await seen(desk, COPY) == alone
+        assert await seen(desk, ANOTHER_COPY) == alone
         assert await seen(desk, FIRST) == alone
-        assert [await next_number(desk, g) for g in (ALONE, FIRST, COPY)] == [SEEDED_CLAIMS + 1] * 3
+        numbers = [await next_number(desk, g) for g in (ALONE, FIRST, COPY, ANOTHER_COPY)]
+        assert numbers == [SEEDED_CLAIMS + 1] * 4
     assert crossings(db_path) == []
 
 

@@ -86,9 +86,10 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
         )
         return bool(created)
 
-    async def copy_seeded_guild(self, source_id: int, guild_id: int) -> None:
-        _require_bindable(source_id, guild_id)
-        await guild_copy.copy_guild(self._conn, source_id, guild_id)
+    async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
+        _require_bindable(source_id, *guild_ids)
+        for guild_id in guild_ids:  # round trips on a connection, not hops between threads: one guild at a time
+            await guild_copy.copy_guild(self._conn, source_id, guild_id)
 
     async def update_guild_settings(
         self,

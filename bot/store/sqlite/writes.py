@@ -52,8 +52,8 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
         )
         return cursor.rowcount == 1
 
-    async def copy_seeded_guild(self, source_id: int, guild_id: int) -> None:
-        await guild_copy.copy_guild(self.db, source_id, guild_id)
+    async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
+        await guild_copy.copy_guild(self.db, source_id, guild_ids)
 
     async def update_guild_settings(
         self,
