@@ -8,6 +8,7 @@ rules in `changes` inside it. Servers are created and seeded on first sight, her
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Iterable
@@ -62,6 +63,7 @@ from bot.store.base import Filters, Store
 log = logging.getLogger(__name__)
 
 ALIASES_KEPT_S = 30.0
+SEED_BATCH = 100  # new guilds seeded in one transaction, at most
 
 
 class Unset(Enum):
@@ -91,7 +93,7 @@ class Desk:
         self.store = store
         self.seeds = tuple(seeds)
         self._known_guilds: set[int] = set()
-        self._unseeded: set[int] = set()  # first seen, waiting for the seeding transaction
+        self._unseeded: dict[int, None] = {}  # first seen, waiting for a seeding transaction (in that order)
         self._seed_lock = asyncio.Lock()
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
         self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
@@ -126,15 +128,17 @@ class Desk:
 
         Guilds first seen while others are being seeded wait, then are seeded together in one transaction:
         a burst of new guilds (a start-up in many servers) costs a few commits, not one each, and all
-        but the first of a batch are copies of it (`seeding.seed_new_guilds`).
+        but the first of a batch are copies of it (`seeding.seed_new_guilds`). At most SEED_BATCH at a
+        time, first seen first: the first guilds answer while the next are copied.
         """
         if guild_id in self._known_guilds:
             return
-        self._unseeded.add(guild_id)
+        self._unseeded[guild_id] = None
         async with self._seed_lock:
-            batch = sorted(self._unseeded - self._known_guilds)
-            if guild_id not in batch:
-                return  # seeded in the batch before this one
+            if guild_id in self._known_guilds:
+                return  # seeded in a batch before this one
+            others = itertools.islice((g for g in self._unseeded if g != guild_id), SEED_BATCH - 1)
+            batch = [guild_id, *others]
             at = now()
             async with self.store.transaction() as tx:
                 created = [new_id for new_id in batch if await tx.create_guild(new_id, at)]
@@ -142,7 +146,8 @@ class Desk:
             for new_id in created:
                 log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
             self._known_guilds.update(batch)
-            self._unseeded.difference_update(batch)
+            for new_id in batch:
+                del self._unseeded[new_id]
 
     async def known_guilds(self) -> list[int]:
         return await self.store.guild_ids()
