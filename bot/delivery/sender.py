@@ -131,6 +131,9 @@ class Sender:
         except StoreError as exc:  # the store logged why; the rounds try again
             log.info("Outbox start-up check failed: %s", exc)
         while not self._stopping:
+            # Cleared before the work, not before the wait: what is enqueued (or remembered) meanwhile
+            # brings the next round at once.
+            self.outbox.ready.clear()
             try:
                 await self.bot.desk.flush_posts()  # remembered posts waiting for a write (Desk.remember_post)
                 if time.monotonic() >= self._next_prune:
@@ -140,13 +143,21 @@ class Sender:
             except StoreError as exc:  # the store logged why (one line); the next round tries again
                 log.info("Outbox round failed, trying again shortly: %s", exc)
                 await self._give_back()
-                worked = False
+                await self._pause()
+                continue
             except Exception:
                 log.exception("Outbox round failed")
                 await self._give_back()
-                worked = False
+                await self._pause()
+                continue
             if not worked and not self._stopping:
                 await self._idle()
+
+    async def _pause(self) -> None:
+        """After a failed round, a poll interval whatever is enqueued meanwhile: a store that refuses
+        writes is not asked again for every card remembered."""
+        if not self._stopping:
+            await asyncio.sleep(self.poll)
 
     async def _idle(self) -> None:
         """Until something is enqueued here, or the next row falls due, or a poll interval passes (rows
@@ -156,7 +167,6 @@ class Sender:
             due = await self.outbox.next_due(self.shards)
             if due is not None:
                 wait = max(0.0, min(wait, (due - now()).total_seconds() + 0.01))
-        self.outbox.ready.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.outbox.ready.wait(), wait)
 

@@ -773,12 +773,15 @@ class Desk:
     ) -> None:
         """A public message showing the claim, to be corrected when the claim changes. Kept in memory and
         written with the next change's transaction (which needs it), or by the sender once it is
-        POSTS_FLUSH_S old, or at shutdown: a /claim costs no write of its own, and never waits on one."""
+        POSTS_FLUSH_S old or POSTS_FLUSH_AT wait, or at shutdown: a /claim costs no write of its own, and
+        never waits on one."""
         post = outbox.PendingPost(
             guild_id, number, channel_id, message_id, kind, shown_verdict, shown_revision, content, now()
         )
         self._posts.append(post)
         del self._posts[: -outbox.POSTS_PENDING_MAX]
+        if len(self._posts) >= outbox.POSTS_FLUSH_AT:
+            self.outbox.wake()  # the sender writes them now
 
     def _take_posts(self, guild_id: int | None = None, number: int | None = None) -> list[outbox.PendingPost]:
         """All the posts waiting, or those of one claim (what a change of it writes in its transaction)."""
@@ -794,8 +797,11 @@ class Desk:
         del self._posts[: -outbox.POSTS_PENDING_MAX]
 
     async def flush_posts(self, *, older_than: float = outbox.POSTS_FLUSH_S) -> int:
-        """Write the remembered posts once the oldest is `older_than` seconds old; how many."""
-        if not self._posts or (now() - self._posts[0].at).total_seconds() < older_than:
+        """Write the remembered posts once the oldest is `older_than` seconds old or POSTS_FLUSH_AT wait;
+        how many."""
+        if not self._posts:
+            return 0
+        if len(self._posts) < outbox.POSTS_FLUSH_AT and (now() - self._posts[0].at).total_seconds() < older_than:
             return 0
         posts = self._take_posts()
         try:

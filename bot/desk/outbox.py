@@ -36,7 +36,8 @@ from bot.store.base import Store, Tx
 DM_WINDOW = timedelta(seconds=60)
 POSTS_KEPT = 25  # remembered public messages per claim; older ones are no longer corrected
 POSTS_FLUSH_S = 10.0  # how long a remembered post may wait in memory for a change's transaction
-POSTS_PENDING_MAX = 10_000
+POSTS_FLUSH_AT = 1_000  # ...or until this many wait, whatever their age (a busy server's posts stay few)
+POSTS_PENDING_MAX = 10_000  # kept while the store refuses writes; beyond, the oldest are no longer corrected
 DONE_KEPT = timedelta(days=7)  # delivered rows stay this long (for a look at what was sent), then go
 # Owed to a member whose DMs refused the bot (a notice: plain text, escaped where it is shown).
 DMS_CLOSED = (
@@ -92,48 +93,6 @@ async def enqueue_change(
     return await tx.enqueue(items) if items else 0
 
 
-async def remember_post(
-    tx: Tx,
-    guild_id: int,
-    number: int,
-    *,
-    channel_id: int,
-    message_id: int,
-    kind: PostedKind,
-    shown_verdict: str,
-    shown_revision: int,
-    content: str,
-    at: datetime,
-) -> int | None:
-    """Remember a public message that shows a claim. A change saved between its rendering and now makes
-    it stale already: its edit is enqueued here, so no change slips between posting and remembering."""
-    found = await tx.claim(guild_id, number)
-    if found is None:
-        return None
-    # Locked, then read again: a change of the claim in another transaction either committed before
-    # (its new revision is read here, and the edit enqueued below) or waits for this one (and then
-    # finds the post). Without it, each could miss the other under READ COMMITTED.
-    await tx.lock_claim(found.id)
-    claim = await tx.claim(guild_id, number)
-    assert claim is not None
-    row = NewPostedMessage(
-        guild_id,
-        claim.id,
-        channel_id,
-        message_id,
-        kind,
-        shown_verdict,
-        claim.attribution.value,
-        shown_revision,
-        content[:2000],
-        at,
-    )
-    posted_id = await tx.remember_message(row, POSTS_KEPT)
-    if posted_id and claim.revision != shown_revision:
-        await tx.enqueue([NewOutboxItem(guild_id, OutboxKind.EDIT, posted_id, {"number": number}, at, at)])
-    return posted_id or None
-
-
 @dataclass(frozen=True, slots=True)
 class PendingPost:
     guild_id: int
@@ -148,19 +107,39 @@ class PendingPost:
 
 
 async def write_posts(tx: Tx, posts: Sequence[PendingPost]) -> None:
-    for p in posts:
-        await remember_post(
-            tx,
+    """Remember public messages that show claims, a few statements for any number of them. A change saved
+    between a post's rendering and now makes it stale already: its edit is enqueued here, so no change
+    slips between posting and remembering. A post of a claim no longer there is dropped."""
+    if not posts:
+        return
+    # Locked as they are read: a change of one of these claims in another transaction either committed
+    # before (its revision is read here, and the edit enqueued below) or waits for this one (and then
+    # finds the post). Without it, each could miss the other under READ COMMITTED.
+    shown = await tx.lock_shown_claims(sorted({(p.guild_id, p.number) for p in posts}))
+    kept = [(p, shown[(p.guild_id, p.number)]) for p in posts if (p.guild_id, p.number) in shown]
+    rows = [
+        NewPostedMessage(
             p.guild_id,
-            p.number,
-            channel_id=p.channel_id,
-            message_id=p.message_id,
-            kind=p.kind,
-            shown_verdict=p.shown_verdict,
-            shown_revision=p.shown_revision,
-            content=p.content,
-            at=p.at,
+            claim.claim_id,
+            p.channel_id,
+            p.message_id,
+            p.kind,
+            p.shown_verdict,
+            claim.attribution,
+            p.shown_revision,
+            p.content[:2000],
+            p.at,
         )
+        for p, claim in kept
+    ]
+    posted = await tx.remember_messages(rows, POSTS_KEPT)
+    stale = [
+        NewOutboxItem(p.guild_id, OutboxKind.EDIT, posted_id, {"number": p.number}, p.at, p.at)
+        for (p, claim), posted_id in zip(kept, posted, strict=True)
+        if posted_id and claim.revision != p.shown_revision
+    ]
+    if stale:
+        await tx.enqueue(stale)
 
 
 class Outbox:

@@ -394,6 +394,15 @@ class Reads(Protocol):
     async def edit_problems(self, guild_id: int) -> list[EditProblem]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ShownClaim:
+    """What remembering a post of a claim needs of it: its row, and what a card of it shows now."""
+
+    claim_id: int
+    revision: int
+    attribution: str
+
+
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
 
@@ -571,8 +580,9 @@ class Tx(Reads, Protocol):
         """Append to the outbox; how many rows."""
         ...
 
-    async def remember_message(self, row: NewPostedMessage, keep: int) -> int:
-        """The new row's id; only the claim's latest `keep` messages stay remembered."""
+    async def remember_messages(self, rows: Sequence[NewPostedMessage], keep: int) -> list[int]:
+        """Each new row's id in order, or 0 for a message already remembered; only each claim's latest
+        `keep` messages stay remembered."""
         ...
 
     async def forget_message(self, guild_id: int, posted_id: int) -> None: ...
@@ -607,9 +617,11 @@ class Tx(Reads, Protocol):
 
     async def clear_dm_closed(self, guild_id: int, user_id: int) -> bool: ...
 
-    async def lock_claim(self, claim_id: int) -> None:
-        """Hold the claim's row until the transaction ends: a post remembered while the claim changes
-        sees the change, or the change sees the post (PostgreSQL; SQLite's one writer does it already)."""
+    async def lock_shown_claims(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], ShownClaim]:
+        """The claims of these (guild, number) pairs, read as they are now and held until the transaction
+        ends (in the order of their ids): a post remembered while its claim changes sees the change, or
+        the change sees the post (PostgreSQL; SQLite's one writer does it already). Unknown pairs are
+        left out."""
         ...
 
     async def prune_outbox(self, before: datetime) -> int:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.desk import ClaimEdit, Desk, NothingToChange, VerdictConflict
 from bot.desk.follows import follow_claim_for
-from bot.desk.outbox import DMS_CLOSED, POSTS_KEPT, remember_post
+from bot.desk.outbox import DMS_CLOSED, POSTS_KEPT, PendingPost, write_posts
 from bot.domain.claims import Actor
 from bot.domain.follows import FollowKind, OutboxKind, PostedKind, Shards
 from bot.domain.rules import RuleBroken
@@ -165,6 +165,35 @@ async def test_only_the_latest_posts_of_a_claim_are_remembered(desk: Desk) -> No
     kept = await desk.store.posted_messages(GUILD_A, claim.id)
     assert [p.message_id for p in kept] == [10_000 + n for n in range(3, POSTS_KEPT + 3)]
     assert await desk.store.posted_messages(GUILD_B, claim.id) == []  # another guild's id names nothing
+
+
+async def test_many_posts_remembered_at_once_are_each_kept_or_corrected_as_one_at_a_time(
+    desk: Desk, db_path: Database
+) -> None:
+    """What the sender writes after a busy spell, in one write: every claim keeps its latest posts, a
+    post that shows an older revision gets its edit, a message twice is remembered once, and a post of a
+    claim that is not there (or of another guild's number) is dropped."""
+    seven, eight = await desk.claim(GUILD_A, 7), await desk.claim(GUILD_A, 8)
+    await desk.set_verdict(GUILD_A, 8, Verdict.FALSE, note="x", source_url=None, actor=ALICE)
+    await desk.outbox.take("t", now=later(), lease=LEASE, limit=100, shards=None)  # the change's own rows
+    now = datetime.now(UTC)
+
+    def post(number: int, message_id: int, revision: int) -> PendingPost:
+        return PendingPost(GUILD_A, number, 77, message_id, PostedKind.CARD, "unverified", revision, "", now)
+
+    posts = [post(7, 20_000 + n, seven.revision) for n in range(POSTS_KEPT + 5)]
+    posts += [post(8, 30_000, eight.revision), post(8, 30_000, eight.revision), post(9_999, 40_000, 1)]
+    posts.append(PendingPost(GUILD_B, 7, 77, 50_000, PostedKind.CARD, "unverified", 1, "", now))
+    async with desk.store.transaction() as tx:
+        await write_posts(tx, posts)
+    kept = await desk.store.posted_messages(GUILD_A, seven.id)
+    assert [p.message_id for p in kept] == [20_000 + n for n in range(5, POSTS_KEPT + 5)]
+    (stale,) = await desk.store.posted_messages(GUILD_A, eight.id)
+    assert stale.message_id == 30_000
+    assert stale.shown_attribution == eight.attribution.value
+    taken = await desk.outbox.take("t", now=later(), lease=LEASE, limit=100, shards=None)
+    assert [(i.kind, i.recipient) for i in taken] == [(OutboxKind.EDIT, stale.id)]  # 7 shows its revision
+    assert query(db_path, "SELECT count(*) FROM posted_messages WHERE message_id IN (40000, 50000)") == [(0,)]
 
 
 async def test_a_members_pending_dms_are_taken_together_as_one_batch(desk: Desk) -> None:
@@ -373,18 +402,8 @@ async def test_a_post_written_while_its_claim_changes_is_still_corrected(desk: D
 
     async def flush() -> None:
         async with desk.store.transaction() as tx:
-            await remember_post(
-                tx,
-                GUILD_A,
-                9,
-                channel_id=77,
-                message_id=9200,
-                kind=PostedKind.CARD,
-                shown_verdict=claim.verdict.value,
-                shown_revision=claim.revision,
-                content="",
-                at=datetime.now(UTC),
-            )
+            shown = (claim.verdict.value, claim.revision, "", datetime.now(UTC))
+            await write_posts(tx, [PendingPost(GUILD_A, 9, 77, 9200, PostedKind.CARD, *shown)])
             posted.set()
             await asyncio.sleep(0.3)  # the change runs meanwhile
 

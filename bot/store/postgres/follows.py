@@ -28,7 +28,7 @@ from bot.domain.follows import (
     PostedMessage,
     Shards,
 )
-from bot.store.base import bindable, bounded
+from bot.store.base import ShownClaim, bindable, bounded
 from bot.store.postgres.pool import Queries
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
@@ -248,29 +248,39 @@ class PgFollowTx(PgFollowReads):
         )
         return len(items)
 
-    async def remember_message(self, row: NewPostedMessage, keep: int) -> int:
-        new_id = await self._conn.fetchval(
+    async def remember_messages(self, rows: Sequence[NewPostedMessage], keep: int) -> list[int]:
+        if not rows:
+            return []
+        # One row an element of every array, inserted in the arrays' order (ORDER BY ord).
+        found = await self._conn.fetch(
             "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
-            "shown_attribution, shown_revision, content, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-            "ON CONFLICT (message_id) DO NOTHING RETURNING id",
-            row.guild_id,
-            row.claim_id,
-            row.channel_id,
-            row.message_id,
-            row.kind.value,
-            row.shown_verdict,
-            row.shown_attribution,
-            row.shown_revision,
-            row.content,
-            row.at,
+            "shown_attribution, shown_revision, content, posted_at) "
+            "SELECT guild_id, claim_id, channel_id, message_id, kind, shown_verdict, shown_attribution, "
+            "shown_revision, content, posted_at FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], "
+            "$5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::timestamptz[]) WITH ORDINALITY "
+            "AS r (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, shown_attribution, "
+            "shown_revision, content, posted_at, ord) ORDER BY ord "
+            "ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
+            [r.guild_id for r in rows],
+            [r.claim_id for r in rows],
+            [r.channel_id for r in rows],
+            [r.message_id for r in rows],
+            [r.kind.value for r in rows],
+            [r.shown_verdict for r in rows],
+            [r.shown_attribution for r in rows],
+            [r.shown_revision for r in rows],
+            [r.content for r in rows],
+            [r.at for r in rows],
         )
         await self._conn.execute(
-            "DELETE FROM posted_messages WHERE claim_id = $1 AND id NOT IN "
-            "(SELECT id FROM posted_messages WHERE claim_id = $1 ORDER BY id DESC LIMIT $2)",
-            row.claim_id,
+            "DELETE FROM posted_messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
+            "(PARTITION BY claim_id ORDER BY id DESC) AS n FROM posted_messages WHERE claim_id = ANY($1::bigint[])) "
+            "AS ranked WHERE n > $2)",
+            sorted({r.claim_id for r in rows}),
             keep,
         )
-        return int(new_id or 0)
+        new = {int(r["message_id"]): int(r["id"]) for r in found}
+        return [new.pop(r.message_id, 0) for r in rows]  # a message twice in `rows`: its first is the new row
 
     async def forget_message(self, guild_id: int, posted_id: int) -> None:
         await self._conn.execute("DELETE FROM posted_messages WHERE guild_id = $1 AND id = $2", guild_id, posted_id)
@@ -355,8 +365,20 @@ class PgFollowTx(PgFollowReads):
         )
         return bool(found)
 
-    async def lock_claim(self, claim_id: int) -> None:
-        await self._conn.execute("SELECT 1 FROM claims WHERE id = $1 FOR UPDATE", claim_id)
+    async def lock_shown_claims(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], ShownClaim]:
+        wanted = [(guild_id, number) for guild_id, number in keys if bindable(guild_id, number)]
+        if not wanted:
+            return {}
+        # Locked in the order of their ids (a Sort under LockRows locks as sorted), so two writes of posts
+        # never wait on each other in a circle; FOR UPDATE reads each row as the change it waited for left it.
+        found = await self._conn.fetch(
+            "SELECT c.guild_id, c.number, c.id, c.revision, c.attribution FROM claims c "
+            "JOIN unnest($1::bigint[], $2::bigint[]) AS k (guild_id, number) "
+            "ON c.guild_id = k.guild_id AND c.number = k.number ORDER BY c.id FOR UPDATE OF c",
+            [g for g, _n in wanted],
+            [n for _g, n in wanted],
+        )
+        return {(int(r[0]), int(r[1])): ShownClaim(int(r[2]), int(r[3]), str(r[4])) for r in found}
 
     async def prune_outbox(self, before: datetime) -> int:
         found = await self._conn.fetch("DELETE FROM outbox WHERE done_at < $1 RETURNING 1", before)

@@ -25,10 +25,12 @@ from bot.domain.follows import (
     PostedMessage,
     Shards,
 )
-from bot.store.base import ID_MAX
+from bot.store.base import ID_MAX, ShownClaim
 from bot.store.sqlite.rows import stamp
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
+POSTED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+POSTED_BATCH = 3_000  # rows of ten values a statement, below SQLite's 32,766 variables
 POSTED_COLUMNS = """
     p.id, p.guild_id, p.claim_id, c.number, p.channel_id, p.message_id, p.kind, p.shown_verdict,
     p.shown_attribution, p.shown_revision, p.content, p.posted_at
@@ -41,6 +43,14 @@ def _time(value: str) -> datetime:
 
 def _ok(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
+
+
+def _posted_values(r: NewPostedMessage) -> tuple[object, ...]:
+    """A posted_messages row's values, in POSTED_ROW's order."""
+    return (
+        r.guild_id, r.claim_id, r.channel_id, r.message_id, r.kind.value, r.shown_verdict, r.shown_attribution,
+        r.shown_revision, r.content, stamp(r.at),
+    )  # fmt: skip
 
 
 def shard_filter(shards: Shards | None) -> tuple[str, tuple[object, ...]]:
@@ -219,30 +229,26 @@ class FollowTx(FollowReads):
         )
         return len(items)
 
-    async def remember_message(self, row: NewPostedMessage, keep: int) -> int:
-        found = await self._rows(
-            "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
-            "shown_attribution, shown_revision, content, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (message_id) DO NOTHING RETURNING id",
-            (
-                row.guild_id,
-                row.claim_id,
-                row.channel_id,
-                row.message_id,
-                row.kind.value,
-                row.shown_verdict,
-                row.shown_attribution,
-                row.shown_revision,
-                row.content,
-                stamp(row.at),
-            ),
-        )
+    async def remember_messages(self, rows: Sequence[NewPostedMessage], keep: int) -> list[int]:
+        if not rows:
+            return []
+        new: dict[int, int] = {}  # message id -> its new row's id
+        for start in range(0, len(rows), POSTED_BATCH):
+            chunk = rows[start : start + POSTED_BATCH]
+            found = await self._rows(
+                "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
+                f"shown_attribution, shown_revision, content, posted_at) VALUES {', '.join([POSTED_ROW] * len(chunk))} "
+                "ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
+                [value for r in chunk for value in _posted_values(r)],
+            )
+            new.update({int(r[1]): int(r[0]) for r in found})
         await self.db.execute(
-            "DELETE FROM posted_messages WHERE claim_id = ? AND id NOT IN "
-            "(SELECT id FROM posted_messages WHERE claim_id = ? ORDER BY id DESC LIMIT ?)",
-            (row.claim_id, row.claim_id, keep),
+            "DELETE FROM posted_messages WHERE id IN (SELECT id FROM (SELECT p.id, row_number() OVER "
+            "(PARTITION BY p.claim_id ORDER BY p.id DESC) AS n FROM json_each(?) k "
+            "JOIN posted_messages p ON p.claim_id = k.value) WHERE n > ?)",
+            (json.dumps(sorted({r.claim_id for r in rows})), keep),
         )
-        return int(found[0][0]) if found else 0
+        return [new.pop(r.message_id, 0) for r in rows]  # a message twice in `rows`: its first is the new row
 
     async def forget_message(self, guild_id: int, posted_id: int) -> None:
         await self.db.execute("DELETE FROM posted_messages WHERE guild_id = ? AND id = ?", (guild_id, posted_id))
@@ -315,8 +321,17 @@ class FollowTx(FollowReads):
         cursor = await self.db.execute("DELETE FROM dm_closed WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         return cursor.rowcount == 1
 
-    async def lock_claim(self, claim_id: int) -> None:
-        return None  # the IMMEDIATE transaction is the only writer
+    async def lock_shown_claims(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], ShownClaim]:
+        # Read only: the IMMEDIATE transaction is the only writer.
+        wanted = [[guild_id, number] for guild_id, number in keys if _ok(guild_id, number)]
+        if not wanted:
+            return {}
+        found = await self._rows(
+            "SELECT c.guild_id, c.number, c.id, c.revision, c.attribution FROM json_each(?) k "
+            "JOIN claims c ON c.guild_id = json_extract(k.value, '$[0]') AND c.number = json_extract(k.value, '$[1]')",
+            (json.dumps(wanted),),
+        )
+        return {(int(r[0]), int(r[1])): ShownClaim(int(r[2]), int(r[3]), str(r[4])) for r in found}
 
     async def prune_outbox(self, before: datetime) -> int:
         cursor = await self.db.execute("DELETE FROM outbox WHERE done_at < ?", (stamp(before),))
