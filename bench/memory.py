@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -94,7 +95,7 @@ async def serve(cards: int, claims: int, concurrency: int, scratch: Path) -> dic
         growth = None
         if 10_000 in by_cards and cards in by_cards:
             growth = round(by_cards[cards]["rss_mib"] / by_cards[10_000]["rss_mib"] - 1, 4)
-        return {
+        result = {
             "claims": claims,
             "cards": cards,
             "wrong_or_late": wrong,
@@ -104,6 +105,12 @@ async def serve(cards: int, claims: int, concurrency: int, scratch: Path) -> dic
     finally:
         await bot.stop()
         await server.stop()
+    # Every card is a public post to correct when its claim changes; a clean stop writes those still in
+    # memory. Fewer rows than cards is posts lost (or a claim's older posts past POSTS_KEPT, which a
+    # uniform draw over this many claims leaves to chance).
+    with sqlite3.connect(db) as conn:
+        result["posts_remembered"] = conn.execute("SELECT count(*) FROM posted_messages").fetchone()[0]
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if result["growth_after_10k"] is not None:
         growth = result["growth_after_10k"]
         print(f"RSS after {opts.cards:,} cards: {growth:+.1%} against RSS after 10,000 (target: within 5 %)")
+    remembered, counted = result["posts_remembered"], result["cards"]
+    print(f"Posts remembered for correction: {remembered:,} ({counted:,} cards counted, and those in flight)")
     return 0
 
 

@@ -29,8 +29,8 @@ from bot.store.base import ID_MAX, ShownClaim
 from bot.store.sqlite.rows import stamp
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
-POSTED_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-POSTED_BATCH = 3_000  # rows of ten values a statement, below SQLite's 32,766 variables
+# A posted_messages row from a JSON array of _posted_values.
+POSTED_VALUES = ", ".join(f"json_extract(value, '$[{n}]')" for n in range(10))
 POSTED_COLUMNS = """
     p.id, p.guild_id, p.claim_id, c.number, p.channel_id, p.message_id, p.kind, p.shown_verdict,
     p.shown_attribution, p.shown_revision, p.content, p.posted_at
@@ -46,7 +46,7 @@ def _ok(*ids: int) -> bool:
 
 
 def _posted_values(r: NewPostedMessage) -> tuple[object, ...]:
-    """A posted_messages row's values, in POSTED_ROW's order."""
+    """A posted_messages row's values, in its columns' order."""
     return (
         r.guild_id, r.claim_id, r.channel_id, r.message_id, r.kind.value, r.shown_verdict, r.shown_attribution,
         r.shown_revision, r.content, stamp(r.at),
@@ -232,16 +232,15 @@ class FollowTx(FollowReads):
     async def remember_messages(self, rows: Sequence[NewPostedMessage], keep: int) -> list[int]:
         if not rows:
             return []
-        new: dict[int, int] = {}  # message id -> its new row's id
-        for start in range(0, len(rows), POSTED_BATCH):
-            chunk = rows[start : start + POSTED_BATCH]
-            found = await self._rows(
-                "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
-                f"shown_attribution, shown_revision, content, posted_at) VALUES {', '.join([POSTED_ROW] * len(chunk))} "
-                "ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
-                [value for r in chunk for value in _posted_values(r)],
-            )
-            new.update({int(r[1]): int(r[0]) for r in found})
+        # One statement text whatever the number of rows (the rows are one JSON parameter): a text of
+        # its own for every batch size would each stay in the connection's statement cache, compiled.
+        found = await self._rows(
+            "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
+            f"shown_attribution, shown_revision, content, posted_at) SELECT {POSTED_VALUES} FROM json_each(?) "
+            "ORDER BY key ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
+            (json.dumps([_posted_values(r) for r in rows]),),
+        )
+        new = {int(r[1]): int(r[0]) for r in found}
         await self.db.execute(
             "DELETE FROM posted_messages WHERE id IN (SELECT id FROM (SELECT p.id, row_number() OVER "
             "(PARTITION BY p.claim_id ORDER BY p.id DESC) AS n FROM json_each(?) k "
