@@ -12,6 +12,7 @@ from bot.desk import Desk, seeding
 from bot.domain.states import Verdict
 from bot.render import cards, lists, messages, stories
 from bot.seedfile import SeedStory
+from bot.store.base import EvidenceRow
 from tests.desks import opened_desk
 from tests.store.conftest import ALICE, SEEDED_CLAIMS, Database, new_claim, query
 
@@ -108,4 +109,23 @@ async def test_new_guilds_met_together_are_seeded_alike(db_path: Database, seed:
     async with opened_desk(db_path, [seed]) as desk:  # a later guild, after a restart
         await desk.ensure_guild(LATER)
         assert (await desk.claim(LATER, SEEDED_CLAIMS)).number == SEEDED_CLAIMS
+    assert crossings(db_path) == []
+
+
+async def test_a_copy_takes_the_evidence_its_source_has(db_path: Database, seed: SeedStory) -> None:
+    """Seed files carry no evidence today; the copy takes what the source has, so a story format that
+    gains it is copied whole (and its notes are found by a search in the copy)."""
+    async with opened_desk(db_path) as desk:
+        async with desk.store.transaction() as tx:
+            for guild_id in (FIRST, COPY, ANOTHER_COPY):
+                assert await tx.create_guild(guild_id, AT)
+            await seeding.seed_new_guilds(tx, [FIRST], [seed], AT)
+            first = await tx.claim(FIRST, 3)
+            assert first is not None
+            await tx.add_evidence([EvidenceRow(first.id, "https://example.org/quokka", "the quokka memo", AT)])
+            await tx.copy_seeded_guild(FIRST, [COPY, ANOTHER_COPY])
+        for guild_id in (COPY, ANOTHER_COPY):
+            card = await desk.claim_card(guild_id, 3)
+            assert [(e.url, e.note) for e in card.claim.evidence] == [("https://example.org/quokka", "the quokka memo")]
+            assert [hit.summary.number for hit in (await desk.search(guild_id, "quokka")).items] == [3]
     assert crossings(db_path) == []
