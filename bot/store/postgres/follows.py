@@ -38,6 +38,14 @@ POSTED_COLUMNS = """
 """
 
 
+def _posted_values(r: NewPostedMessage) -> tuple[object, ...]:
+    """A posted_messages row's values, in its columns' order."""
+    return (
+        r.guild_id, r.claim_id, r.channel_id, r.message_id, r.kind.value, r.shown_verdict, r.shown_attribution,
+        r.shown_revision, r.content, r.at,
+    )  # fmt: skip
+
+
 def shard_filter(shards: Shards | None, first: int) -> tuple[str, tuple[object, ...]]:
     """`AND` the guild's shard is one of these, with parameters numbered from `first`."""
     if shards is None:
@@ -261,16 +269,7 @@ class PgFollowTx(PgFollowReads):
             "AS r (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, shown_attribution, "
             "shown_revision, content, posted_at, ord) ORDER BY ord "
             "ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
-            [r.guild_id for r in rows],
-            [r.claim_id for r in rows],
-            [r.channel_id for r in rows],
-            [r.message_id for r in rows],
-            [r.kind.value for r in rows],
-            [r.shown_verdict for r in rows],
-            [r.shown_attribution for r in rows],
-            [r.shown_revision for r in rows],
-            [r.content for r in rows],
-            [r.at for r in rows],
+            *(list(column) for column in zip(*(_posted_values(r) for r in rows), strict=True)),
         )
         await self._conn.execute(
             "DELETE FROM posted_messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "

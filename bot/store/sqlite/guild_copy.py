@@ -17,32 +17,22 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+# Per table, the rows of the source guild (as `t`): the copies' ids are measured from theirs.
+SOURCE_ROWS = {
+    "stories": "stories t WHERE t.guild_id = :source",
+    "speakers": "speakers t WHERE t.guild_id = :source",
+    "claims": "claims t WHERE t.guild_id = :source",
+    "evidence": "evidence t JOIN claims c ON c.id = t.claim_id WHERE c.guild_id = :source",
+    "relations": "relations t JOIN claims c ON c.id = t.source_id WHERE c.guild_id = :source",
+    "history": "history t WHERE t.guild_id = :source",
+    "aliases": "aliases t WHERE t.guild_id = :source",
+}
 # Per table: the highest id, and the lowest and highest of the source's (NULL where it has none: then
 # the source has no rows there and nothing is copied).
-ID_RANGES = """
-SELECT
-    (SELECT max(id) FROM stories), min(s.id), max(s.id)
-        FROM stories s WHERE s.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM speakers), min(s.id), max(s.id)
-        FROM speakers s WHERE s.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM claims), min(c.id), max(c.id)
-        FROM claims c WHERE c.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM evidence), min(e.id), max(e.id)
-        FROM evidence e JOIN claims c ON c.id = e.claim_id WHERE c.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM relations), min(r.id), max(r.id)
-        FROM relations r JOIN claims c ON c.id = r.source_id WHERE c.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM history), min(h.id), max(h.id)
-        FROM history h WHERE h.guild_id = :source
-UNION ALL SELECT
-    (SELECT max(id) FROM aliases), min(a.id), max(a.id)
-        FROM aliases a WHERE a.guild_id = :source
-"""
-TABLES = ("stories", "speakers", "claims", "evidence", "relations", "history", "aliases")
+ID_RANGES = " UNION ALL ".join(
+    f"SELECT (SELECT max(id) FROM {table}), min(t.id), max(t.id) FROM {rows}" for table, rows in SOURCE_ROWS.items()
+)
+TABLES = tuple(SOURCE_ROWS)
 
 
 def _moved(column: str, table: str) -> str:
