@@ -2,7 +2,7 @@
 
 Reads pass through to the store or to `finding`; every change opens one transaction and applies the
 rules in `changes` inside it. Servers are created and seeded on first sight, here, once (the store's
-`create_guild` says which caller created it, across processes too).
+`create_guilds` says which caller created each, across processes too).
 """
 
 from __future__ import annotations
@@ -141,7 +141,8 @@ class Desk:
             batch = [guild_id, *others]
             at = now()
             async with self.store.transaction() as tx:
-                created = [new_id for new_id in batch if await tx.create_guild(new_id, at)]
+                new = await tx.create_guilds(batch, at)
+                created = [new_id for new_id in batch if new_id in new]
                 await seeding.seed_new_guilds(tx, created, self.seeds, at)
             for new_id in created:
                 log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))

@@ -79,7 +79,7 @@ async def plan_seed(reads: Reads, guild_id: int, seed: SeedStory) -> SeedPlan:
 
 async def seed_new_guilds(tx: Tx, guild_ids: Sequence[int], seeds: Sequence[SeedStory], at: datetime) -> None:
     """Seed guilds this transaction created: the first claim by claim, the others as copies of it, which
-    is the same rows (seeding a new guild is the same for every guild) for a few statements a guild."""
+    is the same rows (seeding a new guild is the same for every guild) for a few statements in all."""
     if not guild_ids:
         return
     first, *others = guild_ids

@@ -151,6 +151,14 @@ class RelationRow:
     at: datetime
 
 
+def posted_values(row: NewPostedMessage) -> tuple[object, ...]:
+    """A posted_messages row's values, in its columns' order (guild_id … posted_at), as both stores insert it."""
+    return (
+        row.guild_id, row.claim_id, row.channel_id, row.message_id, row.kind.value, row.shown_verdict,
+        row.shown_attribution, row.shown_revision, row.content, row.at,
+    )  # fmt: skip
+
+
 def alias_time(alias: Alias) -> datetime:
     """When an alias was added: the desk dates every change, so a store never makes one up."""
     if alias.at is None:
@@ -406,8 +414,10 @@ class ShownClaim:
 class Tx(Reads, Protocol):
     """Writes, inside one transaction. Leaving `transaction()` with an exception rolls all of it back."""
 
-    async def create_guild(self, guild_id: int, at: datetime) -> bool:
-        """True if this call created it (exactly one caller does, across processes too)."""
+    async def create_guilds(self, guild_ids: Sequence[int], at: datetime) -> set[int]:
+        """Those of `guild_ids` this call created (exactly one caller creates each, across processes too).
+        One statement for all, inserting in the order of their ids: two callers with guilds in common
+        never wait on each other in a circle."""
         ...
 
     async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:

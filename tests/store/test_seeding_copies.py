@@ -67,11 +67,10 @@ def crossings(db: Database) -> list[tuple[str, tuple[Any, ...]]]:
 async def test_a_copied_guild_reads_as_a_guild_seeded_alone(db_path: Database, seed: SeedStory) -> None:
     async with opened_desk(db_path) as desk:
         async with desk.store.transaction() as tx:
-            assert await tx.create_guild(ALONE, AT)
+            assert await tx.create_guilds([ALONE], AT) == {ALONE}
             await seeding.seed_new_guilds(tx, [ALONE], [seed], AT)
         async with desk.store.transaction() as tx:
-            for guild_id in (FIRST, COPY, ANOTHER_COPY):
-                assert await tx.create_guild(guild_id, AT)
+            assert await tx.create_guilds([FIRST, COPY, ANOTHER_COPY], AT) == {FIRST, COPY, ANOTHER_COPY}
             await seeding.seed_new_guilds(tx, [FIRST, COPY, ANOTHER_COPY], [seed], AT)
         alone = await seen(desk, ALONE)
         assert await seen(desk, COPY) == alone
@@ -85,8 +84,7 @@ async def test_a_copied_guild_reads_as_a_guild_seeded_alone(db_path: Database, s
 async def test_a_copy_and_its_source_change_apart(db_path: Database, seed: SeedStory) -> None:
     async with opened_desk(db_path) as desk:
         async with desk.store.transaction() as tx:
-            assert await tx.create_guild(FIRST, AT)
-            assert await tx.create_guild(COPY, AT)
+            assert await tx.create_guilds([FIRST, COPY], AT) == {FIRST, COPY}
             await seeding.seed_new_guilds(tx, [FIRST, COPY], [seed], AT)
         before = await seen(desk, FIRST)
         await desk.set_verdict(COPY, 1, Verdict.FALSE, note="checked", source_url=None, actor=ALICE)
@@ -117,8 +115,7 @@ async def test_a_copy_takes_the_evidence_its_source_has(db_path: Database, seed:
     gains it is copied whole (and its notes are found by a search in the copy)."""
     async with opened_desk(db_path) as desk:
         async with desk.store.transaction() as tx:
-            for guild_id in (FIRST, COPY, ANOTHER_COPY):
-                assert await tx.create_guild(guild_id, AT)
+            assert await tx.create_guilds([FIRST, COPY, ANOTHER_COPY], AT) == {FIRST, COPY, ANOTHER_COPY}
             await seeding.seed_new_guilds(tx, [FIRST], [seed], AT)
             first = await tx.claim(FIRST, 3)
             assert first is not None

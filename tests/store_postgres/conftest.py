@@ -55,7 +55,7 @@ async def raw(postgres_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def seed_guild_in(tx: PgTx, guild_id: int, seed: SeedStory, at: datetime = AT) -> Seeded:
-    await tx.create_guild(guild_id, at)
+    await tx.create_guilds([guild_id], at)
     story_id = await tx.upsert_story(guild_id, seed.story)
     claims = [item.claim for item in seed.claims]
     speaker_ids = await tx.speaker_ids(

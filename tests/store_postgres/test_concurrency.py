@@ -25,7 +25,7 @@ async def wide_store(postgres_url: str) -> AsyncIterator[PostgresStore]:
 
 async def _with_guild(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
 
 
 async def test_create_guild_is_true_for_exactly_one_of_many_concurrent_transactions(
@@ -33,7 +33,7 @@ async def test_create_guild_is_true_for_exactly_one_of_many_concurrent_transacti
 ) -> None:
     async def create(store: PostgresStore) -> bool:
         async with store.transaction() as tx:
-            created = await tx.create_guild(GUILD_A, AT)
+            created = GUILD_A in await tx.create_guilds([GUILD_A], AT)
             await asyncio.sleep(HOLD)
             return created
 
@@ -44,12 +44,30 @@ async def test_create_guild_is_true_for_exactly_one_of_many_concurrent_transacti
     assert await wide_store.guild_ids() == [GUILD_A]
 
 
+async def test_two_processes_creating_the_same_new_guilds_in_other_orders_never_deadlock(
+    wide_store: PostgresStore, postgres_url: str
+) -> None:
+    """Two shard processes meeting the same new guilds at once, first seen in opposite orders: each
+    guild is created by one of them and neither transaction fails. Inserted in the order given, the two
+    statements meet in the middle, each waiting for a guild the other holds: a deadlock, one rolled back."""
+    guilds = [GUILD_A + n for n in range(1, 20_001)]  # enough that the two statements overlap
+
+    async def create(store: PostgresStore, order: list[int]) -> set[int]:
+        async with store.transaction() as tx:
+            return await tx.create_guilds(order, AT)
+
+    async with PostgresStore(postgres_url, min_size=1, max_size=2) as other:
+        made = await asyncio.gather(create(wide_store, guilds), create(other, guilds[::-1]))
+    assert sorted(made[0] | made[1]) == guilds
+    assert not made[0] & made[1]
+
+
 async def test_a_guild_whose_creator_rolled_back_is_created_by_the_next(wide_store: PostgresStore) -> None:
     started = asyncio.Event()
 
     async def doomed() -> None:
         async with wide_store.transaction() as tx:
-            assert await tx.create_guild(GUILD_A, AT) is True
+            assert await tx.create_guilds([GUILD_A], AT) == {GUILD_A}
             started.set()
             await asyncio.sleep(HOLD)
             raise RuntimeError("the desk refused something")
@@ -57,7 +75,7 @@ async def test_a_guild_whose_creator_rolled_back_is_created_by_the_next(wide_sto
     task = asyncio.create_task(doomed())
     await started.wait()
     async with wide_store.transaction() as tx:
-        assert await tx.create_guild(GUILD_A, AT) is True  # waited for the rollback, then inserted
+        assert await tx.create_guilds([GUILD_A], AT) == {GUILD_A}  # waited for the rollback, then inserted
     with pytest.raises(RuntimeError):
         await task
 

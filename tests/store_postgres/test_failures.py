@@ -50,7 +50,7 @@ async def _next_number(store: PostgresStore) -> int | None:
 async def timed_store(postgres_url: str) -> AsyncIterator[PostgresStore]:
     async with PostgresStore(postgres_url, min_size=1, max_size=3, statement_timeout_ms=TIMEOUT_MS) as opened:
         async with opened.transaction() as tx:
-            await tx.create_guild(GUILD_A, AT)
+            await tx.create_guilds([GUILD_A], AT)
         yield opened
 
 
@@ -130,7 +130,7 @@ async def test_a_read_only_database_is_save_failed_for_writes_and_still_readable
     try:
         async with PostgresStore(fresh_postgres_url, statement_timeout_ms=TIMEOUT_MS) as store:
             async with store.transaction() as tx:
-                await tx.create_guild(GUILD_A, AT)
+                await tx.create_guilds([GUILD_A], AT)
             await add_claim(store, GUILD_A, "Written before")
             await raw.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
             await _terminate_store_connections(raw)  # new sessions take the database's settings
@@ -152,7 +152,7 @@ async def test_a_read_only_database_is_save_failed_for_writes_and_still_readable
 async def test_no_free_connection_in_time_is_save_failed(postgres_url: str) -> None:
     async with PostgresStore(postgres_url, min_size=1, max_size=1, acquire_timeout=0.2) as store:
         async with store.transaction() as tx:
-            await tx.create_guild(GUILD_A, AT)
+            await tx.create_guilds([GUILD_A], AT)
             with pytest.raises(SaveFailed) as failed:
                 async with store.transaction():
                     pass
@@ -168,7 +168,7 @@ async def test_the_server_gone_and_back(postgres_url: str) -> None:
     try:
         async with PostgresStore(relay.url, min_size=2, max_size=3, connect_timeout=1.0) as store:
             async with store.transaction() as tx:
-                await tx.create_guild(GUILD_A, AT)
+                await tx.create_guilds([GUILD_A], AT)
             await relay.cut()
             for _attempt in range(3):  # in-flight connections reset, then new ones refused
                 with pytest.raises(SaveFailed):
@@ -331,7 +331,7 @@ async def test_a_connection_comes_back_to_the_pool_as_a_new_one_would_be(postgre
         for ends_badly in (False, True):
             with contextlib.suppress(Refused):
                 async with store.transaction() as tx:
-                    await tx.create_guild(GUILD_A, AT)
+                    await tx.create_guilds([GUILD_A], AT)
                     conn = tx._conn  # type: ignore[attr-defined]
                     await conn.execute("SET LOCAL statement_timeout = 0")
                     await conn.execute("SELECT pg_advisory_xact_lock(42)")
@@ -354,7 +354,7 @@ async def test_a_search_past_the_statement_timeout_is_save_failed_and_leaves_no_
     (bot.store.postgres.pool.fetch_planned_each_time); failed or not, the connection goes back as it came."""
     async with PostgresStore(postgres_url, min_size=1, max_size=1, statement_timeout_ms=TIMEOUT_MS) as store:
         async with store.transaction() as tx:
-            await tx.create_guild(GUILD_A, AT)
+            await tx.create_guilds([GUILD_A], AT)
         await add_claim(store, GUILD_A, "The pier was shelled")
         assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
         async with raw.transaction():

@@ -39,8 +39,8 @@ async def test_seeding_a_guild_is_one_short_transaction(store: PostgresStore, se
 
 async def test_a_new_guild_is_created_once_and_numbers_follow_on(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        assert await tx.create_guild(GUILD_A, AT) is True
-        assert await tx.create_guild(GUILD_A, AT) is False
+        assert await tx.create_guilds([GUILD_A], AT) == {GUILD_A}
+        assert await tx.create_guilds([GUILD_A], AT) == set()
         assert await tx.reserve_numbers(GUILD_A, 3) == 1
         assert await tx.reserve_numbers(GUILD_A, 1) == 4
         assert await tx.reserve_numbers(GUILD_B, 1) is None
@@ -92,7 +92,7 @@ async def test_the_card_holds_the_claim_its_latest_change_and_its_relations(
 
 async def test_relations_go_both_ways_ordered_by_the_other_claims_number(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
     ids = [(await add_claim(store, GUILD_A, f"Claim number {n}"))[0] for n in range(1, 5)]
     async with store.transaction() as tx:
         added = await tx.add_relations(
@@ -117,7 +117,7 @@ async def test_relations_go_both_ways_ordered_by_the_other_claims_number(store: 
 
 async def test_history_is_newest_first_with_a_total(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
     claim_id, number = await add_claim(store, GUILD_A, "The bridge was closed")
     async with store.transaction() as tx:
         changes = await tx.record(
@@ -195,7 +195,7 @@ async def test_update_claim_applies_fields_and_bumps_the_revision(store: Postgre
 
 async def test_evidence_is_kept_in_the_order_it_was_added(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
     claim_id, number = await add_claim(store, GUILD_A, "The dam was hit")
     async with store.transaction() as tx:
         await tx.add_evidence([EvidenceRow(claim_id, f"https://e/{n}", f"note {n}", AT) for n in range(3)])
@@ -230,7 +230,7 @@ async def test_speakers_are_found_by_any_spelling_and_listed_by_claims_then_name
 
 async def test_speaker_ids_resolves_names_in_order_and_adds_variants(store: PostgresStore) -> None:
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
         first = await tx.speaker_ids(
             GUILD_A,
             [
@@ -253,7 +253,7 @@ async def test_speaker_ids_resolves_names_in_order_and_adds_variants(store: Post
 async def test_stories_are_upserted_by_slug(store: PostgresStore, raw: asyncpg.Connection) -> None:
     story = Story("a-story", "A story", "Desk", "https://a", AT.date())
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
+        await tx.create_guilds([GUILD_A], AT)
         first = await tx.upsert_story(GUILD_A, story)
         second = await tx.upsert_story(GUILD_A, Story("a-story", "Renamed", "Desk", "", AT.date()))
     assert first == second

@@ -29,8 +29,8 @@ STATEMENTS = [
 async def claims(store: PostgresStore) -> list[int]:
     """The claims' ids in STATEMENTS' order, in guild A; guild B holds the first three again."""
     async with store.transaction() as tx:
-        await tx.create_guild(GUILD_A, AT)
-        await tx.create_guild(GUILD_B, AT)
+        await tx.create_guilds([GUILD_A], AT)
+        await tx.create_guilds([GUILD_B], AT)
     ids = [(await add_claim(store, GUILD_A, s, speaker, role=role))[0] for s, speaker, role in STATEMENTS]
     for s, speaker, role in STATEMENTS[:3]:
         await add_claim(store, GUILD_B, s, speaker, role=role)

@@ -28,7 +28,7 @@ from bot.domain.follows import (
     PostedMessage,
     Shards,
 )
-from bot.store.base import ShownClaim, bindable, bounded
+from bot.store.base import ShownClaim, bindable, bounded, posted_values
 from bot.store.postgres.pool import Queries
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
@@ -36,14 +36,6 @@ POSTED_COLUMNS = """
     p.id, p.guild_id, p.claim_id, c.number, p.channel_id, p.message_id, p.kind, p.shown_verdict,
     p.shown_attribution, p.shown_revision, p.content, p.posted_at
 """
-
-
-def _posted_values(r: NewPostedMessage) -> tuple[object, ...]:
-    """A posted_messages row's values, in its columns' order."""
-    return (
-        r.guild_id, r.claim_id, r.channel_id, r.message_id, r.kind.value, r.shown_verdict, r.shown_attribution,
-        r.shown_revision, r.content, r.at,
-    )  # fmt: skip
 
 
 def shard_filter(shards: Shards | None, first: int) -> tuple[str, tuple[object, ...]]:
@@ -269,7 +261,7 @@ class PgFollowTx(PgFollowReads):
             "AS r (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, shown_attribution, "
             "shown_revision, content, posted_at, ord) ORDER BY ord "
             "ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
-            *(list(column) for column in zip(*(_posted_values(r) for r in rows), strict=True)),
+            *(list(column) for column in zip(*(posted_values(r) for r in rows), strict=True)),
         )
         await self._conn.execute(
             "DELETE FROM posted_messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "

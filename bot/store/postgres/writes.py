@@ -76,15 +76,18 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
 
     # ----------------------------------------------------------------------------- guilds
 
-    async def create_guild(self, guild_id: int, at: datetime) -> bool:
-        _require_bindable(guild_id)
-        # A second caller waits for the first one's commit, then sees the conflict: one True, ever.
-        created = await self._conn.fetchval(
-            "INSERT INTO guilds (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING true",
-            guild_id,
+    async def create_guilds(self, guild_ids: Sequence[int], at: datetime) -> set[int]:
+        _require_bindable(*guild_ids)
+        if not guild_ids:
+            return set()
+        # A second caller waits for the first one's commit, then sees the conflict: each guild created once.
+        found = await self._conn.fetch(
+            "INSERT INTO guilds (id, created_at) SELECT g, $2 FROM unnest($1::bigint[]) AS g ORDER BY g "
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            sorted(set(guild_ids)),
             at,
         )
-        return bool(created)
+        return {int(r[0]) for r in found}
 
     async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
         _require_bindable(source_id, *guild_ids)

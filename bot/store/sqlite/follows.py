@@ -25,11 +25,11 @@ from bot.domain.follows import (
     PostedMessage,
     Shards,
 )
-from bot.store.base import ID_MAX, ShownClaim
+from bot.store.base import ID_MAX, ShownClaim, posted_values
 from bot.store.sqlite.rows import stamp
 
 OUTBOX_COLUMNS = "id, guild_id, kind, recipient, payload, created_at, due_at, attempts"
-# A posted_messages row from a JSON array of _posted_values.
+# A posted_messages row from a JSON array of base.posted_values.
 POSTED_VALUES = ", ".join(f"json_extract(value, '$[{n}]')" for n in range(10))
 POSTED_COLUMNS = """
     p.id, p.guild_id, p.claim_id, c.number, p.channel_id, p.message_id, p.kind, p.shown_verdict,
@@ -43,14 +43,6 @@ def _time(value: str) -> datetime:
 
 def _ok(*ids: int) -> bool:
     return all(-ID_MAX <= i <= ID_MAX for i in ids)
-
-
-def _posted_values(r: NewPostedMessage) -> tuple[object, ...]:
-    """A posted_messages row's values, in its columns' order."""
-    return (
-        r.guild_id, r.claim_id, r.channel_id, r.message_id, r.kind.value, r.shown_verdict, r.shown_attribution,
-        r.shown_revision, r.content, stamp(r.at),
-    )  # fmt: skip
 
 
 def shard_filter(shards: Shards | None) -> tuple[str, tuple[object, ...]]:
@@ -238,7 +230,7 @@ class FollowTx(FollowReads):
             "INSERT INTO posted_messages (guild_id, claim_id, channel_id, message_id, kind, shown_verdict, "
             f"shown_attribution, shown_revision, content, posted_at) SELECT {POSTED_VALUES} FROM json_each(?) "
             "ORDER BY key ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id",
-            (json.dumps([_posted_values(r) for r in rows]),),
+            (json.dumps([posted_values(r) for r in rows], default=stamp),),  # times as stamp() writes them
         )
         new = {int(r[1]): int(r[0]) for r in found}
         await self.db.execute(

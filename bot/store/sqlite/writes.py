@@ -6,6 +6,7 @@ and the append-only history are kept by the schema's triggers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -46,11 +47,15 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
     def db(self) -> aiosqlite.Connection:
         return self._db
 
-    async def create_guild(self, guild_id: int, at: datetime) -> bool:
-        cursor = await self.db.execute(
-            "INSERT INTO guilds (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (guild_id, stamp(at))
+    async def create_guilds(self, guild_ids: Sequence[int], at: datetime) -> set[int]:
+        if not guild_ids:
+            return set()
+        found = await self._all(
+            "INSERT INTO guilds (id, created_at) SELECT value, ? FROM json_each(?) ORDER BY value "
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            (stamp(at), json.dumps(sorted(set(guild_ids)))),
         )
-        return cursor.rowcount == 1
+        return {int(r[0]) for r in found}
 
     async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
         await guild_copy.copy_guild(self.db, source_id, guild_ids)
