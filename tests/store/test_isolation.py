@@ -121,6 +121,30 @@ async def test_guild_b_search_and_autocomplete_never_return_guild_a_claims(guild
     assert UNIQUE_WORD not in " ".join(s.statement for s in recent_b)
 
 
+async def test_a_guild_holding_most_claims_never_finds_another_guilds(desk: Desk) -> None:
+    """A guild with most of the store's claims is searched through the index alone (SQLite), and one
+    with all of them without looking up any match's guild: a claim another guild adds afterwards, while
+    that is remembered, is still not found (nor counted) there."""
+    assert (await desk.search(GUILD_A, UNIQUE_WORD)).total == 0  # guild A holds every claim
+    assert await desk.match_text(GUILD_A, f"the {UNIQUE_WORD} memo and the {UNIQUE_WORD} aide") == []
+    await desk.ensure_guild(GUILD_B)
+    await desk.add_claim(
+        GUILD_B, new_claim(f"The {UNIQUE_WORD} memo was leaked by an aide."), note="Reported.", actor=BOB
+    )
+    for n in range(3):  # guild A now holds most of the claims, not all
+        await desk.add_claim(GUILD_A, new_claim(f"The wombatine aide number {n} spoke."), note="Reported.", actor=ALICE)
+
+    assert (await desk.search(GUILD_A, UNIQUE_WORD)).total == 0
+    assert (await desk.search(GUILD_A, f"{UNIQUE_WORD} memo leaked")).items == ()
+    assert await desk.suggest_claims(GUILD_A, UNIQUE_WORD) == []
+    assert await desk.match_text(GUILD_A, f"Did you see the {UNIQUE_WORD} memo leak?") == []
+    # Its own claims are found as before, and counted without the other guild's.
+    page = await desk.search(GUILD_A, "wombatine")
+    assert page.total == 3
+    assert {hit.summary.number for hit in page.items} == {SEEDED_CLAIMS + n for n in (1, 2, 3)}
+    assert [c.number for c in await desk.match_text(GUILD_B, f"the {UNIQUE_WORD} memo leak")] == [SEEDED_CLAIMS + 1]
+
+
 async def test_claims_cannot_be_linked_across_guilds(guilds: TwoGuilds, db_path: Path) -> None:
     desk = guilds.desk
     relations_before = scalar(db_path, "SELECT count(*) FROM relations")

@@ -217,21 +217,26 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         self._scopes[guild_id] = (now + SCOPE_KEPT_S, scope)
         return scope
 
-    def _narrowed(self, guild_id: int, scope: Scope, terms: str) -> tuple[str, str, str, tuple[object, ...]]:
+    def _narrowed(
+        self, guild_id: int, scope: Scope, terms: str, *, joined: bool = False
+    ) -> tuple[str, str, str, tuple[object, ...]]:
         """The MATCH expression, the join, the condition and its parameters that keep a query to one
-        guild's claims."""
+        guild's claims. `joined`: the query joins `claims c` anyway (for filters on its columns)."""
         if scope is Scope.FEW:
             return index.in_guild(guild_id, terms), "", "", ()
-        # CROSS JOIN: the index first, then each match's guild (SQLite would otherwise walk the guild's
-        # claims and test every one against the index).
-        return terms, "CROSS JOIN claims c ON c.id = f.rowid", "AND c.guild_id = ?", (guild_id,)
+        if joined:
+            # CROSS JOIN: the index first, then each match's guild (SQLite would otherwise walk the
+            # guild's claims and test every one against the index).
+            return terms, "CROSS JOIN claims c ON c.id = f.rowid", "AND c.guild_id = ?", (guild_id,)
+        return terms, "", f"AND {index.ONLY_GUILD}", (guild_id, guild_id, guild_id)
 
     async def _matching(self, guild_id: int, terms: str, filters: Filters, limit: int) -> list[int]:
         # Filters join the claims table; without them the index answers alone, walking rowids backwards.
         if not bindable(guild_id):
             return []
         params: tuple[object, ...]
-        expression, join, where, params = self._narrowed(guild_id, await self._scope(guild_id), terms)
+        joined = filters != Filters()
+        expression, join, where, params = self._narrowed(guild_id, await self._scope(guild_id), terms, joined=joined)
         if filters.verdict is not None:
             where, params = f"{where} AND c.verdict = ?", (*params, filters.verdict.value)
         if filters.speaker_id is not None:
@@ -242,7 +247,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
             if not bindable(filters.story_id):
                 return []
             where, params = f"{where} AND c.story_id = ?", (*params, filters.story_id)
-        if where and not join:
+        if joined and not join:
             join = "JOIN claims c ON c.id = f.rowid"
         found = await self._all(
             f"SELECT f.rowid FROM claim_fts f {join} WHERE claim_fts MATCH ? {where} ORDER BY f.rowid DESC LIMIT ?",
