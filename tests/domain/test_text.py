@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain import text
 from bot.domain.text import Aliases, ClaimText, content_groups, index_terms, prefix_groups, words
@@ -127,3 +129,20 @@ def test_a_sentence_that_denies_is_negated(written: str) -> None:
 )
 def test_a_sentence_that_asserts_is_not_negated(written: str) -> None:
     assert not text.negated(written)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_text_read_as_words_alone_is_read_as_the_full_tokenizer_reads_it(written: str) -> None:
+    # tokens() takes a shorter way for text without digits or dotted letters; it must find the same.
+    assert text.tokens(written) == text._all_tokens(written)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["U.S. troops", "u.s.a. aid", "Ten thousand troops", "US and us", "DPRK's ministry", "Zelénskyy said ǅ ﬃ"],
+)
+def test_words_alone_and_the_full_tokenizer_agree_on_the_hard_cases(written: str) -> None:
+    plain = written.replace(".", " ")
+    assert text.tokens(written) == text._all_tokens(written)
+    assert text.tokens(plain) == text._all_tokens(plain)
