@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.cooldowns import member_cooldown
+from bot.commands.in_time import InTime
 from bot.render.lists import matches
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ class Check(commands.Cog):
     async def check_claims(self, interaction: discord.Interaction[ClaimBot], message: discord.Message) -> None:
         assert interaction.guild_id is not None
         text = " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
-        found = await self.desk.match_text(interaction.guild_id, text, limit=SHOWN)
-        await interaction.response.send_message(embed=matches(text, found), ephemeral=True)
+        async with InTime(interaction, ephemeral=True) as answer:
+            found = await self.desk.match_text(interaction.guild_id, text, limit=SHOWN)
+            await answer.send(embed=matches(text, found))
 
 
 async def setup(bot: ClaimBot) -> None:

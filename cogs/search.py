@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.cooldowns import member_cooldown
+from bot.commands.in_time import InTime
 from bot.commands.options import SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.commands.stories import StoryOption
@@ -133,17 +134,18 @@ class Search(commands.Cog):
         chosen: Speaker | None = speaker
         # The cleaned query is the one the embed's footer keeps for the pager: pages 1 and 2 search the same text.
         query = clean(query[:QUERY_MAX], inline=True)
-        page = await self.desk.search(
-            interaction.guild_id,
-            query,
-            verdict=verdict,
-            speaker_id=chosen.id if chosen else None,
-            story_id=story.id if story else None,
-            limit=PAGE_SIZE,
-        )
-        embed = kept_to(search_page(query, page, verdict, chosen), story)
-        view = story_search_pager(page, story, verdict, chosen) if story else search_pager(page, verdict, chosen)
-        await interaction.response.send_message(embed=embed, view=view)
+        async with InTime(interaction, ephemeral=False) as answer:
+            page = await self.desk.search(
+                interaction.guild_id,
+                query,
+                verdict=verdict,
+                speaker_id=chosen.id if chosen else None,
+                story_id=story.id if story else None,
+                limit=PAGE_SIZE,
+            )
+            embed = kept_to(search_page(query, page, verdict, chosen), story)
+            view = story_search_pager(page, story, verdict, chosen) if story else search_pager(page, verdict, chosen)
+            await answer.send(embed=embed, view=view)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -343,15 +343,17 @@ class Driver:
         subcommand: Sequence[str] | str = (),
         channel: Channel | None = None,
         deadline: float | None = None,
+        delayed: float = 0.0,
     ) -> InteractionResult:
-        """``/name [subcommand...] options`` typed by ``member``; Member/Role/Channel values get resolved."""
+        """``/name [subcommand...] options`` typed by ``member``; Member/Role/Channel values get resolved.
+        `delayed`: seconds between the interaction's creation and its INTERACTION_CREATE (see _dispatch)."""
         path = (subcommand,) if isinstance(subcommand, str) else tuple(subcommand)
         command = self._command(guild, name, CHAT_INPUT)
         channel = channel or self.default_channel(guild)
         built, resolved = self._options(command, name, path, options or {}, guild, channel, member, focused=None)
         data = self._command_data(command, guild, name, CHAT_INPUT, built, resolved)
         return await self._dispatch(
-            APPLICATION_COMMAND, " ".join((name, *path)), guild, channel, member, data, deadline
+            APPLICATION_COMMAND, " ".join((name, *path)), guild, channel, member, data, deadline, delayed=delayed
         )
 
     async def autocomplete(
@@ -395,14 +397,21 @@ class Driver:
         return await self._dispatch(APPLICATION_COMMAND, name, guild, channel, member, data, deadline)
 
     async def message_command(
-        self, guild: Guild, member: Member, name: str, target: Message, *, deadline: float | None = None
+        self,
+        guild: Guild,
+        member: Member,
+        name: str,
+        target: Message,
+        *,
+        deadline: float | None = None,
+        delayed: float = 0.0,
     ) -> InteractionResult:
         command = self._command(guild, name, MESSAGE_COMMAND)
         channel = self.world.channels[target.channel_id]
         resolved = {"messages": {str(target.id): target.snapshot()}}
         data = self._command_data(command, guild, name, MESSAGE_COMMAND, None, resolved)
         data["target_id"] = str(target.id)
-        return await self._dispatch(APPLICATION_COMMAND, name, guild, channel, member, data, deadline)
+        return await self._dispatch(APPLICATION_COMMAND, name, guild, channel, member, data, deadline, delayed=delayed)
 
     def _command(self, guild: Guild, name: str, kind: int) -> Json | None:
         command = self.server.commands.find(name, guild_id=guild.id, kind=kind)
@@ -637,12 +646,21 @@ class Driver:
         deadline: float | None,
         *,
         message: Message | None = None,
+        delayed: float = 0.0,
     ) -> InteractionResult:
+        """`delayed`: the event reaches the bot that many seconds after Discord sent it, as when the bot
+        reads its gateway connection late (a busy event loop). Discord's 3 s run from sending
+        (receiving-and-responding.mdx: "you must send an initial response within 3 seconds of receiving
+        the event"), and the id's timestamp is the interaction's creation: both are set back by it."""
         if not self.server.gateway.sessions_for(guild.id):
             self.server.warnings.append(
                 f"interaction {name!r} dispatched while no bot session had identified on the shard of guild {guild.id}"
             )
         interaction_id = self.world.ids.next()
+        if delayed > 0:
+            interaction_id -= int(delayed * 1000) << 22
+            while interaction_id in self.server.interactions.by_id:  # ids handed out then kept other low bits
+                interaction_id -= 1
         token = self.server.interactions.new_token()
         permissions = str(self.permissions(member, channel))
         member_payload = member.to_payload() | {"permissions": permissions}
@@ -676,7 +694,7 @@ class Driver:
             name=name,
             payload=payload,
             deadline=self.server.interaction_deadline if deadline is None else deadline,
-            dispatched_at=asyncio.get_running_loop().time(),
+            dispatched_at=asyncio.get_running_loop().time() - max(0.0, delayed),
             channel=channel,
             member=member,
             source_message_id=message.id if message is not None else None,

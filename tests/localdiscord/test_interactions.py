@@ -127,6 +127,28 @@ async def test_late_answer_is_flagged(local_discord: Driver, ready) -> None:  # 
     assert isinstance(bot.seen_errors[0].original, discord.NotFound)
 
 
+async def test_an_event_read_late_has_its_creation_time_and_less_of_its_deadline_left(  # type: ignore[no-untyped-def]
+    local_discord: Driver, ready
+) -> None:
+    guild, alice, _ = ready
+    before = discord.utils.utcnow()
+    # Sent 2.9 s ago: the answer after 0.3 s is past Discord's 3 s, though the bot had it for 0.3 s.
+    result = await local_discord.slash(guild, alice, "late", {"seconds": 0.3}, delayed=2.9)
+    await result.wait_until(lambda r: bool(r.errors))
+    age = (before - discord.utils.snowflake_time(result.id)).total_seconds()
+    assert 2.85 < age < 3.0
+    assert result.late
+    assert result.errors == [{"code": 10062, "message": "Unknown interaction"}]
+    local_discord.take_late_interactions()
+
+    on_time = await local_discord.slash(guild, alice, "late", {"seconds": 0.3}, delayed=2.0)
+    await on_time
+    assert on_time.answered
+    assert not on_time.late
+    assert on_time.latency is not None
+    assert on_time.latency > 2.0  # counted, as Discord counts it, from when it was sent
+
+
 async def test_button_updates_its_message(local_discord: Driver, ready) -> None:  # type: ignore[no-untyped-def]
     guild, alice, _ = ready
     status = await local_discord.slash(guild, alice, "mod", {"story": "flood"}, subcommand="status")
