@@ -10,12 +10,12 @@ from discord.ext import commands
 
 from bot.commands.cooldowns import member_cooldown
 from bot.commands.in_time import InTime
+from bot.commands.messages import message_text
 from bot.render.lists import matches
 
 if TYPE_CHECKING:
     from bot.bot import ClaimBot
 
-TEXT_MAX = 4_000  # a message's content is at most 4,000 characters even with Nitro
 SHOWN = 5
 
 
@@ -36,7 +36,7 @@ class Check(commands.Cog):
 
     async def check_claims(self, interaction: discord.Interaction[ClaimBot], message: discord.Message) -> None:
         assert interaction.guild_id is not None
-        text = " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
+        text = message_text(message)
         async with InTime(interaction, ephemeral=True) as answer:
             found = await self.desk.match_text(interaction.guild_id, text, limit=SHOWN)
             await answer.send(embed=matches(text, found))

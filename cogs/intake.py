@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands.messages import TEXT_MAX, message_text
 from bot.commands.options import desk_of
 from bot.commands.replies import Guarded
 from bot.commands.tree import answer_error, log_outcome
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TEXT_MAX = 4_000
 FORM_PREFIX = "claimbot:submitform:"
 FORM_LIFETIME = 900.0
 FORM_EXPIRED = "This form was opened before claimbot restarted, so it can no longer be sent. Run /submit again."
@@ -54,10 +54,6 @@ ANSWERED = (discord.InteractionResponseType.channel_message, discord.Interaction
 
 def actor_of(interaction: discord.Interaction) -> Actor:
     return Actor(interaction.user.id, interaction.user.display_name[:100])
-
-
-def message_text(message: discord.Message) -> str:
-    return " ".join(filter(None, [message.content, *(e.description or "" for e in message.embeds)]))[:TEXT_MAX]
 
 
 async def post_to_queue_channel(bot: ClaimBot, guild: discord.Guild | None, submission: Submission) -> None:

@@ -117,6 +117,7 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 WORD = re.compile(r"[^\W_]+")
+_LAST_WORD = re.compile(r"[^\W_]+\Z")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -503,6 +504,16 @@ def negated(text: str) -> bool:
             return True
         previous = token.surface
     return False
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` characters, never ending inside a word: a word cut short ("numb" of "number")
+    is one no claim has, and in a message it would weigh as the rarest word there is."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    inside = WORD.match(text, limit) is not None and _LAST_WORD.search(cut)
+    return cut[: inside.start()] if inside and inside.start() > 0 else cut
 
 
 def query_terms(text: str) -> list[str]:

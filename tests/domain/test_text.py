@@ -146,3 +146,18 @@ def test_words_alone_and_the_full_tokenizer_agree_on_the_hard_cases(written: str
     plain = written.replace(".", " ")
     assert text.tokens(written) == text._all_tokens(written)
     assert text.tokens(plain) == text._all_tokens(plain)
+
+
+@pytest.mark.parametrize(
+    ("written", "limit", "kept"),
+    [
+        ("drone sighting number", 18, "drone sighting "),  # "numb" would be a word no claim has
+        ("drone sighting number", 15, "drone sighting "),
+        ("drone sighting number", 14, "drone sighting"),
+        ("drone sighting number", 40, "drone sighting number"),
+        ("drone, sighting", 6, "drone,"),
+        ("Zelénskyy", 4, "Zelé"),  # one word longer than the limit: kept, cut
+    ],
+)
+def test_text_is_cut_between_words(written: str, limit: int, kept: str) -> None:
+    assert text.cut_at_word(written, limit) == kept
