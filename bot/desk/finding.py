@@ -19,12 +19,16 @@ from bot.domain.rules import RuleBroken, parse_claim_number
 from bot.domain.text import Aliases, Group
 from bot.store.base import ID_MAX, Filters, Reads
 
-SEARCH_CAP = 500  # a search counts and pages through at most this many matches
 SUGGESTIONS = 25  # Discord shows at most 25 choices
 SEARCH_FILL = 5  # a search whose every word is in fewer claims than this also lists claims with some of them
 # Matches are ranked while there are at most this many; past it the newest are listed instead. Ranking
 # reads each candidate's text, and a common word in a large guild would otherwise read thousands.
 RANK_LIMIT = 100
+# A search counts and pages through at most this many matches, and past them says "100+": twenty pages
+# of five are more than anyone reads, where a word or a filter more finds the claim. Counting further
+# cost the index walk of every common word (on PostgreSQL, a match tested a row: 500 took a fifth more
+# of a search than 101).
+SEARCH_CAP = RANK_LIMIT
 # "Check claims" reads and ranks the text of at most this many claims: those holding the most of a
 # message's rarer words.
 MESSAGE_POOL = 20
@@ -153,7 +157,8 @@ async def search(
     limit = max(1, min(limit, 25))
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.prefix_groups(query, aliases)
-    every = await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP) if groups else []
+    every = await reads.claims_with_prefixes(guild_id, groups, filters, SEARCH_CAP + 1) if groups else []
+    more = len(every) > SEARCH_CAP  # past the cap: the newest, as for more than RANK_LIMIT
     some: list[int] = []
     if len(every) < SEARCH_FILL:
         seen = set(every)
@@ -168,10 +173,10 @@ async def search(
     candidates = [
         *await _ranked(reads, guild_id, every, groups, newest=window, weights=weights, denies=denies),
         *await _ranked(reads, guild_id, some, groups, newest=window, weights=weights, denies=denies),
-    ]
+    ][: SEARCH_CAP + len(some)]
     page = candidates[offset : offset + limit]
     hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
-    return Page(hits, len(every) + len(some), offset, limit)
+    return Page(hits, min(len(every), SEARCH_CAP) + len(some), offset, limit, more=more)
 
 
 async def _some_words(

@@ -216,6 +216,7 @@ class Page(Generic[T]):
     total: int
     offset: int
     limit: int
+    more: bool = False  # `total` is where counting stopped: there are more than that
 
     @property
     def has_next(self) -> bool:

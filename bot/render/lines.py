@@ -139,12 +139,13 @@ def within(lines: Sequence[str], limit: int, *, hidden: int = 0, separator: str 
 
 
 def position(page: Page[Any], noun: str) -> str:
-    """`Showing 11–20 of 40 claims`: where this page sits in the whole."""
+    """`Showing 11–20 of 40 claims`: where this page sits in the whole ("of 100+" where counting stopped)."""
+    total = f"{page.total}+" if page.more else str(page.total)
     if not page.items:
-        return f"No {noun}" if page.total == 0 else f"No more {noun} (there are {page.total})"
+        return f"No {noun}" if page.total == 0 else f"No more {noun} (there are {total})"
     first = page.offset + 1
     last = page.offset + len(page.items)
-    return f"Showing {first}–{last} of {page.total} {noun}"
+    return f"Showing {first}–{last} of {total} {noun}"
 
 
 def share_of(budget: int, count: int, cap: int) -> int:

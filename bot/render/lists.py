@@ -132,6 +132,8 @@ def search_page(
     if filters:
         header_lines.append("Only " + " and ".join(filters))
     header_lines.append(position(page, "claims"))
+    if page.more:
+        header_lines.append("Add a word or a filter to narrow them.")
     header = "\n".join(header_lines)
     if not page.items:
         embed.description = f"{header}\n\nNo claim matches. Try fewer or other words, or drop a filter."

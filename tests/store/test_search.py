@@ -161,3 +161,24 @@ async def test_match_text_finds_the_claims_a_message_is_about(desk: Desk) -> Non
     found = await desk.match_text(GUILD_A, "Zelensky says 10,000 North Korean soldiers are coming to fight")
     assert found[0].number == 2
     assert await desk.match_text(GUILD_A, "the weather in Lisbon is lovely") == []
+
+
+async def test_a_search_past_the_cap_lists_the_newest_and_says_there_are_more(desk: Desk) -> None:
+    from bot.desk.finding import SEARCH_CAP
+
+    for i in range(SEARCH_CAP + 20):
+        await desk.add_claim(
+            GUILD_A, new_claim(f"Kestrel sighting number {i} over the harbour."), note="n", actor=ALICE
+        )
+    newest = SEEDED_CLAIMS + SEARCH_CAP + 20
+    first = await desk.search(GUILD_A, "kestrel")
+    assert (first.total, first.more) == (SEARCH_CAP, True)
+    assert [hit.summary.number for hit in first.items] == list(range(newest, newest - 5, -1))
+    last = await desk.search(GUILD_A, "kestrel", offset=SEARCH_CAP - 5)
+    assert [hit.summary.number for hit in last.items] == list(range(newest - SEARCH_CAP + 5, newest - SEARCH_CAP, -1))
+    assert not last.has_next
+    past = await desk.search(GUILD_A, "kestrel", offset=SEARCH_CAP)
+    assert past.items == ()
+    # At the cap or under it, the count is exact.
+    exact = await desk.search(GUILD_A, "kestrel sighting number 7")
+    assert exact.more is False
