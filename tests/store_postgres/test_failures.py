@@ -358,7 +358,7 @@ async def test_a_search_past_the_statement_timeout_is_save_failed_and_leaves_no_
         await add_claim(store, GUILD_A, "The pier was shelled")
         assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []
         async with raw.transaction():
-            await raw.execute("LOCK TABLE claims IN ACCESS EXCLUSIVE MODE")
+            await raw.execute("LOCK TABLE claim_terms IN ACCESS EXCLUSIVE MODE")  # the search index
             with pytest.raises(SaveFailed):
                 await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5)
         assert await store.claims_with_terms(GUILD_A, ["pier"], Filters(), 5) != []

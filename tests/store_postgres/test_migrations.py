@@ -89,7 +89,7 @@ async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
     assert expected
     conn = await asyncpg.connect(postgres_url)
     try:
-        await conn.execute("UPDATE claims SET terms = ''::tsvector")
+        await conn.execute("UPDATE claim_terms SET terms = ''::tsvector")
         await conn.execute("UPDATE meta SET value = '0' WHERE key = 'index_version'")
     finally:
         await conn.close()
@@ -99,7 +99,7 @@ async def test_an_index_built_by_another_analyser_version_is_rebuilt_on_open(
     conn = await asyncpg.connect(postgres_url)
     try:
         assert await conn.fetchval("SELECT value FROM meta WHERE key = 'index_version'") == search.index_stamp()
-        assert await conn.fetchval("SELECT count(*) FROM claims WHERE terms = ''::tsvector") == 0
+        assert await conn.fetchval("SELECT count(*) FROM claim_terms WHERE terms = ''::tsvector") == 0
     finally:
         await conn.close()
 
@@ -164,13 +164,48 @@ async def test_the_alias_removal_migration_keeps_every_name_in_use_and_lets_one_
 async def test_the_search_index_has_no_pending_list_that_searches_would_read_through(
     empty_postgres_url: str,
 ) -> None:
-    """V10: each change goes into the GIN index's trees at once (fastupdate off)."""
+    """V10, and V11 for claim_terms: each change goes into the GIN index's trees at once (fastupdate off)."""
     store = PostgresStore(empty_postgres_url, min_size=1, max_size=2)
     await store.open()
     await store.close()
     conn = await asyncpg.connect(empty_postgres_url)
     try:
-        options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'claims_terms'")
+        options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'claim_terms_terms'")
     finally:
         await conn.close()
     assert "fastupdate=off" in options
+
+
+async def test_the_terms_move_to_a_table_of_their_own_with_every_claims_lexemes(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    """V11: each claim's terms, as they were, in claim_terms, found by the same query; the claims row
+    without them, so a verdict change no longer rewrites the index."""
+    before_v11 = tmp_path / "before-v11"
+    before_v11.mkdir()
+    for version, path in schema.migrations():
+        if version < 11:
+            (before_v11 / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    lexemes = [search.guild_lexeme(GUILD_A), "troop", "^t", "^tr", "^tro"]
+    conn = await asyncpg.connect(empty_postgres_url)
+    try:
+        assert await schema.migrate(conn, before_v11) == 10
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES ($1, now())", GUILD_A)
+        speaker = await conn.fetchval("INSERT INTO speakers (guild_id, name) VALUES ($1, 'Ada') RETURNING id", GUILD_A)
+        claim = await conn.fetchval(
+            "INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, attribution, verdict, "
+            "created_at, updated_at, terms) VALUES ($1, 1, 'Troops.', false, $2, 'on_record', 'unverified', "
+            "now(), now(), array_to_tsvector($3::text[])) RETURNING id",
+            GUILD_A,
+            speaker,
+            lexemes,
+        )
+        assert await schema.migrate(conn) == schema.migrations()[-1][0]
+        stored = await conn.fetchval("SELECT tsvector_to_array(terms) FROM claim_terms WHERE claim_id = $1", claim)
+        assert sorted(stored) == sorted(lexemes)
+        async with conn.transaction():
+            assert await search.claims_matching(conn, GUILD_A, "'troop':*", Filters(), 5) == [claim]
+        columns = await conn.fetch("SELECT column_name FROM information_schema.columns WHERE table_name = 'claims'")
+        assert "terms" not in {row["column_name"] for row in columns}
+    finally:
+        await conn.close()

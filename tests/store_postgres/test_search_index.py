@@ -46,7 +46,7 @@ async def test_a_claims_lexemes_are_exactly_the_analysers_terms_and_the_marked_o
     store: PostgresStore, raw: asyncpg.Connection, claims: list[int]
 ) -> None:
     for claim_id, (statement, speaker, role) in zip(claims, STATEMENTS, strict=True):
-        stored = await raw.fetchval("SELECT tsvector_to_array(terms) FROM claims WHERE id = $1", claim_id)
+        stored = await raw.fetchval("SELECT tsvector_to_array(terms) FROM claim_terms WHERE claim_id = $1", claim_id)
         terms = index_terms(ClaimText(statement, (speaker,), role))
         assert sorted(t for t in stored if not t.startswith(("@", "^"))) == sorted(terms)
         assert guild_lexeme(GUILD_A) in stored

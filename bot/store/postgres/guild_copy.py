@@ -3,7 +3,7 @@
 Ids come from each table's own identity sequence, as many as the source has rows, and are paired with
 the source's in order (old ids sorted, new ids sorted), so the copied rows keep their order (a claim's
 history reads as it was written). A reference between copied rows joins the map of the table it points
-into. The claims' terms carry their guild's lexeme: the source's is swapped for the new guild's. The
+into. The claims' terms (claim_terms) carry their guild's lexeme: the source's is swapped for the new guild's. The
 triggers count the new claims by verdict and by speaker, as they do for seeded ones.
 """
 
@@ -66,14 +66,19 @@ COPIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "INSERT INTO claims (id, guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, "
         "story_id, attribution, verdict, rationale, revision, seed_key, seed_fingerprint, moderated, created_at, "
-        "updated_at, terms, profile) OVERRIDING SYSTEM VALUE "
+        "updated_at, profile) OVERRIDING SYSTEM VALUE "
         "SELECT m.new, $2, c.number, c.statement, c.verbatim, sp.new, c.role, c.venue, c.said_when, st.new, "
         "c.attribution, c.verdict, c.rationale, c.revision, c.seed_key, c.seed_fingerprint, c.moderated, "
-        "c.created_at, c.updated_at, ts_delete(c.terms, $9::text) || array_to_tsvector(ARRAY[$10::text]), "
-        f"c.profile FROM claims c JOIN {_map(3, 'm')} ON m.old = c.id "
+        f"c.created_at, c.updated_at, c.profile FROM claims c JOIN {_map(3, 'm')} ON m.old = c.id "
         f"JOIN {_map(5, 'sp')} ON sp.old = c.speaker_id LEFT JOIN {_map(7, 'st')} ON st.old = c.story_id "
         "WHERE c.guild_id = $1",
-        ("source", "guild", "claims", "speakers", "stories", "lexemes"),
+        ("source", "guild", "claims", "speakers", "stories"),
+    ),
+    (
+        "INSERT INTO claim_terms (claim_id, guild_id, terms) "
+        "SELECT m.new, $2, ts_delete(t.terms, $5::text) || array_to_tsvector(ARRAY[$6::text]) "
+        f"FROM claim_terms t JOIN {_map(3, 'm')} ON m.old = t.claim_id WHERE t.guild_id = $1",
+        ("source", "guild", "claims", "lexemes"),
     ),
     (
         "INSERT INTO evidence (id, claim_id, url, note, added_at) OVERRIDING SYSTEM VALUE "

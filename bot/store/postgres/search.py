@@ -1,4 +1,5 @@
-"""The search index: the `terms` tsvector of each claim, what goes into it and how it is queried.
+"""The search index: the `terms` tsvector of each claim (in `claim_terms`, apart from the claim's row,
+which a verdict change rewrites: V11), what goes into it and how it is queried.
 
 A claim's lexemes are bot.domain.text's terms (every field: its statement, every name of its speaker,
 its role, venue and date, the rationale and evidence notes, and the entities the guild's aliases find
@@ -142,10 +143,12 @@ async def claims_matching(db: Queries, guild_id: int, query: str | None, filters
         params.append(filters.story_id)
         where += f" AND c.story_id = ${len(params)}"
     params.append(limit)
+    # The claims row only for filters on its columns: the index and its guild's walk are claim_terms'.
+    join = "JOIN claims c ON c.id = t.claim_id " if where else ""
     found = await fetch_planned_each_time(
         db,
-        f"SELECT c.id FROM claims c WHERE c.guild_id = $1 AND c.terms @@ $2::tsquery{where} "
-        f"ORDER BY c.id DESC LIMIT ${len(params)}",
+        f"SELECT t.claim_id AS id FROM claim_terms t {join}WHERE t.guild_id = $1 AND t.terms @@ $2::tsquery{where} "
+        f"ORDER BY t.claim_id DESC LIMIT ${len(params)}",
         *params,
     )
     return [row["id"] for row in found]
@@ -160,8 +163,8 @@ async def claims_with_each(db: Queries, guild_id: int, queries: Sequence[str | N
         db,
         """
         SELECT q.ord, hit.id FROM unnest($2::text[]) WITH ORDINALITY AS q(query, ord)
-        CROSS JOIN LATERAL (SELECT c.id FROM claims c WHERE c.guild_id = $1 AND q.query IS NOT NULL
-                              AND c.terms @@ q.query::tsquery ORDER BY c.id DESC LIMIT $3) AS hit
+        CROSS JOIN LATERAL (SELECT t.claim_id AS id FROM claim_terms t WHERE t.guild_id = $1 AND q.query IS NOT NULL
+                              AND t.terms @@ q.query::tsquery ORDER BY t.claim_id DESC LIMIT $3) AS hit
         ORDER BY q.ord, hit.id DESC
         """,
         guild_id,
@@ -179,9 +182,9 @@ async def document_counts(db: Queries, guild_id: int, queries: Sequence[str | No
         db,
         """
         SELECT (SELECT coalesce(sum(count), 0) FROM verdict_counts WHERE guild_id = $1) AS claims,
-               ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM claims c
-                                                   WHERE c.guild_id = $1 AND q.query IS NOT NULL
-                                                     AND c.terms @@ q.query::tsquery LIMIT $3) AS hit)
+               ARRAY(SELECT (SELECT count(*) FROM (SELECT 1 FROM claim_terms t
+                                                   WHERE t.guild_id = $1 AND q.query IS NOT NULL
+                                                     AND t.terms @@ q.query::tsquery LIMIT $3) AS hit)
                        FROM unnest($2::text[]) WITH ORDINALITY AS q(query, ord) ORDER BY q.ord) AS counts
         """,
         guild_id,
@@ -280,7 +283,10 @@ async def reindex_written_with(conn: asyncpg.Connection, guild_id: int, names: I
     if query is None:
         return
     claims = await conn.fetch(
-        f"{_INDEXED_COLUMNS} WHERE guild_id = $1 AND terms @@ $2::tsquery ORDER BY id FOR UPDATE", guild_id, query
+        f"{_INDEXED_COLUMNS} WHERE guild_id = $1 AND id IN (SELECT claim_id FROM claim_terms "
+        "WHERE guild_id = $1 AND terms @@ $2::tsquery) ORDER BY id FOR UPDATE",
+        guild_id,
+        query,
     )
     await write_terms(conn, claims)
 
@@ -296,12 +302,23 @@ async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]
     for start in range(0, len(claims), REBUILD_BATCH):
         batch = claims[start : start + REBUILD_BATCH]
         texts = [claim_text(row, names.get(row["speaker_id"], ()), notes.get(row["id"], ())) for row in batch]
+        ids = [row["id"] for row in batch]
+        profiles = [encode_profile(text, aliases[row["guild_id"]]) for row, text in zip(batch, texts, strict=True)]
+        # The profile only where it changed: the claim's row is rewritten only when what ranking reads is.
         await conn.execute(
-            f"UPDATE claims c SET terms = {TERMS_FROM_JSON.format('u.terms')}, profile = u.profile "
-            "FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, terms, profile) WHERE c.id = u.id",
-            [row["id"] for row in batch],
+            "UPDATE claims c SET profile = u.profile FROM unnest($1::bigint[], $2::text[]) AS u(id, profile) "
+            "WHERE c.id = u.id AND c.profile IS DISTINCT FROM u.profile",
+            ids,
+            profiles,
+        )
+        await conn.execute(
+            f"INSERT INTO claim_terms (claim_id, guild_id, terms) SELECT u.id, u.guild_id, "
+            f"{TERMS_FROM_JSON.format('u.terms')} FROM unnest($1::bigint[], $2::bigint[], $3::text[]) "
+            "AS u(id, guild_id, terms) ON CONFLICT (claim_id) DO UPDATE SET terms = excluded.terms "
+            "WHERE claim_terms.terms IS DISTINCT FROM excluded.terms",
+            ids,
+            [row["guild_id"] for row in batch],
             [lexemes(row["guild_id"], text, aliases[row["guild_id"]]) for row, text in zip(batch, texts, strict=True)],
-            [encode_profile(text, aliases[row["guild_id"]]) for row, text in zip(batch, texts, strict=True)],
         )
 
 

@@ -245,20 +245,28 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
         texts = [_claim_text(r, names.get(r.speaker_id, ())) for r in rows]
         inserted = await conn.fetch(
             f"""
-            INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
-                                attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
-                                created_at, updated_at, terms, profile)
-            SELECT $1, u.number, u.statement, u.verbatim, u.speaker_id, u.role, u.venue, u.said_when, u.story_id,
-                   u.attribution, u.verdict, u.rationale, u.seed_key, u.seed_fingerprint, u.moderated,
-                   u.at, u.at, {search.TERMS_FROM_JSON.format("u.terms")}, u.profile
-              FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-                          $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bool[],
-                          $16::timestamptz[], $17::text[], $18::text[])
-                   WITH ORDINALITY AS u(number, statement, verbatim, speaker_id, role, venue, said_when, story_id,
-                                        attribution, verdict, rationale, seed_key, seed_fingerprint, moderated,
-                                        at, terms, profile, ord)
-             ORDER BY u.ord
-            RETURNING id, number
+            WITH u AS (
+                SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[], $5::bigint[], $6::text[], $7::text[],
+                                     $8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[],
+                                     $14::text[], $15::bool[], $16::timestamptz[], $17::text[], $18::text[])
+                       WITH ORDINALITY AS u(number, statement, verbatim, speaker_id, role, venue, said_when,
+                                            story_id, attribution, verdict, rationale, seed_key, seed_fingerprint,
+                                            moderated, at, terms, profile, ord)
+            ), added AS (
+                INSERT INTO claims (guild_id, number, statement, verbatim, speaker_id, role, venue, said_when,
+                                    story_id, attribution, verdict, rationale, seed_key, seed_fingerprint,
+                                    moderated, created_at, updated_at, profile)
+                SELECT $1, u.number, u.statement, u.verbatim, u.speaker_id, u.role, u.venue, u.said_when,
+                       u.story_id, u.attribution, u.verdict, u.rationale, u.seed_key, u.seed_fingerprint,
+                       u.moderated, u.at, u.at, u.profile
+                  FROM u ORDER BY u.ord
+                RETURNING id, number
+            ), indexed AS (
+                INSERT INTO claim_terms (claim_id, guild_id, terms)
+                SELECT added.id, $1, {search.TERMS_FROM_JSON.format("u.terms")}
+                  FROM added JOIN u ON u.number = added.number
+            )
+            SELECT id, number FROM added
             """,
             guild_id,
             [r.number for r in rows],
