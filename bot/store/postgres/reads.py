@@ -62,7 +62,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
         """Whether a search names the guild's lexeme in its tsquery. For one guild among many it lets GIN
         keep to that guild's claims; for a guild holding at least half of them (a server's own bot) its
         posting list is nearly the whole index, intersecting it cost more than the words (a third of
-        Check claims' counts), and `c.guild_id = $1` keeps the query to the guild alone. As SQLite's
+        Check claims' counts), and `t.guild_id = $1` keeps the query to the guild alone. As SQLite's
         Scope (bot/store/sqlite/reads.py): either way the same claims."""
         now = time.monotonic()
         kept = self._narrowing.get(guild_id)
