@@ -25,7 +25,7 @@ SEARCH_FILL = 5  # a search whose every word is in fewer claims than this also l
 # reads each candidate's text, and a common word in a large guild would otherwise read thousands.
 RANK_LIMIT = 100
 # A search counts and pages through at most this many matches, and past them says "100+": twenty pages
-# of five are more than anyone reads, where a word or a filter more finds the claim. Counting further
+# of five are more than anyone reads, where one word or filter more finds the claim. Counting further
 # cost the index walk of every common word (on PostgreSQL, a match tested a row: 500 took a fifth more
 # of a search than 101).
 SEARCH_CAP = RANK_LIMIT
