@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands.in_time import InTime
 from bot.commands.stories import StoryClaimOption, StoryOption
-from bot.domain.claims import ClaimSummary
 from bot.render.lists import board, timeline, timeline_pager
 from bot.render.stories import story_board
 
@@ -37,22 +37,18 @@ class Board(commands.Cog):
         story: StoryOption | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        if claim is None and story is not None:
-            result = await self.desk.story_board(interaction.guild_id, story)
-            await interaction.response.send_message(embed=story_board(result, story))
-            return
-        if claim is None:
-            overview = await self.desk.board(interaction.guild_id)
-            wanted = await self.desk.most_requested(interaction.guild_id)
-            await interaction.response.send_message(embed=board(overview, wanted))
-            return
-        await self._timeline(interaction, claim)
-
-    async def _timeline(self, interaction: discord.Interaction[ClaimBot], claim: ClaimSummary) -> None:
-        assert interaction.guild_id is not None
-        full = await self.desk.claim(interaction.guild_id, claim.number)
-        page = await self.desk.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
-        await interaction.response.send_message(embed=timeline(full, page), view=timeline_pager(full.number, page))
+        async with InTime(interaction, ephemeral=False) as answer:
+            if claim is None and story is not None:
+                result = await self.desk.story_board(interaction.guild_id, story)
+                await answer.send(embed=story_board(result, story))
+            elif claim is None:
+                overview = await self.desk.board(interaction.guild_id)
+                wanted = await self.desk.most_requested(interaction.guild_id)
+                await answer.send(embed=board(overview, wanted))
+            else:
+                full = await self.desk.claim(interaction.guild_id, claim.number)
+                page = await self.desk.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
+                await answer.send(embed=timeline(full, page), view=timeline_pager(full.number, page))
 
 
 async def setup(bot: ClaimBot) -> None:

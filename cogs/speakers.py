@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands.in_time import InTime
 from bot.commands.options import SpeakerOption, desk_of
 from bot.commands.replies import Guarded, show_page
 from bot.commands.stories import StoryOption
@@ -92,16 +93,15 @@ class Speakers(commands.Cog):
         self, interaction: discord.Interaction[ClaimBot], speaker: SpeakerOption, story: StoryOption | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        if story is None:
-            page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
-            await interaction.response.send_message(
-                embed=speaker_page(speaker, page), view=speaker_pager(speaker, page)
+        async with InTime(interaction, ephemeral=False) as answer:
+            if story is None:
+                page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE)
+                await answer.send(embed=speaker_page(speaker, page), view=speaker_pager(speaker, page))
+                return
+            page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE, story_id=story.id)
+            await answer.send(
+                embed=kept_to(speaker_page(speaker, page), story), view=story_speaker_pager(page, story, speaker)
             )
-            return
-        page = await self.desk.speaker_claims(interaction.guild_id, speaker.id, limit=PAGE_SIZE, story_id=story.id)
-        await interaction.response.send_message(
-            embed=kept_to(speaker_page(speaker, page), story), view=story_speaker_pager(page, story, speaker)
-        )
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -1,13 +1,13 @@
 """Answering within Discord's 3 seconds when the bot is behind.
 
 Discord drops an interaction that has no first answer 3 s after it sent the event (the member sees
-"The application did not respond"). A search or a check of a message normally answers in a few
-milliseconds; but when the event loop is behind (a burst of interactions, the gateway read late), the
-time before the handler runs and the time its reads wait for the loop both count. So a handler that
-reads first answers through `InTime`: if its answer is not ready `DEFER_AT_S` after the interaction
-was created (by the id's timestamp, which is Discord's clock), Discord is told "thinking…" at once and
-the answer follows as the follow-up that replaces it. In time, it is one answer as before, and costs one
-timer.
+"The application did not respond"). A reader's command (/search, Check claims, /who-said, /status)
+normally answers in a few milliseconds; but when the event loop is behind (a burst of interactions,
+the gateway read late), the time before the handler runs and the time its reads wait for the loop both
+count. So a handler that reads first answers through `InTime`: if its answer is not ready `DEFER_AT_S`
+after the interaction was created (by the id's timestamp, which is Discord's clock), Discord is told
+"thinking…" at once and the answer follows as the follow-up that replaces it. In time, it is one answer
+as before, and costs one timer.
 """
 
 from __future__ import annotations

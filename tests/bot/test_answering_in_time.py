@@ -1,4 +1,4 @@
-"""/search and Check claims answer within Discord's 3 s when the bot is behind: an event read late, or
+"""The reader's commands answer within Discord's 3 s when the bot is behind: an event read late, or
 reads that wait, get "thinking…" first and their answer as the follow-up that replaces it."""
 
 from __future__ import annotations
@@ -75,4 +75,26 @@ async def test_a_search_whose_reads_wait_is_deferred_before_discords_deadline(
     await result.finished()
     assert not result.late
     assert ZELENSKY_TROOPS in description(result.messages[0])
+    assert not d.take_late_interactions()
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "shown"),
+    [
+        ("who-said", {"speaker": "Zelensky"}, "Claims by Volodymyr Zelensky"),
+        ("status", {}, "Claims board"),
+        ("status", {"claim": "1"}, "#1"),
+    ],
+)
+async def test_the_other_reader_commands_read_late_say_thinking_then_answer(
+    newsroom: Newsroom, claimbot, command: str, options: dict[str, str], shown: str
+) -> None:
+    d = newsroom.driver
+    result = await d.slash(newsroom.guild, newsroom.reader, command, options, delayed=DEFER_AT_S + 0.5)
+    await result
+    assert result.callback_type == DEFERRED_CHANNEL_MESSAGE
+    assert not result.late
+    assert not result.ephemeral
+    assert len(result.messages) == 1
+    assert shown in result.messages[0].embeds[0]["title"]
     assert not d.take_late_interactions()
