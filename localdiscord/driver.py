@@ -659,7 +659,7 @@ class Driver:
         interaction_id = self.world.ids.next()
         if delayed > 0:
             interaction_id -= int(delayed * 1000) << 22
-            while interaction_id in self.server.interactions.by_id:  # ids handed out then kept other low bits
+            while interaction_id in self.server.interactions.by_id:  # one handed out in that millisecond
                 interaction_id -= 1
         token = self.server.interactions.new_token()
         permissions = str(self.permissions(member, channel))

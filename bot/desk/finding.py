@@ -173,7 +173,7 @@ async def search(
     candidates = [
         *await _ranked(reads, guild_id, every, groups, newest=window, weights=weights, denies=denies),
         *await _ranked(reads, guild_id, some, groups, newest=window, weights=weights, denies=denies),
-    ][: SEARCH_CAP + len(some)]
+    ][: SEARCH_CAP + len(some)]  # past the cap (`more`, then no `some`), the newest SEARCH_CAP only
     page = candidates[offset : offset + limit]
     hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
     return Page(hits, min(len(every), SEARCH_CAP) + len(some), offset, limit, more=more)
