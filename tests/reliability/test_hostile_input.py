@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from bot.domain.rules import as_text
 from bot.domain.states import Attribution, Verdict
-from localdiscord.interactions import InteractionResult
+from localdiscord.interactions import DEFERRED_UPDATE, InteractionResult
 from localdiscord.world import Member
 from tests.reliability.figures import record_figure
 from tests.reliability.hostile import clipped, hostile_text
@@ -242,7 +242,14 @@ async def import_story_text(room: Room, text: str, data: Draws) -> list[Interact
     confirm = [c for c in preview.custom_ids if c.startswith("claimbot:import:confirm:")] if preview else []
     if not confirm:
         return [result]
-    return [result, await room.bot.driver.press(preview, confirm[0], member)]  # type: ignore[arg-type]
+    pressed = await room.bot.driver.press(preview, confirm[0], member)  # type: ignore[arg-type]
+    # Confirm defers (an update, no "thinking") and edits the preview once the import is applied or refused.
+    # Wait for that edit, not for a quiet moment: on a busy machine the import could commit during the next
+    # example, and that example's "a refusal changes nothing" would see this one's claims.
+    await pressed.wait_until(
+        lambda r: bool(r.edits) or r.late or r.callback_type not in (None, DEFERRED_UPDATE), within=10
+    )
+    return [result, pressed]
 
 
 async def story_form(room: Room, text: str, data: Draws) -> list[InteractionResult]:
