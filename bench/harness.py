@@ -93,7 +93,7 @@ class BotProcess:
         env.update(
             DISCORD_TOKEN=self.server.token,
             DISCORD_API_BASE=self.server.api_base,
-            LOG_LEVEL="INFO",
+            LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "INFO"),
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
