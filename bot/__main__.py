@@ -25,6 +25,7 @@ from bot.bot import ClaimBot
 from bot.desk import Desk
 from bot.desk.errors import Refusal
 from bot.domain.rules import RuleBroken
+from bot.logs import setup_logging
 from bot.seedfile import SeedError, load_stories, load_story
 from bot.settings import Settings, SettingsError, is_postgres_url, load_settings
 from bot.store import open_store
@@ -258,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         settings = load_settings()
-        discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+        setup_logging(getattr(logging, settings.log_level))
         if command == "start" and settings.discord_token is None:
             print("No DISCORD_TOKEN is configured, so here is the sandbox: a local Discord in this terminal.")
             command = "sandbox"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,13 @@ def command_name(interaction: discord.Interaction) -> str:
 
 
 def elapsed_ms(interaction: discord.Interaction) -> int:
-    return int((discord.utils.utcnow() - interaction.created_at).total_seconds() * 1000)
+    return ms_since(interaction.id)
+
+
+def ms_since(snowflake: int) -> int:
+    """Since Discord made the object: its id's top bits are ms since Discord's epoch (no datetimes: this
+    runs for every interaction)."""
+    return int(time.time() * 1000) - ((snowflake >> 22) + discord.utils.DISCORD_EPOCH)
 
 
 def log_outcome(interaction: discord.Interaction, outcome: str) -> None:
