@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from bot.store.base import ClaimFields, Filters
-from bot.store.errors import SaveFailed, StoreUnavailable
+from bot.store.errors import ReadFailed, SaveFailed, StoreUnavailable
 from bot.store.postgres import PostgresStore
 from bot.store.postgres.failures import unavailable
 from tests.store_postgres.conftest import AT, GUILD_A, add_claim
@@ -74,14 +74,19 @@ async def test_a_statement_timeout_is_save_failed_and_nothing_of_the_work_is_kep
         assert await tx.update_claim(claim_id, 1, ClaimFields(rationale="now"), at=AT, moderated=True)
 
 
-async def test_a_read_past_the_statement_timeout_is_save_failed(
+async def test_a_read_past_the_statement_timeout_is_read_failed_and_says_nothing_of_saving(
     timed_store: PostgresStore, raw: asyncpg.Connection
 ) -> None:
     await add_claim(timed_store, GUILD_A, "The pier was shelled")
     async with raw.transaction():
         await raw.execute("LOCK TABLE claims IN ACCESS EXCLUSIVE MODE")
-        with pytest.raises(SaveFailed):
+        with pytest.raises(ReadFailed) as failed:
             await timed_store.claim(GUILD_A, 1)
+    # A member who searched hears that the database did not answer, not "Could not save".
+    assert str(failed.value) == (
+        "The database did not answer in time; nothing was changed. Please try again in a moment."
+    )
+    assert isinstance(failed.value, SaveFailed)  # every handler of a failed save takes it too
     assert await timed_store.claim(GUILD_A, 1) is not None
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from bot.store.errors import SaveFailed
+from bot.store.errors import ReadFailed, SaveFailed
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +78,12 @@ def describe(exc: BaseException) -> str:
 
 @contextmanager
 def as_save_failed(what: str) -> Iterator[None]:
-    """Turn an unavailable database into SaveFailed (logged once, as `what` refused); raise the rest."""
+    """Turn an unavailable database into SaveFailed, or ReadFailed for a "Read" (logged once, as `what`
+    refused); raise the rest."""
     try:
         yield
     except Exception as exc:
         if not unavailable(exc):
             raise
         log.error("%s refused by the database: %s", what, describe(exc))
-        raise SaveFailed(describe(exc)) from exc
+        raise (ReadFailed if what == "Read" else SaveFailed)(describe(exc)) from exc

@@ -110,7 +110,7 @@ async def release_quietly(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
 
 class PoolQueries:
     """One statement per call, each on a pool connection acquired for it (waiting at most
-    `acquire_timeout` seconds for one); an unavailable database is SaveFailed."""
+    `acquire_timeout` seconds for one); an unavailable database is ReadFailed (a SaveFailed)."""
 
     def __init__(self, pool: asyncpg.Pool, acquire_timeout: float) -> None:
         self._pool = pool
