@@ -8,6 +8,7 @@ two moderators racing for one claim get one winner on every backend.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -91,10 +92,18 @@ async def conflict(tx: Tx, guild_id: int, number: int) -> VerdictConflict:
     )
 
 
-async def save(tx: Tx, claim: Claim, fields: ClaimFields, at: datetime, *, moderated: bool = True) -> None:
+async def save(
+    tx: Tx,
+    claim: Claim,
+    fields: ClaimFields,
+    at: datetime,
+    *,
+    moderated: bool = True,
+    evidence: Sequence[EvidenceRow] = (),
+) -> None:
     """Compare-and-set against the revision the change was prepared with: another change saved since
     (even one that read the same revision, under READ COMMITTED) makes this one a conflict."""
-    if not await tx.update_claim(claim.id, claim.revision, fields, at=at, moderated=moderated):
+    if not await tx.update_claim(claim.id, claim.revision, fields, at=at, moderated=moderated, evidence=evidence):
         raise await conflict(tx, claim.guild_id, claim.number)
 
 
@@ -125,14 +134,16 @@ async def set_verdict(
             last.actor if last else None,
             last.at if last else None,
         )
-    # The note becomes the card's "why"; the source, the claim's evidence.
-    await save(tx, claim, ClaimFields(verdict=verdict.value, rationale=note), at)
+    # The note becomes the card's "why"; the source, the claim's evidence (saved with the change, so the
+    # claim's search terms are written once, with both notes).
+    evidence = []
+    if source_url:
+        evidence_note = f"Source for {verdict.look.label.lower()}: {note}"[:EVIDENCE_NOTE_MAX]
+        evidence.append(EvidenceRow(claim.id, source_url, evidence_note, at))
+    await save(tx, claim, ClaimFields(verdict=verdict.value, rationale=note), at, evidence=evidence)
     (change,) = await tx.record(
         [history_row(claim, "verdict", claim.verdict, verdict, note=note, actor=actor, at=at, source_url=source_url)]
     )
-    if source_url:
-        evidence_note = f"Source for {verdict.look.label.lower()}: {note}"[:EVIDENCE_NOTE_MAX]
-        await tx.add_evidence([EvidenceRow(claim.id, source_url, evidence_note, at)])
     updated = await reread(tx, claim)
     await enqueue_change(tx, updated, [change], at=at, window=window)  # followers and posts, same transaction
     return updated, change

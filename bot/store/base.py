@@ -457,10 +457,19 @@ class Tx(Reads, Protocol):
         ...
 
     async def update_claim(
-        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+        self,
+        claim_id: int,
+        revision: int,
+        fields: ClaimFields,
+        *,
+        at: datetime,
+        moderated: bool,
+        evidence: Sequence[EvidenceRow] = (),
     ) -> bool:
         """Compare-and-set: applies `fields`, bumps the revision and `updated_at` (and sets `moderated`
-        if asked) only if the claim is still at `revision`. False, and nothing written, otherwise."""
+        if asked) only if the claim is still at `revision`. False, and nothing written, otherwise.
+        `evidence` is added with the change, so the claim's search terms are written once for both (a
+        verdict's note and its source's note are both in them)."""
         ...
 
     async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...

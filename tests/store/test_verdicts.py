@@ -161,6 +161,34 @@ async def test_a_verdict_change_is_recorded_with_actor_note_and_source(desk: Des
     assert (await desk.history(GUILD_A, 7)).items[0] == change
 
 
+async def test_a_change_and_its_source_are_found_by_their_notes_and_a_refused_one_adds_no_source(
+    desk: Desk, db_path: Path
+) -> None:
+    """The source's evidence is saved with the change (its terms written once): both notes find the claim."""
+    stale = await desk.claim(GUILD_A, 7)
+    await desk.set_verdict(
+        GUILD_A, 7, Verdict.FALSE, note="Quarantined barges.", source_url="https://example.org/barges", actor=ALICE
+    )
+    by_note = await desk.search(GUILD_A, "quarantined barges")
+    assert [hit.summary.number for hit in by_note.items][:1] == [7]
+    # "source" is only in the evidence's note ("Source for false: Quarantined barges."): indexed too.
+    by_source = await desk.search(GUILD_A, "source", verdict=Verdict.FALSE)
+    assert 7 in [hit.summary.number for hit in by_source.items]
+    evidence_before = scalar(db_path, "SELECT count(*) FROM evidence")
+    with pytest.raises(VerdictConflict):
+        await desk.set_verdict(
+            GUILD_A,
+            7,
+            Verdict.CONFIRMED,
+            note="Zeppelin hangar.",
+            source_url="https://example.org/late",
+            actor=BOB,
+            expected_revision=stale.revision,
+        )
+    assert scalar(db_path, "SELECT count(*) FROM evidence") == evidence_before
+    assert (await desk.search(GUILD_A, "zeppelin hangar")).total == 0
+
+
 @pytest.mark.usefixtures("sqlite_only")  # PostgreSQL: tests/store_postgres/test_schema_guards.py
 async def test_history_rows_cannot_be_updated_or_deleted_even_directly(desk: Desk, db_path: Path) -> None:
     await desk.set_verdict(GUILD_A, 1, Verdict.FALSE, note="n", source_url=None, actor=ALICE)

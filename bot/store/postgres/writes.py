@@ -298,7 +298,14 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
         return ids
 
     async def update_claim(
-        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+        self,
+        claim_id: int,
+        revision: int,
+        fields: ClaimFields,
+        *,
+        at: datetime,
+        moderated: bool,
+        evidence: Sequence[EvidenceRow] = (),
     ) -> bool:
         if not bindable(claim_id, revision, fields.speaker_id):
             return False
@@ -321,7 +328,8 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
         )
         if not changed:
             return False
-        if any(getattr(fields, column) is not None for column in INDEXED_COLUMNS):
+        await self._insert_evidence(evidence)  # before the terms: they hold its notes
+        if any(getattr(fields, column) is not None for column in INDEXED_COLUMNS) or any(r.note for r in evidence):
             await search.write_terms(self._conn, changed)
         return True
 

@@ -191,7 +191,14 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
         return claim_ids
 
     async def update_claim(
-        self, claim_id: int, revision: int, fields: ClaimFields, *, at: datetime, moderated: bool
+        self,
+        claim_id: int,
+        revision: int,
+        fields: ClaimFields,
+        *,
+        at: datetime,
+        moderated: bool,
+        evidence: Sequence[EvidenceRow] = (),
     ) -> bool:
         changed = {name: getattr(fields, name) for name in CLAIM_COLUMNS if getattr(fields, name) is not None}
         if "verbatim" in changed:
@@ -204,7 +211,8 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
         )
         if cursor.rowcount != 1:
             return False
-        if INDEXED_COLUMNS & changed.keys():
+        await self._insert_evidence(evidence)
+        if INDEXED_COLUMNS & changed.keys() or any(row.note for row in evidence):
             await index.reindex(self.db, "c.id = ?", (claim_id,))
         return True
 
