@@ -25,6 +25,7 @@ from bot.domain.claims import (
     Change,
     Claim,
     ClaimSummary,
+    Evidence,
     NewClaim,
     Relation,
     RelationKind,
@@ -43,6 +44,7 @@ from bot.store.base import (
 )
 
 EVIDENCE_NOTE_MAX = 300
+SOURCE_GIVEN = "Source given when the claim was added."  # the note of a new claim's source
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,12 +316,14 @@ async def add_claims(
 async def add_claim(
     tx: Tx, guild_id: int, new: NewClaim, *, note: str, actor: Actor, at: datetime, source_url: str | None
 ) -> Claim:
-    """A moderator's new claim, and the source they gave with it, in the same transaction."""
+    """A moderator's new claim, and the source they gave with it, in the same transaction. The source
+    is the claim's evidence from its first row on, so the claim's search terms are written once."""
+    if source_url:
+        new = replace(new, evidence=(*new.evidence, Evidence(source_url, SOURCE_GIVEN)))
     ((_id, number),) = await add_claims(tx, guild_id, [new], notes=[note], actor=actor, at=at)
     claim = await tx.claim(guild_id, number)
     assert claim is not None
     if source_url:
-        await tx.add_evidence([EvidenceRow(claim.id, source_url, "Source given when the claim was added.", at)])
         await tx.record(
             [
                 history_row(
@@ -327,14 +331,13 @@ async def add_claim(
                     "evidence",
                     None,
                     source_url,
-                    note="Source given when the claim was added.",
+                    note=SOURCE_GIVEN,
                     actor=actor,
                     at=at,
                     source_url=source_url,
                 )
             ]
         )
-        claim = await reread(tx, claim)
     return claim
 
 

@@ -62,6 +62,20 @@ async def test_an_added_claim_keeps_everything_it_was_given(desk: Desk) -> None:
     )
 
 
+async def test_a_claims_source_is_its_evidence_its_history_and_in_its_search_terms(desk: Desk) -> None:
+    new = new_claim("Barges left Wonsan harbour", evidence=(Evidence("https://e.org/photo", "Satellite photo"),))
+    claim = await desk.add_claim(GUILD_A, new, note="From the wire.", actor=ALICE, source_url="https://e.org/wire")
+    assert [(e.url, e.note) for e in claim.evidence] == [
+        ("https://e.org/photo", "Satellite photo"),
+        ("https://e.org/wire", "Source given when the claim was added."),
+    ]
+    history = [(c.field, c.new_value, c.source_url) for c in (await desk.history(GUILD_A, claim.number)).items]
+    assert ("evidence", "https://e.org/wire", "https://e.org/wire") in history
+    # "given" is only in the source's note (the speaker's one claim): the claim's terms were written with it.
+    found = await desk.search(GUILD_A, "given", speaker_id=claim.speaker.id)
+    assert [hit.summary.number for hit in found.items] == [claim.number]
+
+
 async def test_an_edit_records_one_row_per_changed_field(desk: Desk, db_path: Path) -> None:
     before = await desk.claim(GUILD_A, 3)
     claim, changes = await desk.edit_claim(
