@@ -60,12 +60,7 @@ def setup_logging(level: int, stream: TextIO | None = None) -> None:
     logging.logMultiprocessing = False
     stream = stream if stream is not None else sys.stderr
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(LineFormatter(colour=_is_terminal(stream)))
+    handler.setFormatter(LineFormatter(colour=stream.isatty()))
     root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty is not None and isatty())

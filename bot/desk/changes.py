@@ -375,8 +375,7 @@ async def add_evidence(tx: Tx, guild_id: int, number: int, url: str, *, note: st
     claim = await claim_for_change(tx, guild_id, number, None)
     if any(item.url == url for item in claim.evidence):
         raise NothingToChange(f"#{number} already lists that link.")
-    await save(tx, claim, ClaimFields(), at)
-    await tx.add_evidence([EvidenceRow(claim.id, url, note, at)])
+    await save(tx, claim, ClaimFields(), at, evidence=[EvidenceRow(claim.id, url, note, at)])
     await tx.record([history_row(claim, "evidence", None, url, note=note, actor=actor, at=at, source_url=url)])
     return await reread(tx, claim)
 

@@ -112,7 +112,7 @@ class ClaimFields:
 
 # The claims columns `update_claim` may set (ClaimFields' names, which are the columns' names on every
 # backend), and those the search index is made from (bot.domain.text.ClaimText's, with the evidence
-# notes, which add_evidence re-indexes).
+# notes, which `update_claim` adds with a change).
 CLAIM_COLUMNS = tuple(f.name for f in fields(ClaimFields))
 INDEXED_COLUMNS = frozenset({"statement", "role", "speaker_id", "venue", "said_when", "rationale"})
 
@@ -471,8 +471,6 @@ class Tx(Reads, Protocol):
         `evidence` is added with the change, so the claim's search terms are written once for both (a
         verdict's note and its source's note are both in them)."""
         ...
-
-    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None: ...
 
     async def add_aliases(self, guild_id: int, aliases: Sequence[Alias], *, keep_removed: bool = False) -> list[Alias]:
         """Those of `aliases` whose name was not in use in the guild (a name stands for one entity), or,

@@ -20,9 +20,9 @@ class SaveFailed(StoreError):
 
 class ReadFailed(SaveFailed):
     """A read the database could not do now (a statement timeout, no pool connection free in time, the
-        server unreachable). A SaveFailed, so whatever handles one (nothing changed, try again) handles
-        this too; only the sentence differs, as a member who searched (or whose claim option was being
-    looked up) was not saving anything yet."""
+    server unreachable). A SaveFailed, so whatever handles one (nothing changed, try again) handles this
+    too; only the sentence differs, as a member who searched (or whose claim option was being looked up)
+    was not saving anything yet."""
 
     sentence = "The database did not answer in time; nothing was changed. Please try again in a moment."
 

@@ -12,7 +12,7 @@ from bot.desk import Desk, seeding
 from bot.domain.states import Verdict
 from bot.render import cards, lists, messages, stories
 from bot.seedfile import SeedStory
-from bot.store.base import EvidenceRow
+from bot.store.base import ClaimFields, EvidenceRow
 from tests.desks import opened_desk
 from tests.store.conftest import ALICE, SEEDED_CLAIMS, Database, new_claim, query
 
@@ -119,7 +119,10 @@ async def test_a_copy_takes_the_evidence_its_source_has(db_path: Database, seed:
             await seeding.seed_new_guilds(tx, [FIRST], [seed], AT)
             first = await tx.claim(FIRST, 3)
             assert first is not None
-            await tx.add_evidence([EvidenceRow(first.id, "https://example.org/quokka", "the quokka memo", AT)])
+            quokka = EvidenceRow(first.id, "https://example.org/quokka", "the quokka memo", AT)
+            assert await tx.update_claim(
+                first.id, first.revision, ClaimFields(), at=AT, moderated=False, evidence=[quokka]
+            )
             await tx.copy_seeded_guild(FIRST, [COPY, ANOTHER_COPY])
         for guild_id in (COPY, ANOTHER_COPY):
             card = await desk.claim_card(guild_id, 3)

@@ -198,7 +198,8 @@ async def test_evidence_is_kept_in_the_order_it_was_added(store: PostgresStore) 
         await tx.create_guilds([GUILD_A], AT)
     claim_id, number = await add_claim(store, GUILD_A, "The dam was hit")
     async with store.transaction() as tx:
-        await tx.add_evidence([EvidenceRow(claim_id, f"https://e/{n}", f"note {n}", AT) for n in range(3)])
+        rows = [EvidenceRow(claim_id, f"https://e/{n}", f"note {n}", AT) for n in range(3)]
+        assert await tx.update_claim(claim_id, 1, ClaimFields(), at=AT, moderated=False, evidence=rows)
     claim = await store.claim(GUILD_A, number)
     assert claim is not None
     assert claim.evidence == tuple(Evidence(f"https://e/{n}", f"note {n}") for n in range(3))

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from bot.store.errors import ReadFailed, SaveFailed
+from bot.store.errors import SaveFailed
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +77,12 @@ def describe(exc: BaseException) -> str:
 
 
 @contextmanager
-def as_save_failed(what: str) -> Iterator[None]:
-    """Turn an unavailable database into SaveFailed, or ReadFailed for a "Read" (logged once, as `what`
-    refused); raise the rest."""
+def as_save_failed(what: str, failure: type[SaveFailed] = SaveFailed) -> Iterator[None]:
+    """Turn an unavailable database into `failure` (logged once, as `what` refused); raise the rest."""
     try:
         yield
     except Exception as exc:
         if not unavailable(exc):
             raise
         log.error("%s refused by the database: %s", what, describe(exc))
-        raise (ReadFailed if what == "Read" else SaveFailed)(describe(exc)) from exc
+        raise failure(describe(exc)) from exc

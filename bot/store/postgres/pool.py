@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from bot.store.errors import ReadFailed
 from bot.store.postgres.failures import as_save_failed, connection_lost, describe
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class PoolQueries:
         self._acquire_timeout = acquire_timeout
 
     async def _run(self, statement: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
-        with as_save_failed("Read"):
+        with as_save_failed("Read", ReadFailed):
             conn = await self._pool.acquire(timeout=self._acquire_timeout)
             try:
                 return await statement(conn)

@@ -325,14 +325,6 @@ async def write_terms(conn: asyncpg.Connection, claims: Sequence[asyncpg.Record]
 _INDEXED_COLUMNS = "SELECT id, guild_id, speaker_id, statement, role, venue, said_when, rationale FROM claims"
 
 
-async def reindex_claims(conn: asyncpg.Connection, claim_ids: Sequence[int]) -> None:
-    """After these claims changed in this transaction (their rows are held by it), or got evidence."""
-    claims = await conn.fetch(
-        f"{_INDEXED_COLUMNS} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", sorted(set(claim_ids))
-    )
-    await write_terms(conn, claims)
-
-
 async def reindex_speakers(conn: asyncpg.Connection, speaker_ids: Sequence[int]) -> None:
     """After these speakers got another name (their rows are held by this transaction): every claim of
     theirs. FOR UPDATE waits for a claim changed meanwhile and reads it as committed."""

@@ -333,12 +333,6 @@ class PgTx(PgFollowTx, PgReads, PgStoryTx, PgIntakeTx):
             await search.write_terms(self._conn, changed)
         return True
 
-    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
-        await self._insert_evidence(rows)
-        noted = [r.claim_id for r in rows if r.note]  # the notes are in the terms
-        if noted:
-            await search.reindex_claims(self._conn, noted)
-
     async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if not rows:
             return

@@ -216,12 +216,6 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             await index.reindex(self.db, "c.id = ?", (claim_id,))
         return True
 
-    async def add_evidence(self, rows: Sequence[EvidenceRow]) -> None:
-        await self._insert_evidence(rows)
-        noted = sorted({r.claim_id for r in rows if r.note})  # the notes are in the index
-        if noted:
-            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(noted))})", noted)
-
     async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if rows:
             await self.db.executemany(
