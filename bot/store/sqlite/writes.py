@@ -42,6 +42,9 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
     def __init__(self, db: aiosqlite.Connection) -> None:
         super().__init__()
         self._db = db
+        # Whether this unit of work wrote rows of the search index: the store then counts it towards
+        # merging the index's b-trees (SqliteStore.transaction, index.tidy).
+        self.wrote_index = False
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -58,6 +61,7 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
         return {int(r[0]) for r in found}
 
     async def copy_seeded_guild(self, source_id: int, guild_ids: Sequence[int]) -> None:
+        self.wrote_index = True
         await guild_copy.copy_guild(self.db, source_id, guild_ids)
 
     async def update_guild_settings(
@@ -151,7 +155,7 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             # A known speaker with a new name is found by it in the claims it already has.
             renamed = sorted({p for _k, p, _s in new_names if isinstance(p, int)})
             if renamed:
-                await index.reindex(self.db, f"c.speaker_id IN ({','.join('?' * len(renamed))})", renamed)
+                await self._reindex(f"c.speaker_id IN ({','.join('?' * len(renamed))})", renamed)
         return [resolved(person) for person in chosen]
 
     async def insert_claims(self, guild_id: int, rows: Sequence[ClaimRow]) -> list[int]:
@@ -187,7 +191,7 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             [EvidenceRow(ids[row.number], e.url, e.note, row.at) for row in rows for e in row.claim.evidence]
         )
         if claim_ids:
-            await index.reindex(self.db, f"c.id IN ({','.join('?' * len(claim_ids))})", claim_ids, new=True)
+            await self._reindex(f"c.id IN ({','.join('?' * len(claim_ids))})", claim_ids, new=True)
         return claim_ids
 
     async def update_claim(
@@ -213,8 +217,12 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             return False
         await self._insert_evidence(evidence)
         if INDEXED_COLUMNS & changed.keys() or any(row.note for row in evidence):
-            await index.reindex(self.db, "c.id = ?", (claim_id,))
+            await self._reindex("c.id = ?", (claim_id,))
         return True
+
+    async def _reindex(self, where: str, params: Sequence[object], *, new: bool = False) -> int:
+        self.wrote_index = True
+        return await index.reindex(self.db, where, params, new=new)
 
     async def _insert_evidence(self, rows: Sequence[EvidenceRow]) -> None:
         if rows:
@@ -293,7 +301,7 @@ class SqliteTx(FollowTx, SqliteReads, SqliteStoryTx, SqliteIntakeTx):
             return
         written = index.written_with(guild_id, names)
         if written is not None:
-            await index.reindex(self.db, "c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
+            await self._reindex("c.id IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", (written,))
 
     async def add_relations(self, rows: Sequence[RelationRow]) -> int:
         if not rows:
