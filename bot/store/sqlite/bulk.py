@@ -130,7 +130,7 @@ class BulkLoader:
                 conn.execute(sql)
             conn.execute("COMMIT")
             # One b-tree per FTS index instead of the many segments a long load leaves behind.
-            conn.execute("INSERT INTO claim_fts (claim_fts) VALUES ('optimize')")
+            conn.execute(index.OPTIMIZE)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()

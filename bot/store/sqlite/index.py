@@ -83,6 +83,8 @@ def index_row(claim_id: int, guild_id: int, claim: text.ClaimText, aliases: text
 
 
 INSERT_ROW = "INSERT INTO claim_fts (rowid, guild, terms, profile) VALUES (?, ?, ?, ?)"
+# FTS5's command that merges the index's b-trees into one (and drops the deleted rows' entries).
+OPTIMIZE = "INSERT INTO claim_fts (claim_fts) VALUES ('optimize')"
 
 
 ALIAS_ROWS = "SELECT guild_id, entity, name FROM aliases WHERE guild_id IN ({}) AND removed_at IS NULL ORDER BY id"
@@ -134,7 +136,7 @@ async def reindex(db: aiosqlite.Connection, where: str, params: Sequence[object]
     return len(rows)
 
 
-async def tidy(db: aiosqlite.Connection, max_pages: int) -> bool:
+async def tidy(db: aiosqlite.Connection, max_pages: int) -> None:
     """Merge the index into one b-tree, when it is small enough for that to take a moment.
 
     FTS5 adds a b-tree for every transaction that writes the index and merges them only lazily, so after
@@ -144,10 +146,8 @@ async def tidy(db: aiosqlite.Connection, max_pages: int) -> bool:
     claims, 2.4 s for 100,000), so a large index is left to FTS5's own merging: one more b-tree matters
     less beside its large one (+10 % at 100,000)."""
     found = await db.execute_fetchall("SELECT count(*) FROM claim_fts_data")
-    if next(iter(found), (0,))[0] > max_pages:
-        return False
-    await db.execute("INSERT INTO claim_fts (claim_fts) VALUES ('optimize')")
-    return True
+    if next(iter(found), (0,))[0] <= max_pages:
+        await db.execute(OPTIMIZE)
 
 
 async def rebuild_if_stale(db: aiosqlite.Connection) -> bool:
@@ -170,6 +170,6 @@ async def rebuild_if_stale(db: aiosqlite.Connection) -> bool:
         await db.execute("ROLLBACK")
         raise
     # The old rows' deletions stay in the index's segments until merged: one b-tree again.
-    await db.execute("INSERT INTO claim_fts (claim_fts) VALUES ('optimize')")
+    await db.execute(OPTIMIZE)
     await db.commit()
     return True
