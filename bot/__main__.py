@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 import discord
 
+from bot import heap
 from bot.bot import ClaimBot
 from bot.desk import Desk
 from bot.desk.errors import Refusal
@@ -64,6 +65,7 @@ async def run_bot(settings: Settings) -> None:
         )
     async with open_desk(settings, single_instance=True) as desk:
         bot = ClaimBot(settings=settings, desk=desk)
+        heap.freeze_when_ready(bot)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

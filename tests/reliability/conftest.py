@@ -74,6 +74,16 @@ class BotProcess:
             await asyncio.sleep(0.05)
         raise AssertionError(f"the bot did not connect within {within} s:\n{self.output()[-3000:]}")
 
+    async def wait_logged(self, text: str, times: int = 1, within: float = 10.0) -> None:
+        """Until the bot's output holds `text` at least `times` times (the log is a file: polled)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while loop.time() < deadline:
+            if self.output().count(text) >= times:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{text!r} not logged {times} times within {within} s:\n{self.output()[-3000:]}")
+
     def _synced(self) -> bool:
         guild = self.driver.world.guilds[self.guild_id]
         return self.driver.server.commands.find("claim", guild_id=guild.id) is not None

@@ -59,3 +59,30 @@ async def test_the_token_never_appears_in_what_the_bot_writes(newsroom: Newsroom
     assert token not in bot_process.output()
     for message in d.world.messages.values():
         assert token not in str(message.payload)
+
+
+async def test_the_start_up_heap_is_frozen_once_and_a_new_session_freezes_nothing_more(
+    newsroom: Newsroom, bot_process: BotProcess
+) -> None:
+    """What start-up made is kept out of the collector's full passes (bot/heap.py); a second on_ready,
+    after Discord ended the session and the bot identified again, must not freeze what serving made."""
+    frozen = "Start-up heap frozen"
+    await bot_process.start()
+    d = newsroom.driver
+    await bot_process.wait_logged(frozen)  # on_ready follows the guilds' arrival, after the identify
+    result = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "1"})
+    await result
+    assert "Zelensky" in result.text
+
+    gateway = d.server.gateway
+    identified = gateway.identify_count
+    gateway.sessions.clear()  # Discord forgot the session: the RESUME is refused, the bot identifies again
+    await d.drop_connection()
+    await gateway.wait_for(lambda: gateway.identify_count > identified and bool(gateway.live_sessions), 15.0)
+    again = await d.slash(newsroom.guild, newsroom.reader, "status", {})
+    await again
+    assert "Claims board" in again.text
+    await bot_process.wait_logged("Ready as", times=2)  # on_ready again, once the new session's guilds arrived
+    await bot_process.terminate()
+
+    assert bot_process.output().count(frozen) == 1
