@@ -31,6 +31,7 @@ from bot.domain.text import (
     Aliases,
     ClaimText,
     Group,
+    Token,
     field_surfaces,
     field_terms,
     field_words,
@@ -261,11 +262,19 @@ def rank(
 # --------------------------------------------------------------------------------- highlighting
 
 
+# The words of the statements shown lately: the claims a server asks about most come up in one search
+# after another, and reading a statement's words is half of its snippet's cost (40 -> 16 µs a snippet
+# when kept). ~2.5 KB a statement.
+@lru_cache(maxsize=256)
+def _statement_tokens(statement: str) -> tuple[Token, ...]:
+    return tuple(tokens(statement))
+
+
 def _marked(statement: str, groups: Sequence[Group], aliases: Aliases, prefix: bool) -> list[tuple[int, int, bool]]:
     """Every word of the statement as (start, end, whether it matches a typed word or name)."""
     wanted = {term for group in groups for term in group}
     starts = tuple(wanted) if prefix else ()  # str.startswith takes them all at once
-    found = tokens(statement)
+    found = _statement_tokens(statement)
     content = [t for t in found if t.term]
     named = {i for start, end, term in aliases.spans(found, nested=True) if term in wanted for i in range(start, end)}
     marked_at = {(content[i].start, content[i].end) for i in named}
