@@ -245,3 +245,34 @@ async def test_a_claim_moved_to_a_speaker_getting_a_name_is_found_by_that_name(w
         assert await tx.update_claim(moved_id, 1, ClaimFields(speaker_id=ada), at=AT, moderated=True)
     await task
     assert moved_id in await wide_store.claims_with_terms(GUILD_A, ["quokkafeather"], Filters(), 10)
+
+
+async def test_reads_find_a_connection_while_writes_queued_on_a_lock_hold_all_they_may(
+    postgres_url: str, raw: asyncpg.Connection
+) -> None:
+    """Moderators changing one claim while a transaction holds its row: each change waits on the lock,
+    holding a connection. However many queue, a card (and the claim a moderator's command resolves
+    before it can defer) still gets a connection at once, not after the pool's acquire timeout."""
+    size = 5
+    async with PostgresStore(postgres_url, min_size=1, max_size=size, acquire_timeout=2.0) as store:
+        await _with_guild(store)
+        claim_id, number = await add_claim(store, GUILD_A, "The bridge was struck twice")
+        locker = raw.transaction()
+        await locker.start()
+        await raw.execute("SELECT 1 FROM claims WHERE id = $1 FOR UPDATE", claim_id)
+
+        async def change(n: int) -> bool:
+            async with store.transaction() as tx:
+                return await tx.update_claim(claim_id, 1, ClaimFields(rationale=f"change {n}"), at=AT, moderated=True)
+
+        queued = [asyncio.create_task(change(n)) for n in range(size + 2)]
+        try:
+            await asyncio.sleep(0.3)  # every change that may has taken a connection and waits on the row
+            assert not any(task.done() for task in queued)
+            async with asyncio.timeout(1.0):
+                card = await store.card(GUILD_A, number)
+            assert card is not None
+            assert card.claim.statement == "The bridge was struck twice"
+        finally:
+            await locker.rollback()
+        assert sorted(await asyncio.gather(*queued)) == [False] * (size + 1) + [True]

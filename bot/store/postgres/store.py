@@ -3,6 +3,10 @@
 Reads on the store borrow a pool connection for their one statement. `transaction()` holds one
 connection for a unit of work at READ COMMITTED; the guards that must hold under concurrency are in
 the statements themselves (compare-and-set on the revision, ON CONFLICT for guilds and relations).
+Transactions may hold all but a quarter of the pool (`write_slots`): the rest is always there for the
+reads, so a backlog of writes (waiting on each other's rows, or on their commits) never keeps a
+reader's card, or the claim a moderator's command resolves before it can defer, waiting for a
+connection.
 A database that cannot take the work now (see failures.py) leaves `transaction()` as SaveFailed, and
 the pool replaces a lost connection by itself on the next acquire.
 """
@@ -28,6 +32,11 @@ from bot.store.postgres.writes import PgTx
 log = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT = 5.0  # seconds; a shutdown must finish well within systemd's 10 s
+
+
+def write_slots(pool_size: int) -> int:
+    """How many of a pool's connections transactions may hold at once: all but a quarter, at least one."""
+    return max(1, pool_size - max(1, pool_size // 4))
 
 
 class _NotOpen:
@@ -67,6 +76,7 @@ class PostgresStore(PgReads):
         self.connect_timeout = connect_timeout
         self.idle_in_transaction_timeout_ms = idle_in_transaction_timeout_ms
         self._pool: asyncpg.Pool | None = None
+        self._writers: asyncio.Semaphore | None = None
 
     @classmethod
     def from_url(cls, url: str, *, pool_min: int, pool_max: int, statement_timeout_ms: int) -> PostgresStore:
@@ -110,11 +120,13 @@ class PostgresStore(PgReads):
                 raise StoreUnavailable(f"cannot prepare {redacted(self.dsn)}: {describe(exc)}") from exc
             raise
         self._pool = pool
+        self._writers = asyncio.Semaphore(write_slots(self.max_size))  # made here: bound to the open's loop
         self._db = PoolQueries(pool, self.acquire_timeout)
 
     async def close(self) -> None:
         """Close the pool: wait up to CLOSE_TIMEOUT for the work under way, then cut what is left."""
         pool, self._pool = self._pool, None
+        self._writers = None
         self._db = _NotOpen()
         if pool is None:
             return
@@ -139,24 +151,39 @@ class PostgresStore(PgReads):
         if pool is None:
             raise RuntimeError("the PostgreSQL store is not open")
         with as_save_failed("Write"):
-            conn = await pool.acquire(timeout=self.acquire_timeout)
-            try:
-                tx = conn.transaction()
-                await tx.start()
-                work = PgTx(conn)
+            async with self._write_slot():
+                conn = await pool.acquire(timeout=self.acquire_timeout)
                 try:
-                    yield work
+                    tx = conn.transaction()
+                    await tx.start()
+                    work = PgTx(conn)
+                    try:
+                        yield work
+                    except BaseException as exc:
+                        await _roll_back(conn, tx, exc)
+                        raise
+                    finally:
+                        work.end()
+                    await tx.commit()
                 except BaseException as exc:
-                    await _roll_back(conn, tx, exc)
+                    await forget_if_lost(pool, conn, exc)
                     raise
                 finally:
-                    work.end()
-                await tx.commit()
-            except BaseException as exc:
-                await forget_if_lost(pool, conn, exc)
-                raise
-            finally:
-                await release_quietly(pool, conn)
+                    await release_quietly(pool, conn)
+
+    @asynccontextmanager
+    async def _write_slot(self) -> AsyncIterator[None]:
+        """One of `write_slots`, waited for as long as the pool's own acquire waits (then TimeoutError,
+        which as_save_failed makes SaveFailed, as for a pool with no free connection)."""
+        writers = self._writers
+        if writers is None:
+            raise RuntimeError("the PostgreSQL store is not open")
+        async with asyncio.timeout(self.acquire_timeout):
+            await writers.acquire()
+        try:
+            yield
+        finally:
+            writers.release()
 
 
 async def _roll_back(conn: asyncpg.Connection, tx: asyncpg.transaction.Transaction, exc: BaseException) -> None:
