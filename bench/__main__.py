@@ -75,7 +75,9 @@ class Options:
         p.add_argument("--postgres-sizes", help="of those, the sizes also run on PostgreSQL (default: the largest)")
         p.add_argument("--postgres", default=pgserver.server_url(), help="the PostgreSQL server to create databases on")
         p.add_argument("--no-postgres", action="store_true", help="SQLite only")
-        p.add_argument("--shard-claims", type=int, default=50_000, help="claims in each guild of the sharded runs")
+        p.add_argument(
+            "--shard-claims", type=int, default=50_000, help="claims in each guild of the sharded runs (0 skips them)"
+        )
         p.add_argument(
             "--shard-commands", default="/claim,/claim any,/mod status", help="what the sharded runs measure"
         )
@@ -114,7 +116,7 @@ class Options:
             postgres=None if a.no_postgres else a.postgres,
             postgres_sizes=postgres_sizes,
             shard_claims=a.shard_claims,
-            shard_commands=[c for c in a.shard_commands.split(",") if c],
+            shard_commands=[c for c in a.shard_commands.split(",") if c] if a.shard_claims > 0 else [],
             profile=a.profile,
             warmup=0.0 if a.quick else 0.5,
             ready_within=0.0 if a.quick else 30.0,
