@@ -94,26 +94,24 @@ def weights(groups: Sequence[Group], claims: int, counts: Sequence[int]) -> list
 @dataclass(frozen=True, slots=True)
 class _Profile:
     """A claim's fields as the ranking reads them: a stored profile split, each form's number read only
-    when a typed word needs it (a message's few words against a claim's forty-odd forms)."""
+    when a typed word needs it (a message's few words against a claim's forty-odd forms). The forms are
+    sorted, so one bisection finds a term and every form it begins: no dictionary is built (building
+    one was half of ranking a candidate)."""
 
-    numbers: dict[str, str]  # each term and written form -> its number (encode_profile)
-    written: list[str]  # the forms, sorted, for prefixes
-    marks: list[str]  # their numbers, in that order
+    written: list[str]  # the forms, sorted
+    marks: list[str]  # their numbers (encode_profile), in that order
     negated: bool  # its statement denies ("has not sent") rather than asserts (text.negated)
+
+    def at(self, term: str) -> int:
+        """Where the term is, or would be, among the forms: the first form it begins, if any."""
+        return bisect.bisect_left(self.written, term)
 
     def exact(self, term: str) -> tuple[float, float, bool] | None:
         """(best score, best coverage, in the speaker's names) of a term the claim has, else None."""
-        number = self.numbers.get(term)
-        return None if number is None else _meaning(number)[0]
-
-    def said(self, term: str) -> bool:
-        """Whether the statement has the term (or the entity it names)."""
-        number = self.numbers.get(term)
-        return number is not None and _meaning(number)[2]
-
-    def written_at(self, at: int) -> tuple[float, bool]:
-        """The best field weight of the form at `at`, and whether the speaker's names have it."""
-        return _meaning(self.marks[at])[1]
+        at = self.at(term)
+        if at < len(self.written) and self.written[at] == term:
+            return _meaning(self.marks[at])[0]
+        return None
 
 
 # A claim's ranking profile as the index stores it beside its terms (PROFILE_FORMAT): each term and
@@ -172,27 +170,31 @@ def decode_profile(stored: str) -> _Profile:
     if denies:
         stored = stored[len(NEGATED_MARK) + 1 :]
     parts = stored.split(" ") if stored else []
-    written, marks = parts[0::2], parts[1::2]
-    return _Profile(dict(zip(written, marks, strict=True)), written, marks, denies)
+    return _Profile(parts[0::2], parts[1::2], denies)
 
 
-def _group_match(group: Group, profile: _Profile, prefix: bool) -> tuple[float, float, bool]:
-    """(score, coverage, names the speaker) of one typed group in one claim: its best field."""
+def _group_match(group: Group, profile: _Profile, prefix: bool) -> tuple[float, float, bool, bool]:
+    """(score, coverage, names the speaker, in the statement) of one typed group in one claim: its best
+    field; whether the statement has one of its terms (or the entity it names) as a term."""
+    written, marks = profile.written, profile.marks
+    end = len(written)
     best = held = 0.0
-    named = False
+    named = said = False
     for term in group:
-        hit = profile.exact(term)
-        if hit is not None:
-            best, held, named = max(best, hit[0]), max(held, hit[1]), named or hit[2]
+        at = bisect.bisect_left(written, term)
+        if at < end and written[at] == term:
+            exact, _form, in_statement = _meaning(marks[at])
+            said = said or in_statement
+            if exact is not None:
+                best, held, named = max(best, exact[0]), max(held, exact[1]), named or exact[2]
         if not prefix:
             continue
-        at = bisect.bisect_left(profile.written, term)
-        while at < len(profile.written) and profile.written[at].startswith(term):
-            weight, speaker = profile.written_at(at)
+        while at < end and written[at].startswith(term):
+            weight, speaker = _meaning(marks[at])[1]
             best, held = max(best, weight * PREFIX_MATCH), max(held, weight * PREFIX_MATCH)
             named = named or speaker
             at += 1
-    return best, held, named
+    return best, held, named, said
 
 
 def match(
@@ -210,11 +212,10 @@ def match(
     matched = in_statement = in_core = 0
     first_named: int | None = None
     for position, (group, weight) in enumerate(zip(groups, group_weights, strict=True)):
-        best, held, named = _group_match(group, profile, prefix)
+        best, held, named, said = _group_match(group, profile, prefix)
         if not best:
             continue
         matched += 1
-        said = any(profile.said(term) for term in group)
         in_statement += said
         in_core += said or named
         covered += weight * held
