@@ -102,13 +102,9 @@ class _Profile:
     marks: list[str]  # their numbers (encode_profile), in that order
     negated: bool  # its statement denies ("has not sent") rather than asserts (text.negated)
 
-    def at(self, term: str) -> int:
-        """Where the term is, or would be, among the forms: the first form it begins, if any."""
-        return bisect.bisect_left(self.written, term)
-
     def exact(self, term: str) -> tuple[float, float, bool] | None:
         """(best score, best coverage, in the speaker's names) of a term the claim has, else None."""
-        at = self.at(term)
+        at = bisect.bisect_left(self.written, term)
         if at < len(self.written) and self.written[at] == term:
             return _meaning(self.marks[at])[0]
         return None

@@ -147,11 +147,11 @@ class PostgresStore(PgReads):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgTx]:
-        pool = self._pool
-        if pool is None:
+        pool, writers = self._pool, self._writers
+        if pool is None or writers is None:
             raise RuntimeError("the PostgreSQL store is not open")
         with as_save_failed("Write"):
-            async with self._write_slot():
+            async with self._write_slot(writers):
                 conn = await pool.acquire(timeout=self.acquire_timeout)
                 try:
                     tx = conn.transaction()
@@ -172,12 +172,9 @@ class PostgresStore(PgReads):
                     await release_quietly(pool, conn)
 
     @asynccontextmanager
-    async def _write_slot(self) -> AsyncIterator[None]:
+    async def _write_slot(self, writers: asyncio.Semaphore) -> AsyncIterator[None]:
         """One of `write_slots`, waited for as long as the pool's own acquire waits (then TimeoutError,
         which as_save_failed makes SaveFailed, as for a pool with no free connection)."""
-        writers = self._writers
-        if writers is None:
-            raise RuntimeError("the PostgreSQL store is not open")
         async with asyncio.timeout(self.acquire_timeout):
             await writers.acquire()
         try:
