@@ -158,18 +158,19 @@ async def test_the_alias_removal_migration_keeps_every_name_and_opens_with_them_
         assert removed.removal is not None
 
 
-async def test_the_longer_prefixes_migration_keeps_every_index_row_and_finds_the_same_claims(
+async def test_the_longer_prefixes_migrations_keep_every_index_row_and_find_the_same_claims(
     db_path: Path, seed: SeedStory
 ) -> None:
-    """V11 rebuilds the search index with prefix indexes of 4-6 characters: a file indexed before it
-    keeps every row, terms and profile alike, and a search or keystroke finds the same claims after."""
-    asked = ("troo", "korea", "deny", "soldiers fight", "Pyong", "evaluat")
+    """V11 and V13 rebuild the search index with prefix indexes of 4-6, then 7-10 characters: a file
+    indexed before them keeps every row, terms and profile alike, and a search or keystroke finds the
+    same claims after."""
+    asked = ("troo", "korea", "deny", "soldiers fight", "Pyong", "evaluat", "artiller", "Pyongyan", "ukrainia")
     async with opened_desk(db_path, [seed]) as desk:
         await desk.ensure_guild(GUILD_A)
         before = [[h.summary.number for h in (await desk.search(GUILD_A, q)).items] for q in asked]
         typed = [[s.number for s in await desk.suggest_claims(GUILD_A, q)] for q in asked]
     rows = query(db_path, "SELECT rowid, guild, terms, profile FROM claim_fts ORDER BY rowid")
-    # The index as V9 made it, and V11 not yet applied.
+    # The index as V9 made it, and neither V11 nor V13 applied yet.
     conn = await connect(db_path)
     try:
         await conn.executescript(
@@ -177,13 +178,13 @@ async def test_the_longer_prefixes_migration_keeps_every_index_row_and_finds_the
             "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'); "
             "INSERT INTO old_fts (rowid, guild, terms, profile) SELECT rowid, guild, terms, profile FROM claim_fts; "
             "DROP TABLE claim_fts; ALTER TABLE old_fts RENAME TO claim_fts; "
-            "DELETE FROM schema_version WHERE version = 11; COMMIT;"
+            "DELETE FROM schema_version WHERE version IN (11, 13); COMMIT;"
         )
     finally:
         await conn.close()
     async with opened_desk(db_path, [seed]) as desk:
         assert scalar(db_path, "SELECT max(version) FROM schema_version") == LATEST
-        assert "prefix = '2 3 4 5 6'" in scalar(db_path, "SELECT sql FROM sqlite_master WHERE name = 'claim_fts'")
+        assert "prefix = '2 3 4 5 6 7 8 9 10'" in scalar(db_path, "SELECT sql FROM sqlite_master WHERE name = 'claim_fts'")
         assert query(db_path, "SELECT rowid, guild, terms, profile FROM claim_fts ORDER BY rowid") == rows
         assert [[h.summary.number for h in (await desk.search(GUILD_A, q)).items] for q in asked] == before
         assert [[s.number for s in await desk.suggest_claims(GUILD_A, q)] for q in asked] == typed
