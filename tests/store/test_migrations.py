@@ -184,7 +184,8 @@ async def test_the_longer_prefixes_migrations_keep_every_index_row_and_find_the_
         await conn.close()
     async with opened_desk(db_path, [seed]) as desk:
         assert scalar(db_path, "SELECT max(version) FROM schema_version") == LATEST
-        assert "prefix = '2 3 4 5 6 7 8 9 10'" in scalar(db_path, "SELECT sql FROM sqlite_master WHERE name = 'claim_fts'")
+        made = scalar(db_path, "SELECT sql FROM sqlite_master WHERE name = 'claim_fts'")
+        assert "prefix = '2 3 4 5 6 7 8 9 10'" in made
         assert query(db_path, "SELECT rowid, guild, terms, profile FROM claim_fts ORDER BY rowid") == rows
         assert [[h.summary.number for h in (await desk.search(GUILD_A, q)).items] for q in asked] == before
         assert [[s.number for s in await desk.suggest_claims(GUILD_A, q)] for q in asked] == typed
