@@ -48,7 +48,7 @@ async def guild_aliases(reads: Reads, guild_id: int) -> Aliases:
 
 def _candidate(claim: IndexedClaim) -> matching.Candidate:
     """A claim as the ranking reads it: its stored profile, which also says whether its statement denies."""
-    return matching.Candidate(claim.summary.number, claim.profile)
+    return matching.Candidate(claim.number, claim.profile)
 
 
 async def _weights(reads: Reads, guild_id: int, groups: Sequence[Group], words: WordCounts) -> list[float]:
@@ -65,18 +65,15 @@ async def _ranked(
     newest: int,
     weights: Sequence[float] | None = None,
     denies: bool | None = None,
-) -> list[IndexedClaim]:
-    """The claims behind `ids` (newest first), ranked best first when there are at most RANK_LIMIT,
-    else the `newest` newest. Profiles are read only for claims that are used."""
-    ranked = len(ids) <= RANK_LIMIT
-    if not ranked:
-        ids = ids[:newest]
+) -> list[int]:
+    """`ids` (newest first) ranked best first when there are at most RANK_LIMIT, else the `newest`
+    newest. Profiles are read only for claims that are ranked, and summaries (`_shown`) only for those shown."""
+    if len(ids) > RANK_LIMIT:
+        return ids[:newest]
     if not ids:
         return []
     found = await reads.indexed(guild_id, ids)
-    if not ranked:
-        return found
-    by_number = {claim.summary.number: claim for claim in found}
+    by_number = {claim.number: claim.id for claim in found}
     order = matching.rank(groups, [_candidate(c) for c in found], weights, prefix=True, denies=denies)
     return [by_number[m.number] for m in order]
 
@@ -110,9 +107,9 @@ async def suggest_claims(
         return found[:limit]
     ids = await reads.claims_with_prefixes(guild_id, groups, filters, RANK_LIMIT + 1)
     # Every keystroke: no idf (one statement less), where the words are found decides.
-    candidates = await _ranked(reads, guild_id, ids, groups, newest=limit)
+    ranked = await _ranked(reads, guild_id, ids, groups, newest=limit)
     seen = {s.number for s in found}
-    found.extend(c.summary for c in candidates if c.summary.number not in seen)
+    found.extend(s for s in await reads.summaries(guild_id, ranked[:limit]) if s.number not in seen)
     return found[:limit]
 
 
@@ -170,12 +167,12 @@ async def search(
     # denials first. Not autocomplete's: "no" there is as likely the start of "North".
     denies = True if text.negated(query) else None
     window = offset + limit
-    candidates = [
+    ranked = [
         *await _ranked(reads, guild_id, every, groups, newest=window, weights=weights, denies=denies),
         *await _ranked(reads, guild_id, some, groups, newest=window, weights=weights, denies=denies),
     ][: SEARCH_CAP + len(some)]  # past the cap (`more`, then no `some`), the newest SEARCH_CAP only
-    page = candidates[offset : offset + limit]
-    hits = tuple(SearchHit(c.summary, matching.snippet(c.summary.statement, groups, aliases=aliases)) for c in page)
+    page = await reads.summaries(guild_id, ranked[offset : offset + limit])
+    hits = tuple(SearchHit(s, matching.snippet(s.statement, groups, aliases=aliases)) for s in page)
     return Page(hits, min(len(every), SEARCH_CAP) + len(some), offset, limit, more=more)
 
 
@@ -245,7 +242,7 @@ async def match_text(
     ids = await _message_candidates(reads, guild_id, groups, counts, weights)
     if not ids:
         return []
-    found = {c.summary.number: c for c in await reads.indexed(guild_id, ids)}
+    found = {c.number: c for c in await reads.indexed(guild_id, ids)}
     denies = text.negated(message)
     ranked = matching.rank(groups, [_candidate(c) for c in found.values()], weights, denies=denies)
     needed = min(2, len(groups))
@@ -255,7 +252,8 @@ async def match_text(
     # Which claims are near the best is decided on their words alone: polarity orders them, it does not
     # hide the denial of what a message asserts (or the other way round).
     best = max(m.score for m in about)
-    return [found[m.number].summary for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
+    shown = [found[m.number].id for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
+    return await reads.summaries(guild_id, shown)
 
 
 def alias_owner(aliases: Sequence[Alias], named: str) -> str | None:

@@ -124,11 +124,12 @@ class ClaimSummary:
 
 @dataclass(frozen=True, slots=True)
 class IndexedClaim:
-    """A claim as search ranks it: its summary, and the profile of every field it is found by (statement,
-    the speaker's every name, role, venue, ...) that the index stores (bot.domain.matching.encode_profile)."""
+    """A claim as search ranks it: its number, and the profile of every field it is found by (statement,
+    the speaker's every name, role, venue, ...) that the index stores (bot.domain.matching.encode_profile).
+    No summary: of the hundred candidates a search ranks, five are shown, and only theirs are read."""
 
     id: int
-    summary: ClaimSummary
+    number: int
     profile: str
 
 

@@ -254,6 +254,10 @@ class Reads(Protocol):
         """The text ranking needs for these claims (of this guild only), highest id first."""
         ...
 
+    async def summaries(self, guild_id: int, claim_ids: Sequence[int]) -> list[ClaimSummary]:
+        """These claims' summaries (of this guild only), in the order asked: the ranked ones shown."""
+        ...
+
     async def aliases(self, guild_id: int) -> list[Alias]:
         """The guild's other names of places, bodies and people in use, in the order they were added."""
         ...

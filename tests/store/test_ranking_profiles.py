@@ -28,7 +28,7 @@ async def stale_profiles(desk: Desk, guild_id: int, count: int) -> list[int]:
     """The numbers of the guild's claims whose stored profile is not what their text gives now."""
     aliases = await guild_aliases(desk.store, guild_id)
     claims = [await desk.claim(guild_id, number) for number in range(1, count + 1)]
-    stored = {c.summary.number: c.profile for c in await desk.store.indexed(guild_id, [c.id for c in claims])}
+    stored = {c.number: c.profile for c in await desk.store.indexed(guild_id, [c.id for c in claims])}
     return [c.number for c in claims if stored.get(c.number) != encode_profile(await current_text(desk, c), aliases)]
 
 
@@ -65,7 +65,7 @@ async def claims_with(desk: Desk, guild_id: int, term: str, count: int) -> list[
     """The numbers of the guild's claims whose stored profile holds `term` exactly."""
     ids = [(await desk.claim(guild_id, number)).id for number in range(1, count + 1)]
     found = await desk.store.indexed(guild_id, ids)
-    return sorted(c.summary.number for c in found if decode_profile(c.profile).exact(term) is not None)
+    return sorted(c.number for c in found if decode_profile(c.profile).exact(term) is not None)
 
 
 async def test_another_guilds_alias_leaves_this_guilds_profiles_alone(desk: Desk) -> None:
@@ -74,3 +74,21 @@ async def test_another_guilds_alias_leaves_this_guilds_profiles_alone(desk: Desk
     assert await claims_with(desk, GUILD_A, "belgium", SEEDED_CLAIMS)
     assert await claims_with(desk, GUILD_B, "belgium", SEEDED_CLAIMS) == []
     assert await stale_profiles(desk, GUILD_B, SEEDED_CLAIMS) == []
+
+
+async def test_summaries_are_the_guilds_claims_in_the_order_asked(desk: Desk) -> None:
+    """What a search shows of the claims it ranked: their summaries in the ranking's order, never a
+    claim of another guild, and nothing for an id no claim has."""
+    await desk.ensure_guild(GUILD_B)
+    mine = [(await desk.claim(GUILD_A, number)).id for number in (3, 1, 2)]
+    theirs = (await desk.claim(GUILD_B, 1)).id
+    found = await desk.store.summaries(GUILD_A, [mine[0], theirs, mine[1], 10**30, mine[2]])
+    assert [s.number for s in found] == [3, 1, 2]
+    third = await desk.claim(GUILD_A, 3)
+    assert (found[0].statement, found[0].verdict, found[0].speaker_name) == (
+        third.statement,
+        third.verdict,
+        third.speaker.name,
+    )
+    assert await desk.store.summaries(GUILD_B, mine) == []
+    assert await desk.store.summaries(GUILD_A, []) == []

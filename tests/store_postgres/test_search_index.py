@@ -161,7 +161,8 @@ async def test_indexed_gives_the_profile_ranking_needs_for_the_guilds_claims_onl
     found = await store.indexed(GUILD_A, [claims[0], claims[2], 10**30])
     assert [c.id for c in found] == [claims[2], claims[0]]
     zelensky = found[1]
-    assert zelensky.summary.statement == STATEMENTS[0][0]
+    [shown] = await store.summaries(GUILD_A, [zelensky.id])
+    assert (shown.number, shown.statement) == (zelensky.number, STATEMENTS[0][0])
     # The profile of the claim as it is now: the name added after it was written is in it.
     statement, _speaker, role = STATEMENTS[0]
     now = ClaimText(statement, ("Volodymyr Zelensky", "Zelenskyy", "Зеленський"), role)

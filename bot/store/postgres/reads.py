@@ -274,6 +274,19 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
             return []
         return await search.indexed(self._db, guild_id, wanted)
 
+    async def summaries(self, guild_id: int, claim_ids: Sequence[int]) -> list[ClaimSummary]:
+        wanted = [claim_id for claim_id in claim_ids if bindable(claim_id)]
+        if not bindable(guild_id) or not wanted:
+            return []
+        found = await self._db.fetch(
+            f"SELECT c.id, {rows.SUMMARY_COLUMNS} FROM {rows.SUMMARY_FROM} "
+            "WHERE c.guild_id = $1 AND c.id = ANY($2::bigint[])",
+            guild_id,
+            wanted,
+        )
+        by_id = {r["id"]: rows.summary(r) for r in found}
+        return [by_id[claim_id] for claim_id in wanted if claim_id in by_id]
+
     async def aliases(self, guild_id: int) -> list[Alias]:
         return await self._aliases(guild_id, "AND removed_at IS NULL")
 

@@ -41,7 +41,6 @@ from bot.domain.matching import encode_profile
 from bot.domain.text import INDEX_VERSION, NO_ALIASES, Aliases, ClaimText, index_terms, name_terms
 from bot.domain.text import aliases as text_aliases
 from bot.store.base import Filters
-from bot.store.postgres import rows
 from bot.store.postgres.pool import Queries, fetch_planned_each_time
 
 log = logging.getLogger(__name__)
@@ -209,16 +208,16 @@ def claim_text(row: asyncpg.Record, names: Sequence[str], notes: Sequence[str]) 
 
 async def indexed(db: Queries, guild_id: int, claim_ids: Sequence[int]) -> list[IndexedClaim]:
     found = await db.fetch(
-        f"""
-        SELECT c.id, {rows.SUMMARY_COLUMNS}, c.profile
-          FROM {rows.SUMMARY_FROM}
+        """
+        SELECT c.id, c.number, c.profile
+          FROM claims c
          WHERE c.guild_id = $1 AND c.id = ANY($2::bigint[])
          ORDER BY c.id DESC
         """,
         guild_id,
         list(claim_ids),
     )
-    return [IndexedClaim(row["id"], rows.summary(row), row["profile"] or "") for row in found]
+    return [IndexedClaim(row["id"], row["number"], row["profile"] or "") for row in found]
 
 
 # --------------------------------------------------------------------------------- keeping it in step

@@ -47,6 +47,7 @@ class Scope(Enum):
     MOST = "most"  # at least half of the claims: the index alone, then claims.guild_id
 
 
+DIRECT_SUMMARIES = 5  # summaries read on the loop's thread at most (see `summaries`)
 SCOPE_KEPT_S = 10.0  # how long a guild's scope is remembered: it changes only as claims are added
 
 
@@ -72,9 +73,14 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         return next(iter(await self.db.execute_fetchall(sql, tuple(params))), None)
 
     async def _lookup(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
-        """One row found by a key (a claim by its number, a member's notices): SqliteStore reads it on
-        the event loop's thread when it can (store.py); in a transaction, through its connection."""
-        return await self._one(sql, params)
+        """One row found by a key (a claim by its number, a member's notices): see `_lookups`."""
+        return next(iter(await self._lookups(sql, params)), None)
+
+    async def _lookups(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
+        """Rows found by their keys, a few (a claim by its number, the claims a search shows): SqliteStore
+        reads them on the event loop's thread when it can (store.py); in a transaction, through its
+        connection."""
+        return await self._all(sql, params)
 
     # ----------------------------------------------------------------------------- guilds
 
@@ -311,14 +317,29 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         if not claim_ids:
             return []
         found = await self._all(
-            f"SELECT c.id, {rows.SUMMARY_COLUMNS}, (SELECT f.profile FROM claim_fts f WHERE f.rowid = c.id) AS profile "
+            "SELECT c.id, c.number, (SELECT f.profile FROM claim_fts f WHERE f.rowid = c.id) AS profile "
             # `+c.guild_id`: look the ids up by primary key; with a long IN list SQLite would otherwise walk
             # the guild's claims_recent index (all of a large guild's claims: 15 ms at 100,000 against 0.3).
-            f"FROM {SUMMARY_FROM} WHERE +c.guild_id = ? AND c.id IN ({','.join('?' * len(claim_ids))}) "
+            f"FROM claims c WHERE +c.guild_id = ? AND c.id IN ({','.join('?' * len(claim_ids))}) "
             "ORDER BY c.id DESC",
             (guild_id, *claim_ids),
         )
-        return [IndexedClaim(r["id"], rows.summary(r), r["profile"] or "") for r in found]
+        return [IndexedClaim(r[0], r[1], r[2] or "") for r in found]
+
+    async def summaries(self, guild_id: int, claim_ids: Sequence[int]) -> list[ClaimSummary]:
+        wanted = [claim_id for claim_id in claim_ids if bindable(claim_id)]
+        if not bindable(guild_id) or not wanted:
+            return []
+        # By primary key (`+c.guild_id`, as above). A page of a search or Check claims' list is read on the
+        # loop's thread (a few lookups cost it less than the trip to aiosqlite's); autocomplete's 25 are not.
+        read = self._lookups if len(wanted) <= DIRECT_SUMMARIES else self._all
+        found = await read(
+            f"SELECT c.id, {rows.SUMMARY_COLUMNS} FROM {SUMMARY_FROM} "
+            f"WHERE +c.guild_id = ? AND c.id IN ({','.join('?' * len(wanted))})",
+            (guild_id, *wanted),
+        )
+        by_id = {r["id"]: rows.summary(r) for r in found}
+        return [by_id[claim_id] for claim_id in wanted if claim_id in by_id]
 
     async def aliases(self, guild_id: int) -> list[Alias]:
         return await self._aliases(guild_id, "AND removed_at IS NULL")

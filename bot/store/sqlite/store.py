@@ -116,17 +116,17 @@ class SqliteStore(SqliteReads):
                 _IN_SNAPSHOT.reset(inside)
                 await self.db.execute("COMMIT")
 
-    async def _lookup(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
+    async def _lookups(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
         direct = self._direct
         if direct is not None and not _IN_SNAPSHOT.get():
             try:
                 # Every row, so the statement runs to its end and its read transaction ends with it.
                 found: list[aiosqlite.Row] = direct.execute(sql, tuple(params)).fetchall()
-                return found[0] if found else None
+                return found
             except sqlite3.OperationalError as exc:
                 if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     raise
-        return await self._one(sql, params)
+        return await self._all(sql, params)
 
     # ----------------------------------------------------------------------------- the unit of work
 
