@@ -47,7 +47,7 @@ class Board(commands.Cog):
                 await answer.send(embed=board(overview, wanted))
             else:
                 full = await self.desk.claim(interaction.guild_id, claim.number)
-                page = await self.desk.history(interaction.guild_id, claim.number, limit=TIMELINE_PAGE)
+                page = await self.desk.claim_history(full, limit=TIMELINE_PAGE)
                 await answer.send(embed=timeline(full, page), view=timeline_pager(full.number, page))
 
 

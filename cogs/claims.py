@@ -52,7 +52,7 @@ class HistoryButton(
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
-        page = await desk.history(interaction.guild_id, self.number, limit=HISTORY_PAGE)
+        page = await desk.claim_history(claim, limit=HISTORY_PAGE)
         await interaction.response.send_message(
             embed=timeline(claim, page), view=timeline_pager(claim.number, page), ephemeral=True
         )
@@ -108,7 +108,7 @@ class HistoryPager(
         assert interaction.guild_id is not None
         desk = desk_of(interaction)
         claim = await desk.claim(interaction.guild_id, self.number)
-        page = await desk.history(interaction.guild_id, self.number, offset=self.offset, limit=HISTORY_PAGE)
+        page = await desk.claim_history(claim, offset=self.offset, limit=HISTORY_PAGE)
         await show_page(interaction, embed=timeline(claim, page), view=timeline_pager(claim.number, page))
 
 

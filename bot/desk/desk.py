@@ -207,7 +207,10 @@ class Desk:
         return await self.store.relations(claim.id)
 
     async def history(self, guild_id: int, number: int, *, offset: int = 0, limit: int = 10) -> Page[Change]:
-        claim = await self.claim(guild_id, number)
+        return await self.claim_history(await self.claim(guild_id, number), offset=offset, limit=limit)
+
+    async def claim_history(self, claim: Claim, *, offset: int = 0, limit: int = 10) -> Page[Change]:
+        """`history` of a claim just read (the timeline shows it above its changes: read once)."""
         offset = max(0, offset)
         found, total = await self.store.history(claim.id, offset=offset, limit=limit)
         if offset and offset >= total:  # a page button from a longer list, or a forged one

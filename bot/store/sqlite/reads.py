@@ -100,7 +100,7 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def claim(self, guild_id: int, number: int) -> Claim | None:
         if not bindable(guild_id, number):
             return None
-        row = await self._one(
+        row = await self._lookup(
             f"SELECT {rows.CLAIM_COLUMNS}, {rows.EVIDENCE_JSON} FROM {rows.CLAIM_FROM} "
             "WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
@@ -167,14 +167,20 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
     async def history(self, claim_id: int, *, offset: int, limit: int) -> tuple[list[Change], int]:
         if not bindable(offset, limit):
             return [], 0
-        async with self.snapshot():
-            total = await self._one("SELECT count(*) FROM history WHERE claim_id = ?", (claim_id,))
-            found = await self._all(
-                f"SELECT {rows.HISTORY_COLUMNS} FROM history h JOIN claims c ON c.id = h.claim_id "
-                "WHERE h.claim_id = ? ORDER BY h.id DESC LIMIT ? OFFSET ?",
-                (claim_id, limit, offset),
-            )
-        return [rows.change(r) for r in found], int(total[0]) if total else 0
+        # One statement, so the page and its count are of one state (the count is read once: it is
+        # not correlated). A page past the end has no row to carry the count: counted apart then.
+        found = await self._all(
+            f"SELECT {rows.HISTORY_COLUMNS}, (SELECT count(*) FROM history WHERE claim_id = ?) AS total "
+            "FROM history h JOIN claims c ON c.id = h.claim_id "
+            "WHERE h.claim_id = ? ORDER BY h.id DESC LIMIT ? OFFSET ?",
+            (claim_id, claim_id, limit, offset),
+        )
+        if found:
+            return [rows.change(r) for r in found], int(found[0]["total"])
+        if not offset:
+            return [], 0
+        total = await self._one("SELECT count(*) FROM history WHERE claim_id = ?", (claim_id,))
+        return [], int(total[0]) if total else 0
 
     async def verdict_counts(self, guild_id: int) -> dict[Verdict, int]:
         found = await self._all(
