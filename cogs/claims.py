@@ -135,7 +135,7 @@ class Claims(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         # `story` narrowed what `claim` suggested and resolved (bot/commands/stories.py); the card is the claim's.
-        standing = await self.desk.standing(interaction.guild_id, claim.number)
+        standing = await self.desk.standing(interaction.guild_id, claim.number, looked_up=claim)
         rendered = self.cards.get(interaction.guild_id, claim.number, claim.card_stamp)
         if rendered is None or rendered.standing != standing:
             card = await self.desk.claim_card(interaction.guild_id, claim.number)

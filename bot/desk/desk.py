@@ -695,12 +695,17 @@ class Desk:
         self._kept_intake.pop(guild_id, None)
         return changed
 
-    async def standing(self, guild_id: int, number: int) -> Standing:
-        """How many members asked about a claim, as of when its verdict stands, and whether it is due."""
-        found = await self.store.claim_standing(guild_id, number)
-        if found is None:
-            raise ClaimNotFound(number)
-        verdict, requests, as_of = found
+    async def standing(self, guild_id: int, number: int, *, looked_up: ClaimSummary | None = None) -> Standing:
+        """How many members asked about a claim, as of when its verdict stands, and whether it is due.
+        `looked_up`: the claim as its option read it by number, with what the standing is made of (no
+        statement more, and of the same state as the card's stamp)."""
+        if looked_up is not None and looked_up.number == number and looked_up.asked is not None:
+            verdict, requests, as_of = looked_up.verdict, looked_up.asked, looked_up.verdict_as_of
+        else:
+            found = await self.store.claim_standing(guild_id, number)
+            if found is None:
+                raise ClaimNotFound(number)
+            verdict, requests, as_of = found
         settings = await self._intake_settings(guild_id)
         return Standing(requests, as_of, review.is_due(settings, verdict, as_of, now()))
 

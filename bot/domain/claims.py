@@ -114,6 +114,10 @@ class ClaimSummary:
     # The sum of its related claims' revisions, read with it when it is looked up by number: with the
     # revision, what says whether a rendered card of it is still true (bot/render/card_cache.py).
     related_revisions: int | None = None
+    # Read with it as well: what its standing is made of (Desk.standing), the members who asked and when
+    # its verdict was last set or reviewed. `asked` None: not read (then `verdict_as_of` means nothing).
+    asked: int | None = None
+    verdict_as_of: datetime | None = None
 
     @property
     def card_stamp(self) -> tuple[int, int] | None:

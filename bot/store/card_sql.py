@@ -1,4 +1,5 @@
-"""SQL both backends write the same way: the card stamp's second half (bot/render/card_cache.py).
+"""SQL both backends write the same way: the card stamp's second half (bot/render/card_cache.py), and
+what the card's standing is made of.
 
 What a card shows of its related claims changes only with their revisions, which only go up; their sum
 therefore changes whenever any of them changes or a relation is added.
@@ -8,4 +9,12 @@ RELATED_REVISIONS = (
     "(SELECT coalesce(sum(o.revision), 0) FROM relations r JOIN claims o ON o.id = r.target_id "
     "WHERE r.source_id = c.id) + (SELECT coalesce(sum(o.revision), 0) FROM relations r "
     "JOIN claims o ON o.id = r.source_id WHERE r.target_id = c.id) AS related_revisions"
+)
+
+# A claim's standing (issue 11): how many members asked about it, and when its verdict was last set or
+# reviewed (NULL: never). Read with the claim looked up by number, so /claim needs no statement for it.
+STANDING_COLUMNS = (
+    "(SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
+    "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
+    "ORDER BY h.id DESC LIMIT 1) AS as_of"
 )

@@ -62,6 +62,25 @@ async def test_request_a_check_on_a_tracked_claim_shows_its_card_privately_and_c
     assert public(d.messages(newsroom.general)) == [posted]  # nothing said in the channel
 
 
+async def test_a_claims_card_shows_each_new_request_though_the_claim_itself_did_not_change(
+    newsroom: Newsroom, desk: Desk
+) -> None:
+    """/claim reads the standing with the claim's option, and the card kept under the claim's stamp is
+    drawn again when the standing differs: a request, which changes no revision, shows at once."""
+    d = newsroom.driver
+    posted = d.post_message(newsroom.general, newsroom.admin, MATCHING)
+    asked = await request(newsroom, newsroom.reader, posted)
+    number = int(texts(asked).split("claim #", 1)[1].split(",", 1)[0].split(" ", 1)[0])
+    before = await d.slash(newsroom.guild, newsroom.checker, "claim", {"claim": str(number)})
+    await before.finished()
+    assert "👥 1 member asked for a check" in texts(before)
+    await request(newsroom, newsroom.checker, posted)
+    after = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": str(number)})
+    await after.finished()
+    assert "👥 2 members asked for a check" in texts(after)
+    assert (await desk.standing(newsroom.guild.id, number)).requests == 2
+
+
 async def test_request_a_check_on_anything_else_goes_to_the_queue_without_pinging_its_author(
     newsroom: Newsroom, desk: Desk
 ) -> None:

@@ -26,6 +26,7 @@ from bot.domain.intake import (
 from bot.domain.states import Verdict
 from bot.store import intake_sql
 from bot.store.base import bindable
+from bot.store.card_sql import STANDING_COLUMNS
 from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.postgres.pool import Queries
 from bot.store.postgres.rows import SUMMARY_COLUMNS, summary
@@ -175,9 +176,7 @@ class PgIntakeReads:
         if not bindable(guild_id, number):
             return None
         row = await self._db.fetchrow(
-            "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
-            "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
-            "ORDER BY h.id DESC LIMIT 1) AS as_of FROM claims c WHERE c.guild_id = $1 AND c.number = $2",
+            f"SELECT c.verdict, {STANDING_COLUMNS} FROM claims c WHERE c.guild_id = $1 AND c.number = $2",
             guild_id,
             number,
         )

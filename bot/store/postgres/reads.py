@@ -27,7 +27,7 @@ from bot.domain.claims import (
 )
 from bot.domain.states import Verdict
 from bot.store.base import Filters, SeededClaim, bindable, bounded
-from bot.store.card_sql import RELATED_REVISIONS
+from bot.store.card_sql import RELATED_REVISIONS, STANDING_COLUMNS
 from bot.store.postgres import rows, search
 from bot.store.postgres.exports import PgExportReads
 from bot.store.postgres.follows import PgFollowReads
@@ -116,14 +116,19 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
         if not bindable(guild_id, number):
             return None
         row = await self._db.fetchrow(
-            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {rows.SUMMARY_FROM} "
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS} FROM {rows.SUMMARY_FROM} "
             "WHERE c.guild_id = $1 AND c.number = $2",
             guild_id,
             number,
         )
         if row is None:
             return None
-        return replace(rows.summary(row), related_revisions=int(row["related_revisions"]))
+        return replace(
+            rows.summary(row),
+            related_revisions=int(row["related_revisions"]),
+            asked=int(row["asked"]),
+            verdict_as_of=row["as_of"],
+        )
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
         if not bindable(guild_id, number):

@@ -24,6 +24,7 @@ from bot.domain.intake import (
 from bot.domain.states import Verdict
 from bot.store import intake_sql
 from bot.store.base import bindable
+from bot.store.card_sql import STANDING_COLUMNS
 from bot.store.intake_sql import SUBMISSION_COLUMNS
 from bot.store.sqlite.rows import SUMMARY_COLUMNS, stamp, summary
 
@@ -173,9 +174,7 @@ class SqliteIntakeReads:
         if not bindable(guild_id, number):
             return None
         row = await self._lookup(
-            "SELECT c.verdict, (SELECT count(*) FROM claim_requests q WHERE q.claim_id = c.id) AS asked, "
-            "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
-            "ORDER BY h.id DESC LIMIT 1) AS as_of FROM claims c WHERE c.guild_id = ? AND c.number = ?",
+            f"SELECT c.verdict, {STANDING_COLUMNS} FROM claims c WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
         )
         if row is None:

@@ -29,7 +29,7 @@ from bot.domain.claims import (
 )
 from bot.domain.states import Verdict
 from bot.store.base import Filters, SeededClaim, bindable
-from bot.store.card_sql import RELATED_REVISIONS
+from bot.store.card_sql import RELATED_REVISIONS, STANDING_COLUMNS
 from bot.store.sqlite import index, rows
 from bot.store.sqlite.exports import SqliteExportReads
 from bot.store.sqlite.follows import FollowReads
@@ -111,11 +111,16 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         if not bindable(guild_id, number):
             return None
         row = await self._lookup(
-            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS} FROM {SUMMARY_FROM} "
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS} FROM {SUMMARY_FROM} "
             "WHERE c.guild_id = ? AND c.number = ?",
             (guild_id, number),
         )
-        return None if row is None else replace(rows.summary(row), related_revisions=row["related_revisions"])
+        if row is None:
+            return None
+        as_of = datetime.fromisoformat(row["as_of"]) if row["as_of"] is not None else None
+        return replace(
+            rows.summary(row), related_revisions=row["related_revisions"], asked=row["asked"], verdict_as_of=as_of
+        )
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
         """One statement: the claim, its evidence, its latest change and its relations, from one state of
