@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands.messages import TEXT_MAX, message_text
-from bot.commands.options import desk_of
+from bot.commands.options import asker_owed, desk_of
 from bot.commands.replies import Guarded
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk.intake import RequestOutcome, checked_form
@@ -244,13 +244,17 @@ class Intake(commands.Cog):
 
 
 async def deliver_notices(bot: ClaimBot, interaction: discord.Interaction) -> None:
-    """Read first (a cheap indexed read, no write for the usual member owed nothing), then take the
-    notices in one statement so two commands at once never both show one; given back if unsent."""
+    """Read first (a cheap indexed read, no write for the usual member owed nothing; none at all when
+    the command's claim option read it already), then take the notices in one statement so two
+    commands at once never both show one; given back if unsent."""
     if interaction.guild_id is None or interaction.response.type not in ANSWERED:
+        return
+    read = asker_owed(interaction)
+    if read is False:
         return
     desk = bot.desk
     try:
-        if not await desk.owes_notices(interaction.guild_id, interaction.user.id):
+        if read is None and not await desk.owes_notices(interaction.guild_id, interaction.user.id):
             return
         owed = await desk.take_notices(interaction.guild_id, interaction.user.id)
     except Exception:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 from discord import app_commands
 
-from bot.commands.options import ClaimOption, desk_of, may_suggest
+from bot.commands.options import ClaimOption, desk_of, forget_asker_owed, may_suggest
 from bot.commands.replies import Guarded, show_page
 from bot.commands.tree import answer_error, log_outcome
 from bot.desk import UNSET
@@ -86,6 +86,7 @@ async def tell_submitter(interaction: discord.Interaction[ClaimBot], decided: De
     for the submitter's next command in this server."""
     bot = interaction.client
     desk = bot.desk
+    forget_asker_owed(interaction)  # the submitter may be the moderator: the hook must read again
     guild_name = interaction.guild.name if interaction.guild is not None else "a server"
     try:
         channel = await bot.create_dm(discord.Object(decided.submission.submitter.id))

@@ -25,6 +25,30 @@ def desk_of(interaction: discord.Interaction[ClaimBot]) -> Desk:
     return interaction.client.desk
 
 
+# interaction.extras key: whether the member is owed notices, as read with the claims their options name
+# (ClaimSummary.asker_owed). The notices hook (cogs/intake.py) then needs no read of its own.
+ASKER_OWED = "claimbot.asker_owed"
+
+
+def looked_up(interaction: discord.Interaction[ClaimBot], found: ClaimSummary) -> ClaimSummary:
+    """Keeps what the lookup said of the notices owed; one option saying "owed" is enough."""
+    if found.asker_owed is not None:
+        interaction.extras[ASKER_OWED] = interaction.extras.get(ASKER_OWED, False) or found.asker_owed
+    return found
+
+
+def asker_owed(interaction: discord.Interaction) -> bool | None:
+    """True or False when an option's lookup read it; None when nothing did (then the hook reads it)."""
+    owed = interaction.extras.get(ASKER_OWED)
+    return owed if isinstance(owed, bool) else None
+
+
+def forget_asker_owed(interaction: discord.Interaction) -> None:
+    """For commands that may owe the asker a notice themselves (a moderator deciding their own
+    submission): what the lookup read is then out of date."""
+    interaction.extras.pop(ASKER_OWED, None)
+
+
 def may_suggest(interaction: discord.Interaction[ClaimBot]) -> bool:
     """In a server, and within the member's autocomplete budget (see bot/commands/budget.py)."""
     if interaction.guild_id is None:
@@ -44,12 +68,12 @@ class ClaimTransformer(app_commands.Transformer["ClaimBot"]):
 
     async def transform(self, interaction: discord.Interaction[ClaimBot], value: str) -> ClaimSummary:
         assert interaction.guild_id is not None  # the tree refuses interactions outside servers
-        found = await desk_of(interaction).resolve_claim(interaction.guild_id, value[:200])
+        found = await desk_of(interaction).resolve_claim(interaction.guild_id, value[:200], asker=interaction.user.id)
         if found is None:
             # A number gets "there is no claim #N in this server", words get "no claim matches".
             number = parse_claim_number(value)
             raise ClaimNotFound(number if number is not None else value[:80])
-        return found
+        return looked_up(interaction, found)
 
 
 class SpeakerTransformer(app_commands.Transformer["ClaimBot"]):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.commands.options import ClaimTransformer, desk_of, may_suggest
+from bot.commands.options import ClaimTransformer, desk_of, looked_up, may_suggest
 from bot.desk.errors import ClaimNotFound
 from bot.desk.stories import StoryNotFound
 from bot.domain.claims import ClaimSummary
@@ -69,12 +69,12 @@ class StoryClaimTransformer(ClaimTransformer):
         assert interaction.guild_id is not None
         story = await chosen_story(interaction)
         found = await desk_of(interaction).resolve_claim(
-            interaction.guild_id, value[:200], story_id=story.id if story else None
+            interaction.guild_id, value[:200], story_id=story.id if story else None, asker=interaction.user.id
         )
         if found is None:
             number = parse_claim_number(value)
             raise ClaimNotFound(number if number is not None else value[:80])
-        return found
+        return looked_up(interaction, found)
 
 
 StoryOption = app_commands.Transform[StoryRecord, StoryTransformer]

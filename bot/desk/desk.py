@@ -243,10 +243,12 @@ class Desk:
         filters = Filters(story_id=story_id)
         return await finding.suggest_claims(self.store, guild_id, text, limit, aliases=aliases, filters=filters)
 
-    async def resolve_claim(self, guild_id: int, text: str, *, story_id: int | None = None) -> ClaimSummary | None:
+    async def resolve_claim(
+        self, guild_id: int, text: str, *, story_id: int | None = None, asker: int | None = None
+    ) -> ClaimSummary | None:
         aliases = await self._aliases(guild_id)
         filters = Filters(story_id=story_id)
-        return await finding.resolve_claim(self.store, guild_id, text, aliases=aliases, filters=filters)
+        return await finding.resolve_claim(self.store, guild_id, text, aliases=aliases, filters=filters, asker=asker)
 
     async def search(
         self,

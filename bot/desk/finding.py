@@ -119,12 +119,19 @@ async def _story_recent(reads: Reads, guild_id: int, story_id: int, limit: int) 
 
 
 async def resolve_claim(
-    reads: Reads, guild_id: int, typed: str, *, aliases: Aliases | None = None, filters: Filters = NO_FILTERS
+    reads: Reads,
+    guild_id: int,
+    typed: str,
+    *,
+    aliases: Aliases | None = None,
+    filters: Filters = NO_FILTERS,
+    asker: int | None = None,
 ) -> ClaimSummary | None:
-    """What a submitted claim value means: the number it names, else the best match, else nothing."""
+    """What a submitted claim value means: the number it names, else the best match, else nothing.
+    A number's lookup also reads whether `asker` is owed notices (ClaimSummary.asker_owed)."""
     number = parse_claim_number(typed)
     if number is not None:
-        return await reads.claim_summary(guild_id, number)
+        return await reads.claim_summary(guild_id, number, asker=asker)
     if not text.query_terms(typed):
         # No number and no word ("\"", "🧨", "@"): autocomplete offers recent claims for that, but a
         # submitted value must name a claim, or a moderator's stray quote changes the latest claim.

@@ -118,6 +118,8 @@ class ClaimSummary:
     # its verdict was last set or reviewed. `asked` None: not read (then `verdict_as_of` means nothing).
     asked: int | None = None
     verdict_as_of: datetime | None = None
+    # Whether the member who looked it up is owed notices; None: not read.
+    asker_owed: bool | None = None
 
     @property
     def card_stamp(self) -> tuple[int, int] | None:

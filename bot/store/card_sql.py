@@ -18,3 +18,11 @@ STANDING_COLUMNS = (
     "(SELECT h.at FROM history h WHERE h.claim_id = c.id AND h.field IN ('verdict', 'review') "
     "ORDER BY h.id DESC LIMIT 1) AS as_of"
 )
+
+# Whether the member asking is owed notices (bot/desk/notices.py), read with the claim their option
+# names, so the notices hook (cogs/intake.py) needs no statement of its own for the usual member owed
+# nothing. `{member}` is the backend's placeholder.
+ASKER_OWED = (
+    "EXISTS (SELECT 1 FROM notices n WHERE n.guild_id = c.guild_id AND n.member_id = {member} "
+    "AND n.delivered_at IS NULL) AS asker_owed"
+)

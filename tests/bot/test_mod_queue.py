@@ -409,6 +409,34 @@ async def test_a_refused_dm_is_recorded_on_the_notice_and_never_an_error(
     ((failure, delivered),) = query(bot_database, "SELECT dm_failure, delivered_at FROM notices")
     assert "50007" in str(failure)
     assert delivered is None  # still owed: it comes with the reader's next command
+    # /claim reads whether she is owed notices with the claim (ClaimSummary.asker_owed): it is said
+    told = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "#2"})
+    await told.finished()
+    (notice,) = told.messages[1:]
+    assert notice.content.startswith("📬 Your submission S1 (")
+    assert "is about claim #2" in notice.content
+    assert notice.ephemeral
+    again = await d.slash(newsroom.guild, newsroom.reader, "claim", {"claim": "#2"})
+    await again.finished()
+    assert len(again.messages) == 1  # told once
+
+
+async def test_a_moderator_deciding_their_own_submission_hears_of_it_in_the_same_answer(
+    newsroom: Newsroom, desk: Desk
+) -> None:
+    """The merge's claim option read "owed nothing" before the decision owed the moderator a word."""
+    d = newsroom.driver
+    d.close_dms(newsroom.moderator)
+    await ask(newsroom, newsroom.moderator, UNRELATED)
+    merged = await d.slash(
+        newsroom.guild, newsroom.moderator, "mod", {"submission": "S1", "claim": "2"}, subcommand="merge"
+    )
+    await merged.finished()
+    assert "S1 merged into #2" in merged.text
+    notices = [m for m in merged.messages if m.content.startswith("📬 Your submission S1 (")]
+    assert len(notices) == 1
+    assert "is about claim #2" in notices[0].content
+    assert not await desk.owes_notices(newsroom.guild.id, newsroom.moderator.id)
 
 
 async def test_the_is_it_buttons_still_work_after_the_bot_restarts(

@@ -192,6 +192,31 @@ async def test_accepting_makes_a_claim_that_keeps_the_submissions_requests(desk:
     assert await desk.take_notices(GUILD_A, ALICE.id) == []  # taken once
 
 
+async def test_a_claim_looked_up_by_number_says_whether_the_asker_is_owed_notices(desk: Desk) -> None:
+    async def owed(guild_id: int, asker: int) -> bool | None:
+        found = await desk.resolve_claim(guild_id, "#1", asker=asker)
+        assert found is not None
+        return found.asker_owed
+
+    await desk.ensure_guild(GUILD_B)
+    elsewhere = (await desk.request_check(GUILD_B, BOB, message(UNRELATED, 7))).submission
+    assert elsewhere is not None
+    await desk.accept_submission(GUILD_B, elsewhere.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
+    assert await owed(GUILD_A, ALICE.id) is False
+    sub = (await desk.request_check(GUILD_A, ALICE, message(UNRELATED, 6))).submission
+    assert sub is not None
+    await desk.accept_submission(GUILD_A, sub.number, _new_claim(UNRELATED), source_url=None, actor=MOD)
+    assert await owed(GUILD_A, ALICE.id) is True
+    assert await owed(GUILD_A, BOB.id) is False  # owed in another server only
+    assert await owed(GUILD_B, BOB.id) is True
+    assert await owed(GUILD_B, ALICE.id) is False  # another server's claim #1 knows nothing of hers
+    found = await desk.resolve_claim(GUILD_A, "#1")
+    assert found is not None
+    assert found.asker_owed is None  # not asked: not read
+    assert len(await desk.take_notices(GUILD_A, ALICE.id)) == 1
+    assert await owed(GUILD_A, ALICE.id) is False  # delivered: owed nothing now
+
+
 async def followed_claims(desk: Desk, member_id: int) -> list[int | None]:
     page = await desk.following(GUILD_A, member_id, limit=25)
     return [f.number for f in page.items if f.kind is FollowKind.CLAIM]

@@ -27,7 +27,7 @@ from bot.domain.claims import (
 )
 from bot.domain.states import Verdict
 from bot.store.base import Filters, SeededClaim, bindable, bounded
-from bot.store.card_sql import RELATED_REVISIONS, STANDING_COLUMNS
+from bot.store.card_sql import ASKER_OWED, RELATED_REVISIONS, STANDING_COLUMNS
 from bot.store.postgres import rows, search
 from bot.store.postgres.exports import PgExportReads
 from bot.store.postgres.follows import PgFollowReads
@@ -112,14 +112,16 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
         )
         return rows.claim(row) if row is not None else None
 
-    async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
+    async def claim_summary(self, guild_id: int, number: int, *, asker: int | None = None) -> ClaimSummary | None:
         if not bindable(guild_id, number):
             return None
+        asker = asker if asker is not None and bindable(asker) else None
+        owed = ASKER_OWED.format(member="$3") if asker is not None else "NULL::boolean AS asker_owed"
+        args = (guild_id, number, asker) if asker is not None else (guild_id, number)
         row = await self._db.fetchrow(
-            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS} FROM {rows.SUMMARY_FROM} "
-            "WHERE c.guild_id = $1 AND c.number = $2",
-            guild_id,
-            number,
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS}, {owed} "
+            f"FROM {rows.SUMMARY_FROM} WHERE c.guild_id = $1 AND c.number = $2",
+            *args,
         )
         if row is None:
             return None
@@ -128,6 +130,7 @@ class PgReads(PgFollowReads, PgExportReads, PgStoryReads, PgIntakeReads):
             related_revisions=int(row["related_revisions"]),
             asked=int(row["asked"]),
             verdict_as_of=row["as_of"],
+            asker_owed=row["asker_owed"],
         )
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:

@@ -29,7 +29,7 @@ from bot.domain.claims import (
 )
 from bot.domain.states import Verdict
 from bot.store.base import Filters, SeededClaim, bindable
-from bot.store.card_sql import RELATED_REVISIONS, STANDING_COLUMNS
+from bot.store.card_sql import ASKER_OWED, RELATED_REVISIONS, STANDING_COLUMNS
 from bot.store.sqlite import index, rows
 from bot.store.sqlite.exports import SqliteExportReads
 from bot.store.sqlite.follows import FollowReads
@@ -107,19 +107,26 @@ class SqliteReads(FollowReads, SqliteExportReads, SqliteStoryReads, SqliteIntake
         )
         return None if row is None else rows.claim(row, rows.evidence(row["evidence_json"]))
 
-    async def claim_summary(self, guild_id: int, number: int) -> ClaimSummary | None:
+    async def claim_summary(self, guild_id: int, number: int, *, asker: int | None = None) -> ClaimSummary | None:
         if not bindable(guild_id, number):
             return None
+        asker = asker if asker is not None and bindable(asker) else None
+        owed = ASKER_OWED.format(member="?") if asker is not None else "NULL AS asker_owed"
         row = await self._lookup(
-            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS} FROM {SUMMARY_FROM} "
+            f"SELECT {rows.SUMMARY_COLUMNS}, {RELATED_REVISIONS}, {STANDING_COLUMNS}, {owed} FROM {SUMMARY_FROM} "
             "WHERE c.guild_id = ? AND c.number = ?",
-            (guild_id, number),
+            (asker, guild_id, number) if asker is not None else (guild_id, number),
         )
         if row is None:
             return None
         as_of = datetime.fromisoformat(row["as_of"]) if row["as_of"] is not None else None
+        owed_flag = bool(row["asker_owed"]) if row["asker_owed"] is not None else None
         return replace(
-            rows.summary(row), related_revisions=row["related_revisions"], asked=row["asked"], verdict_as_of=as_of
+            rows.summary(row),
+            related_revisions=row["related_revisions"],
+            asked=row["asked"],
+            verdict_as_of=as_of,
+            asker_owed=owed_flag,
         )
 
     async def card(self, guild_id: int, number: int) -> ClaimCard | None:
