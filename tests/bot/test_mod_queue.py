@@ -394,17 +394,23 @@ async def test_a_decision_form_submitted_by_a_member_without_rights_is_refused(n
     assert "S1 rejected (spam or abuse)" in saved.text
 
 
-async def test_a_refused_dm_is_recorded_on_the_notice_and_never_an_error(
-    newsroom: Newsroom, desk: Desk, bot_database: Path | str
-) -> None:
-    d = newsroom.driver
-    d.close_dms(newsroom.reader)
-    await ask(newsroom, newsroom.reader, UNRELATED)
-    merged = await d.slash(
+async def merged_with_dms_closed(newsroom: Newsroom, submitter: Member) -> InteractionResult:
+    """`submitter`, whose DMs are closed, asks about an untracked message; a moderator merges it into #2."""
+    newsroom.driver.close_dms(submitter)
+    await ask(newsroom, submitter, UNRELATED)
+    merged = await newsroom.driver.slash(
         newsroom.guild, newsroom.moderator, "mod", {"submission": "S1", "claim": "2"}, subcommand="merge"
     )
     await merged.finished()
     assert "S1 merged into #2" in merged.text
+    return merged
+
+
+async def test_a_refused_dm_is_recorded_on_the_notice_and_never_an_error(
+    newsroom: Newsroom, desk: Desk, bot_database: Path | str
+) -> None:
+    d = newsroom.driver
+    merged = await merged_with_dms_closed(newsroom, newsroom.reader)
     assert "Something went wrong" not in merged.text
     ((failure, delivered),) = query(bot_database, "SELECT dm_failure, delivered_at FROM notices")
     assert "50007" in str(failure)
@@ -425,14 +431,7 @@ async def test_a_moderator_deciding_their_own_submission_hears_of_it_in_the_same
     newsroom: Newsroom, desk: Desk
 ) -> None:
     """The merge's claim option read "owed nothing" before the decision owed the moderator a word."""
-    d = newsroom.driver
-    d.close_dms(newsroom.moderator)
-    await ask(newsroom, newsroom.moderator, UNRELATED)
-    merged = await d.slash(
-        newsroom.guild, newsroom.moderator, "mod", {"submission": "S1", "claim": "2"}, subcommand="merge"
-    )
-    await merged.finished()
-    assert "S1 merged into #2" in merged.text
+    merged = await merged_with_dms_closed(newsroom, newsroom.moderator)
     notices = [m for m in merged.messages if m.content.startswith("📬 Your submission S1 (")]
     assert len(notices) == 1
     assert "is about claim #2" in notices[0].content
