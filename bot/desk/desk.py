@@ -11,7 +11,8 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -22,6 +23,7 @@ from bot.desk import stories as story_rules
 from bot.desk.changes import ClaimEdit
 from bot.desk.errors import ClaimNotFound, NothingToChange
 from bot.desk.exports import ExportFormat, ExportResult, Opener
+from bot.desk.kept_matches import KeptMatches
 from bot.desk.seeding import NOTHING, SeedReport
 from bot.desk.stories import StoryFields
 from bot.desk.word_counts import WordCounts
@@ -58,7 +60,7 @@ from bot.domain.states import Attribution, Verdict
 from bot.domain.stories import SeedPlan, StoryOverview, StoryRecord
 from bot.domain.text import Aliases
 from bot.seedfile import SeedStory
-from bot.store.base import Filters, Store
+from bot.store.base import Filters, Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class Desk:
         self._guild_aliases: dict[int, tuple[float, Aliases]] = {}  # guild -> (until when, its names)
         self._kept_intake: dict[int, tuple[float, IntakeSettings]] = {}  # guild -> (until when, its settings)
         self._words = WordCounts()  # the words found common in each guild, not counted again for a while
+        self._matches = KeptMatches()  # what messages were found to be about, forgotten on this guild's writes
         self.outbox = outbox.Outbox(store)  # following and corrections (issue 12): the sender's side
         self._posts: list[outbox.PendingPost] = []  # public posts to remember, oldest first (remember_post)
 
@@ -120,6 +123,17 @@ class Desk:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @asynccontextmanager
+    async def _writing(self, guild_id: int) -> AsyncIterator[Tx]:
+        """A write transaction in one guild. What this process keeps of the guild's matches is void
+        from before it starts until after it ends, so no match read meanwhile is kept as current."""
+        self._matches.changed(guild_id)
+        try:
+            async with self.store.transaction() as tx:
+                yield tx
+        finally:
+            self._matches.changed(guild_id)
 
     # ----------------------------------------------------------------------------- guilds
 
@@ -145,6 +159,7 @@ class Desk:
                 created = [new_id for new_id in batch if new_id in new]
                 await seeding.seed_new_guilds(tx, created, self.seeds, at)
             for new_id in created:
+                self._matches.changed(new_id)  # a message matched while it was empty matches more now
                 log.info("New guild %s: seeded %d stories", new_id, len(self.seeds))
             self._known_guilds.update(batch)
             for new_id in batch:
@@ -169,7 +184,7 @@ class Desk:
         name = None if desk_name is UNSET else exports.check_desk_name(desk_name)
         url = None if desk_url is UNSET else exports.check_desk_url(desk_url)
         await self.ensure_guild(guild_id)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             current = await tx.guild_settings(guild_id) or GuildSettings(guild_id)
             role = current.moderator_role_id if moderator_role_id is UNSET else moderator_role_id
             channel = current.announce_channel_id if announce_channel_id is UNSET else announce_channel_id
@@ -268,8 +283,17 @@ class Desk:
         )
 
     async def match_text(self, guild_id: int, text: str, limit: int = 5) -> list[ClaimSummary]:
-        aliases = await self._aliases(guild_id)
-        return await finding.match_text(self.store, guild_id, text, limit, aliases=aliases, words=self._words)
+        """The claims a message is about, matched once and kept (bot/desk/kept_matches.py); their
+        summaries, with the verdicts an answer shows, read every time."""
+        at = time.monotonic()
+        ids = self._matches.get(guild_id, text, limit, at)
+        if ids is None:
+            generation = self._matches.generation(guild_id)
+            aliases = await self._aliases(guild_id)
+            found = await finding.match_ids(self.store, guild_id, text, limit, aliases=aliases, words=self._words)
+            ids = tuple(found)
+            self._matches.put(guild_id, text, limit, generation, ids, at)
+        return await self.store.summaries(guild_id, ids) if ids else []
 
     # ----------------------------------------------------------------------------- speakers
 
@@ -314,7 +338,7 @@ class Desk:
     ) -> tuple[Claim, Change]:
         posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 await outbox.write_posts(tx, posts)
                 result = await changes.set_verdict(
                     tx,
@@ -347,7 +371,7 @@ class Desk:
     ) -> tuple[Claim, Change]:
         posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 await outbox.write_posts(tx, posts)
                 result = await changes.set_attribution(
                     tx,
@@ -379,7 +403,7 @@ class Desk:
     ) -> tuple[Claim, list[Change]]:
         posts = self._take_posts(guild_id, number)  # written first: the change corrects them too
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 await outbox.write_posts(tx, posts)
                 result = await changes.edit_claim(
                     tx,
@@ -403,25 +427,25 @@ class Desk:
     ) -> Claim:
         """Filed under the server's most recent story when it names none (stories.filed)."""
         await self.ensure_guild(guild_id)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             new = await story_rules.filed(tx, guild_id, new)
             return await changes.add_claim(tx, guild_id, new, note=note, actor=actor, at=now(), source_url=source_url)
 
     async def link_claims(
         self, guild_id: int, source: int, kind: RelationKind, target: int, *, note: str, actor: Actor
     ) -> Relation:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await changes.link_claims(tx, guild_id, source, kind, target, note=note, actor=actor, at=now())
 
     async def add_evidence(self, guild_id: int, number: int, url: str, *, note: str, actor: Actor) -> Claim:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await changes.add_evidence(tx, guild_id, number, url, note=note, actor=actor, at=now())
 
     async def add_alias(self, guild_id: int, entity: str, name: str, *, note: str, actor: Actor) -> Alias:
         """Another name for a place, body or person; the claims written with it are found by it."""
         await self.ensure_guild(guild_id)
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 return await changes.add_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
         finally:
             self._guild_aliases.pop(guild_id, None)
@@ -431,7 +455,7 @@ class Desk:
         with it are no longer found by it. The names' records stay, with who removed them, when and why."""
         await self.ensure_guild(guild_id)
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 return await changes.remove_alias(tx, guild_id, entity, name, note=note, actor=actor, at=now())
         finally:
             self._guild_aliases.pop(guild_id, None)
@@ -467,7 +491,7 @@ class Desk:
         try:
             for guild_id in targets:
                 await self.ensure_guild(guild_id)
-                async with self.store.transaction() as tx:
+                async with self._writing(guild_id) as tx:
                     report += await seeding.seed_guild(tx, guild_id, story, now())
         finally:
             self._guild_aliases.clear()  # a story may bring other names
@@ -520,11 +544,11 @@ class Desk:
 
     async def new_story(self, guild_id: int, fields: StoryFields) -> StoryRecord:
         await self.ensure_guild(guild_id)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await story_rules.create_story(tx, guild_id, fields)
 
     async def edit_story(self, guild_id: int, slug: str, fields: StoryFields) -> StoryRecord:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await story_rules.edit_story(tx, guild_id, slug, fields)
 
     async def preview_import(self, guild_id: int, seed: SeedStory) -> SeedPlan:
@@ -537,7 +561,7 @@ class Desk:
         refused (PlanChanged, nothing written) if it would now do anything but what was previewed."""
         note = f"Imported by a moderator from a story file ({seed.story.slug})."
         try:
-            async with self.store.transaction() as tx:
+            async with self._writing(guild_id) as tx:
                 return await seeding.seed_guild(tx, guild_id, seed, now(), actor=actor, note=note, expected=expected)
         finally:
             self._guild_aliases.pop(guild_id, None)  # the file may bring other names
@@ -549,7 +573,7 @@ class Desk:
         matching), then counted on the claim, or on the message's submission in the queue."""
         await self.ensure_guild(guild_id)
         matches = await self.match_text(guild_id, new.statement, limit=1)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.request_check(tx, guild_id, member, new, matches, now())
 
     async def submit(self, guild_id: int, member: Actor, new: NewSubmission) -> Submission:
@@ -557,17 +581,17 @@ class Desk:
         await self.ensure_guild(guild_id)
         words = " ".join(part for part in (new.statement, new.speaker) if part)
         matches = await self.match_text(guild_id, words, limit=1)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.submit(tx, guild_id, member, new, matches, now())
 
     async def confirm_match(
         self, guild_id: int, number: int, claim_number: int, member: Actor
     ) -> intake.RequestOutcome:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.confirm_match(tx, guild_id, number, claim_number, member, now())
 
     async def confirm_new(self, guild_id: int, number: int, member: Actor) -> Submission:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.confirm_new(tx, guild_id, number, member, now())
 
     async def submission(self, guild_id: int, number: int) -> Submission:
@@ -600,7 +624,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> intake.Decided:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.accept(
                 tx,
                 guild_id,
@@ -622,7 +646,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> intake.Decided:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.merge(
                 tx,
                 guild_id,
@@ -644,7 +668,7 @@ class Desk:
         actor: Actor,
         expected_revision: int | None = None,
     ) -> intake.Decided:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.reject(
                 tx, guild_id, number, reason, note=note, actor=actor, at=now(), expected_revision=expected_revision
             )
@@ -660,7 +684,7 @@ class Desk:
         expected_revision: int | None = None,
     ) -> tuple[Claim, Claim]:
         """A merged submission's own words as a claim, linked same_as to the claim it was merged into."""
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await intake.keep_wording(
                 tx,
                 guild_id,
@@ -686,7 +710,7 @@ class Desk:
         """The queue channel (None: off) and review intervals in days (None or 0: never)."""
         await self.ensure_guild(guild_id)
         checked = {verdict: review.check_days(days) for verdict, days in (review_days or {}).items()}
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             if queue_channel_id is not UNSET:
                 await tx.set_queue_channel(guild_id, queue_channel_id)
             for verdict, days in checked.items():
@@ -728,7 +752,7 @@ class Desk:
         return await self.store.most_requested(guild_id, (Verdict.UNVERIFIED, Verdict.INVESTIGATING), limit)
 
     async def mark_reviewed(self, guild_id: int, number: int, *, note: str, actor: Actor) -> tuple[Claim, Change]:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             return await review.reviewed(tx, guild_id, number, note=note, actor=actor, at=now())
 
     async def owes_notices(self, guild_id: int, member_id: int) -> bool:
@@ -752,14 +776,14 @@ class Desk:
     async def follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool:
         """True if new. The target's id was read from this guild by the caller (follow_claim & co.)."""
         await self.ensure_guild(guild_id)
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             new = await follows.follow(tx, guild_id, user_id, kind, target_id, now())
             # Following is an explicit act: a member marked with closed DMs is tried again.
             await tx.clear_dm_closed(guild_id, user_id)
             return new
 
     async def unfollow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int, what: str) -> None:
-        async with self.store.transaction() as tx:
+        async with self._writing(guild_id) as tx:
             if not await tx.remove_follow(guild_id, user_id, kind, target_id):
                 raise NothingToChange(f"You do not follow {what}; nothing was changed.")
 

@@ -239,6 +239,20 @@ async def match_text(
 ) -> list[ClaimSummary]:
     """Claims a message is about, best first; none when it is about something else. Of claims with the
     same words, one that asserts (or denies) as the message does comes first."""
+    shown = await match_ids(reads, guild_id, message, limit, aliases=aliases, words=words)
+    return await reads.summaries(guild_id, shown) if shown else []
+
+
+async def match_ids(
+    reads: Reads,
+    guild_id: int,
+    message: str,
+    limit: int = 5,
+    *,
+    aliases: Aliases | None = None,
+    words: WordCounts | None = None,
+) -> list[int]:
+    """match_text's claims by id, without their summaries: what the desk keeps (bot/desk/kept_matches.py)."""
     words = words if words is not None else WordCounts()
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.content_groups(message, aliases)
@@ -259,8 +273,7 @@ async def match_text(
     # Which claims are near the best is decided on their words alone: polarity orders them, it does not
     # hide the denial of what a message asserts (or the other way round).
     best = max(m.score for m in about)
-    shown = [found[m.number].id for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
-    return await reads.summaries(guild_id, shown)
+    return [found[m.number].id for m in about if m.score >= best * MATCH_NEAR_BEST][:limit]
 
 
 def alias_owner(aliases: Sequence[Alias], named: str) -> str | None:
