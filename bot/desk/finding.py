@@ -228,21 +228,6 @@ async def _message_candidates(
     return ids or await reads.claims_with_terms(guild_id, list(rarest[0]), NO_FILTERS, MESSAGE_POOL)
 
 
-async def match_text(
-    reads: Reads,
-    guild_id: int,
-    message: str,
-    limit: int = 5,
-    *,
-    aliases: Aliases | None = None,
-    words: WordCounts | None = None,
-) -> list[ClaimSummary]:
-    """Claims a message is about, best first; none when it is about something else. Of claims with the
-    same words, one that asserts (or denies) as the message does comes first."""
-    shown = await match_ids(reads, guild_id, message, limit, aliases=aliases, words=words)
-    return await reads.summaries(guild_id, shown) if shown else []
-
-
 async def match_ids(
     reads: Reads,
     guild_id: int,
@@ -252,7 +237,9 @@ async def match_ids(
     aliases: Aliases | None = None,
     words: WordCounts | None = None,
 ) -> list[int]:
-    """match_text's claims by id, without their summaries: what the desk keeps (bot/desk/kept_matches.py)."""
+    """The claims a message is about, best first, by id; none when it is about something else. Of claims
+    with the same words, one that asserts (or denies) as the message does comes first. Ids only: what the
+    desk keeps (bot/desk/kept_matches.py), the summaries read apart."""
     words = words if words is not None else WordCounts()
     aliases = aliases if aliases is not None else await guild_aliases(reads, guild_id)
     groups = text.content_groups(message, aliases)
