@@ -125,15 +125,17 @@ class Desk:
         await self.close()
 
     @asynccontextmanager
-    async def _writing(self, guild_id: int) -> AsyncIterator[Tx]:
-        """A write transaction in one guild. What this process keeps of the guild's matches is void
-        from before it starts until after it ends, so no match read meanwhile is kept as current."""
-        self._matches.changed(guild_id)
+    async def _writing(self, guild_id: int, *, rewords: bool = True) -> AsyncIterator[Tx]:
+        """A write transaction in one guild. Unless it cannot change what a message matches (`rewords`
+        False: a member's request, submission or follow, which write no claim, name or alias), what this
+        process keeps of the guild's matches is void once it ends; a match read meanwhile was begun under
+        the older generation, so it is not kept as current either."""
         try:
             async with self.store.transaction() as tx:
                 yield tx
         finally:
-            self._matches.changed(guild_id)
+            if rewords:
+                self._matches.changed(guild_id)
 
     # ----------------------------------------------------------------------------- guilds
 
@@ -573,7 +575,7 @@ class Desk:
         matching), then counted on the claim, or on the message's submission in the queue."""
         await self.ensure_guild(guild_id)
         matches = await self.match_text(guild_id, new.statement, limit=1)
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             return await intake.request_check(tx, guild_id, member, new, matches, now())
 
     async def submit(self, guild_id: int, member: Actor, new: NewSubmission) -> Submission:
@@ -581,17 +583,17 @@ class Desk:
         await self.ensure_guild(guild_id)
         words = " ".join(part for part in (new.statement, new.speaker) if part)
         matches = await self.match_text(guild_id, words, limit=1)
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             return await intake.submit(tx, guild_id, member, new, matches, now())
 
     async def confirm_match(
         self, guild_id: int, number: int, claim_number: int, member: Actor
     ) -> intake.RequestOutcome:
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             return await intake.confirm_match(tx, guild_id, number, claim_number, member, now())
 
     async def confirm_new(self, guild_id: int, number: int, member: Actor) -> Submission:
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             return await intake.confirm_new(tx, guild_id, number, member, now())
 
     async def submission(self, guild_id: int, number: int) -> Submission:
@@ -776,14 +778,14 @@ class Desk:
     async def follow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int) -> bool:
         """True if new. The target's id was read from this guild by the caller (follow_claim & co.)."""
         await self.ensure_guild(guild_id)
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             new = await follows.follow(tx, guild_id, user_id, kind, target_id, now())
             # Following is an explicit act: a member marked with closed DMs is tried again.
             await tx.clear_dm_closed(guild_id, user_id)
             return new
 
     async def unfollow(self, guild_id: int, user_id: int, kind: FollowKind, target_id: int, what: str) -> None:
-        async with self._writing(guild_id) as tx:
+        async with self._writing(guild_id, rewords=False) as tx:
             if not await tx.remove_follow(guild_id, user_id, kind, target_id):
                 raise NothingToChange(f"You do not follow {what}; nothing was changed.")
 

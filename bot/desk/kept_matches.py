@@ -5,9 +5,10 @@ server (a viral post, a forwarded screenshot's text), and matching it is most of
 Only the matched claims' ids are kept, never their summaries: the verdicts an answer shows are read
 with every answer, so a kept match can never show a stale verdict. What can go stale is which claims
 match, when claims are added or reworded, so a guild's matches are forgotten whenever this process
-writes in that guild (`changed`, before and after the write: a match computed meanwhile is not kept),
-and a change made by another process (`python -m bot seed`, an import on another shard's process) is
-seen within MATCHES_KEPT_S, as the desk's kept aliases are.
+writes there anything but a member's request, submission or follow (`changed`, once the write ends:
+a match begun before then carries the older generation and is not kept), and a change made by
+another process (`python -m bot seed`, an import on another shard's process) is seen within
+MATCHES_KEPT_S, as the desk's kept aliases are.
 """
 
 from __future__ import annotations
